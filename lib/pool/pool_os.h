@@ -1,0 +1,72 @@
+/*
+ * pool_os.h: the only operating-system services the thread pool and futures use.
+ *
+ * Course idea: a thread pool is built from four primitives (a mutex, a
+ * condition variable, thread create/join and a monotonic clock, plus a run-once
+ * helper for static set-up). Keeping them
+ * behind this one header is the same move as weft's arch.h: the pool's logic
+ * (future.c, threadpool.c) includes no OS header, so it can later run on weft's
+ * own user-space threads by adding a second implementation of this contract
+ * (pool_os_weft.c, plus weft definitions of the four types below) next to
+ * pool_os_posix.c, which is the Linux/POSIX one used today.
+ *
+ * The process pool (procpool.c) is Linux-only by nature (fork, pipes, pidfd)
+ * and talks to the OS directly; only the thread-pool side is portable.
+ *
+ * Contract, for every implementation:
+ *   - pool_mutex_lock/unlock never fail on a correctly used, initialised mutex.
+ *   - pool_cond_wait may wake spuriously; callers always re-check their
+ *     condition in a loop.
+ *   - pool_cond_timedwait takes an absolute deadline on pool_now_ns()'s clock
+ *     and returns true if it was woken (or woke spuriously), false on timeout.
+ *   - pool_now_ns() is monotonic: it never goes backwards and ignores changes
+ *     to the wall clock.
+ *
+ * Read next: future.h (what a future is), then threadpool.h.
+ */
+#ifndef WEFT_POOL_OS_H
+#define WEFT_POOL_OS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+
+/* POSIX definitions of the four types; a weft port supplies its own. */
+typedef struct { pthread_mutex_t m; } pool_mutex;
+typedef struct { pthread_cond_t c; } pool_cond;
+typedef struct { pthread_t t; } pool_thread;
+
+/* Static initialisers, for mutexes and condvars that live in static storage. */
+#define POOL_MUTEX_INIT { PTHREAD_MUTEX_INITIALIZER }
+
+void pool_mutex_init(pool_mutex *m);
+void pool_mutex_destroy(pool_mutex *m);
+void pool_mutex_lock(pool_mutex *m);
+void pool_mutex_unlock(pool_mutex *m);
+
+/* Condition variables measure timeouts on the pool_now_ns() clock. A statically
+ * allocated condvar must still be set up with pool_cond_init() once, because the
+ * clock choice cannot be expressed in a static initialiser. */
+void pool_cond_init(pool_cond *c);
+void pool_cond_destroy(pool_cond *c);
+void pool_cond_wait(pool_cond *c, pool_mutex *m);
+bool pool_cond_timedwait(pool_cond *c, pool_mutex *m, int64_t deadline_ns);
+void pool_cond_signal(pool_cond *c);
+void pool_cond_broadcast(pool_cond *c);
+
+/* Start fn(arg) on a new thread; returns 0 or an errno value. */
+int pool_thread_start(pool_thread *t, void *(*fn)(void *), void *arg);
+void pool_thread_join(pool_thread *t);
+
+/* Run init() exactly once per pool_once flag, however many threads race here. */
+typedef pthread_once_t pool_once;
+#define POOL_ONCE_INIT PTHREAD_ONCE_INIT
+void pool_run_once(pool_once *once, void (*init)(void));
+
+/* Monotonic time in nanoseconds since an arbitrary fixed point. */
+int64_t pool_now_ns(void);
+
+/* Give the processor to another runnable thread (used while spinning). */
+void pool_yield(void);
+
+#endif
