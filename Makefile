@@ -1,0 +1,80 @@
+# weft: one Makefile for the kernel, the host tests and the benchmarks.
+#
+#   make run     boot weft in QEMU with the shell on this terminal (or a pipe)
+#   make test    every test: host unit tests, then kernel images in QEMU
+#   make bench   deterministic figures, one "bench: NAME VALUE UNIT" line each
+#   make deps    install the Debian packages the above need (as root)
+#   make gdb     boot halted, waiting for gdb-multiarch on port $(GDB_PORT)
+#
+# Areas that live outside the kernel (the Linux-hosted pools, ...) add their
+# rules in mk/*.mk and append to TEST_SUITES, BENCHES and DEPS_PKGS.
+
+BUILD       := build
+DEPS_PKGS   := make gcc qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi \
+               libcmocka-dev pkg-config python3
+TEST_SUITES :=
+BENCHES     :=
+
+.PHONY: all run test bench deps gdb clean
+all: $(BUILD)/weft.elf
+
+# ---- The kernel, for the board -------------------------------------------
+CROSS    := arm-none-eabi-
+ARCH_FLAGS := -mcpu=cortex-m3 -mthumb
+KCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -O2 -g3 \
+            -ffunction-sections -fdata-sections -fno-common -MMD -MP
+KLDFLAGS := $(ARCH_FLAGS) -T linker/mps2-an385.ld -nostartfiles --specs=nano.specs \
+            --specs=nosys.specs -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+# The portable core, the Cortex-M3 port and the board's drivers.
+KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
+               kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
+               kernel/main.c arch/armv7m/start.c arch/armv7m/cpu.c \
+               arch/armv7m/fault.c arch/armv7m/switch.S drivers/uart.c
+KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))
+
+$(BUILD)/arm/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KCFLAGS) -c $< -o $@
+$(BUILD)/arm/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KCFLAGS) -c $< -o $@
+
+# An image is the kernel plus the objects that define app_start(). Every
+# build also writes a listing (.lst): what the compiler made of the code.
+$(BUILD)/%.elf:
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KLDFLAGS) $^ -o $@ -Wl,-Map=$(@:.elf=.map)
+	$(CROSS)objdump -d -S $@ > $(@:.elf=.lst)
+
+$(BUILD)/weft.elf: $(KERNEL_OBJS) $(BUILD)/arm/kernel/shell.c.o
+
+QEMU_TIMEOUT ?= 3600
+run: deps $(BUILD)/weft.elf
+	@QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft.elf
+
+GDB_PORT ?= 3333
+gdb: deps $(BUILD)/weft.elf
+	@echo "weft: waiting for gdb: gdb-multiarch $(BUILD)/weft.elf -ex 'target remote :$(GDB_PORT)'"
+	@QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft.elf -gdb tcp:127.0.0.1:$(GDB_PORT) -S
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+include $(wildcard mk/*.mk)
+
+deps:
+	@tools/deps.sh $(sort $(DEPS_PKGS))
+
+test: deps
+	@$(MAKE) --no-print-directory test-build
+	@tools/testsuite.sh $(BUILD)/test-logs $(TEST_SUITES)
+
+.PHONY: test-build
+test-build: $(TEST_SUITES)
+
+bench: deps
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory $(BENCHES) | tee $(BUILD)/bench.txt
+	@tools/bench-json.sh < $(BUILD)/bench.txt > $(BUILD)/bench.json
+
+clean:
+	rm -rf $(BUILD)

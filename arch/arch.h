@@ -1,0 +1,87 @@
+/*
+ * arch.h: the one contract between the portable kernel and a CPU.
+ *
+ * Course idea: a kernel is a portable core plus a thin layer that knows the
+ * machine. Everything in kernel/ reaches the hardware only through the calls
+ * below; kernel/ includes no CPU header. Two ports implement this contract:
+ *
+ *   arch/armv7m/  the real one (Cortex-M3 on QEMU mps2-an385): PendSV does the
+ *                 context switch (switch.S), SysTick is the tick.
+ *   arch/linux/   a host port for unit tests: ucontext does the switch and a
+ *                 test calls kernel_tick() itself when it wants time to pass.
+ *
+ * Read next: arch/armv7m/switch.S (the switch), kernel/sched.c (its C half).
+ */
+#ifndef WEFT_ARCH_H
+#define WEFT_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit statuses of the whole machine (QEMU's exit status on the board). A
+ * test image exits with its failure count, capped below these. */
+enum {
+    EXIT_OK = 0,
+    EXIT_TESTS_CAP = 100,   /* a test image reports min(failures, 100) */
+    EXIT_PANIC = 101,       /* the kernel found a broken invariant */
+    EXIT_FAULT = 102,       /* the CPU faulted in kernel code */
+};
+
+/* ---- Called by the core, implemented by each port ---------------------- */
+
+/* Set up the CPU: exception priorities, fault reporting, the idle sleep. */
+void arch_init(void);
+
+/* Build the first saved context of a new thread on the stack whose top is
+ * `top`, so that the first switch to it starts entry(arg) as if it had been
+ * interrupted just before its first instruction. When entry returns, its
+ * return value is passed to on_return(), which must not return.
+ * Returns the saved stack pointer to store in the thread. */
+void *arch_stack_init(void *top, void *(*entry)(void *), void *arg,
+                      void (*on_return)(void *value));
+
+/* Ask for a context switch. It happens as soon as interrupts are enabled and
+ * no interrupt handler is running: the port then calls kernel_switch(). */
+void arch_switch_request(void);
+
+/* Start the first thread (whose saved stack pointer is sp). Never returns. */
+void arch_start_first(void *sp) __attribute__((noreturn));
+
+/* Mask and unmask interrupts. save() returns the previous mask so critical
+ * sections nest: `uint32_t s = arch_irq_save(); ...; arch_irq_restore(s);` */
+uint32_t arch_irq_save(void);
+void arch_irq_restore(uint32_t saved);
+
+/* Unmask and mask unconditionally. Only the scheduler uses these, to let a
+ * requested switch happen in the middle of a critical section it owns. */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+
+/* True when called from an interrupt handler rather than a thread. */
+bool arch_in_isr(void);
+
+/* Called with interrupts masked by the idle thread when nothing is ready:
+ * sleep until an interrupt is pending, let it run, return masked again. The
+ * mask closes the race between "nothing is ready" and going to sleep. */
+void arch_idle_wait(void);
+
+/* Start the periodic tick; it calls kernel_tick() `hz` times a second. */
+void arch_tick_start(uint32_t hz);
+
+/* Write one byte to the console without interrupts (boot, panic, faults). */
+void arch_putc_polled(char c);
+
+/* Leave the machine with a status (QEMU exits with it). */
+void arch_halt(int status) __attribute__((noreturn));
+
+/* ---- Implemented by the core, called by each port ---------------------- */
+
+/* The C half of the context switch, called with interrupts masked. It is
+ * handed the outgoing thread's saved stack pointer and returns the incoming
+ * one. See kernel/sched.c. */
+void *kernel_switch(void *sp);
+
+/* The tick interrupt: advances time, wakes sleepers, ends time slices. */
+void kernel_tick(void);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * cpu.c: the ARMv7-M side of the architecture contract (arch/arch.h).
+ *
+ * Course idea: what "the machine" means to a kernel: masking interrupts,
+ * asking for a context switch, the first frame of a new thread, the tick,
+ * sleeping when idle, and stopping. Read next: switch.S (the switch itself),
+ * fault.c (what happens when a thread breaks the rules).
+ */
+#include <stddef.h>
+
+#include "../../drivers/uart.h"
+#include "../arch.h"
+#include "regs.h"
+
+/* ---- A new thread's first frame ----------------------------------------
+ * The layout switch.S expects (see its header), as a C struct. */
+struct switch_frame {
+    uint32_t control;                       /* popped by PendSV */
+    uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
+    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr; /* popped by the CPU */
+};
+_Static_assert(offsetof(struct switch_frame, r4) == 4, "CONTROL is pushed below R4");
+_Static_assert(offsetof(struct switch_frame, r0) == 36, "the CPU frame follows R11");
+_Static_assert(offsetof(struct switch_frame, lr) == 36 + 20, "switch.S reads LR at +20");
+_Static_assert(offsetof(struct switch_frame, pc) == 36 + 24, "switch.S reads PC at +24");
+_Static_assert(sizeof(struct switch_frame) == 17 * 4, "17 words in all");
+
+void *arch_stack_init(void *top, void *(*entry)(void *), void *arg,
+                      void (*on_return)(void *value))
+{
+    /* The AAPCS wants an 8-byte aligned stack at every public call. */
+    uintptr_t sp = ((uintptr_t)top & ~(uintptr_t)7) - sizeof(struct switch_frame);
+    struct switch_frame *f = (struct switch_frame *)sp;
+
+    f->control = 0;                 /* privileged; PendSV sets SPSEL on return */
+    f->r4 = 0x04040404; f->r5 = 0x05050505; f->r6 = 0x06060606; f->r7 = 0x07070707;
+    f->r8 = 0x08080808; f->r9 = 0x09090909; f->r10 = 0x10101010; f->r11 = 0x11111111;
+    f->r0 = (uint32_t)arg;          /* the entry's argument */
+    f->r1 = 0x01010101; f->r2 = 0x02020202; f->r3 = 0x03030303; f->r12 = 0x12121212;
+    f->lr = (uint32_t)on_return;    /* entry returns here, its result in R0 */
+    f->pc = (uint32_t)entry & ~1u;  /* the CPU wants bit 0 clear in a stacked PC */
+    f->xpsr = 1u << 24;             /* only T: Thumb state, no flags, no IRQ */
+    return f;
+}
+
+/* ---- Interrupt masking and the switch request ------------------------- */
+
+uint32_t arch_irq_save(void)
+{
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n\tcpsid i" : "=r"(primask) :: "memory");
+    return primask;
+}
+
+void arch_irq_restore(uint32_t saved)
+{
+    __asm volatile ("msr primask, %0" :: "r"(saved) : "memory");
+}
+
+void arch_irq_enable(void) { __asm volatile ("cpsie i" ::: "memory"); }
+void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
+
+bool arch_in_isr(void)
+{
+    return (SCB_ICSR & ICSR_VECTACTIVE) != 0;
+}
+
+/* PendSV runs when nothing more urgent is running and PRIMASK is clear. */
+void arch_switch_request(void)
+{
+    SCB_ICSR = ICSR_PENDSVSET;
+    __asm volatile ("dsb" ::: "memory");
+}
+
+/* With PRIMASK set, WFI still wakes on a pending interrupt, but the handler
+ * runs only when the mask is lifted: between cpsie and cpsid. */
+void arch_idle_wait(void)
+{
+    __asm volatile ("wfi\n\tcpsie i\n\tisb\n\tcpsid i" ::: "memory");
+}
+
+/* ---- Set-up, tick, console, halt -------------------------------------- */
+
+void arch_init(void)
+{
+    arch_irq_disable();
+    SCB_CCR |= CCR_DIV_0_TRP | CCR_STKALIGN;
+    SCB_SHPR1 = PRIO_FAULT | (PRIO_FAULT << 8) | (PRIO_FAULT << 16);
+    SCB_SHPR2 = (uint32_t)PRIO_SVC << 24;
+    SCB_SHPR3 = ((uint32_t)PRIO_IRQ << 24) | ((uint32_t)PRIO_PENDSV << 16);
+    SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
+}
+
+void arch_tick_start(uint32_t hz)
+{
+    SYST_RVR = CPU_HZ / hz - 1;
+    SYST_CVR = 0;
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+}
+
+void systick_handler(void)
+{
+    kernel_tick();
+}
+
+void arch_putc_polled(char c)
+{
+    uart_putc_polled(c);
+}
+
+/* Semihosting SYS_EXIT_EXTENDED: QEMU exits with status & 0xFF. */
+void arch_halt(int status)
+{
+    static volatile uint32_t block[2];
+
+    arch_irq_disable();
+    uart_drain_polled();            /* let queued console output out first */
+    block[0] = 0x20026;             /* ADP_Stopped_ApplicationExit */
+    block[1] = (uint32_t)status;
+    register uint32_t r0 __asm("r0") = 0x20;
+    register volatile uint32_t *r1 __asm("r1") = block;
+    __asm volatile ("bkpt 0xab" :: "r"(r0), "r"(r1) : "memory");
+    for (;;)
+        __asm volatile ("cpsid i\n\twfi");
+}

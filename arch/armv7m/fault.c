@@ -1,0 +1,96 @@
+/*
+ * fault.c: what happens when code breaks the CPU's rules.
+ *
+ * Course idea: a fault is an exception the program did not ask for: a bad
+ * address (MemManage, BusFault), an impossible instruction or a divide by
+ * zero (UsageFault). The CPU records why in CFSR and where in MMFAR/BFAR.
+ * A fault in the kernel is a kernel bug: weft prints a crash report that
+ * decodes those registers and halts with EXIT_FAULT, so a test can tell a
+ * fault from a panic or a failure count.
+ * Read next: kernel/panic.c.
+ */
+#include <stdint.h>
+
+#include "../../kernel/printk.h"
+#include "../../kernel/sched.h"
+#include "../arch.h"
+#include "fault.h"
+#include "regs.h"
+
+/* The CFSR bits, in the order of the register (MMFSR, BFSR, UFSR). */
+static const struct { uint32_t bit; const char *name; } cfsr_bits[] = {
+    { 1u << 0, "IACCVIOL" },  { 1u << 1, "DACCVIOL" },  { 1u << 3, "MUNSTKERR" },
+    { 1u << 4, "MSTKERR" },   { 1u << 7, "MMARVALID" }, { 1u << 8, "IBUSERR" },
+    { 1u << 9, "PRECISERR" }, { 1u << 10, "IMPRECISERR" }, { 1u << 11, "UNSTKERR" },
+    { 1u << 12, "STKERR" },   { 1u << 15, "BFARVALID" }, { 1u << 16, "UNDEFINSTR" },
+    { 1u << 17, "INVSTATE" }, { 1u << 18, "INVPC" },    { 1u << 19, "NOCP" },
+    { 1u << 24, "UNALIGNED" }, { 1u << 25, "DIVBYZERO" },
+};
+
+int (*fault_user_hook)(uint32_t *, uint32_t, uint32_t, uint32_t);
+
+static const char *const fault_names[] = {
+    [3] = "HardFault", [4] = "MemManage", [5] = "BusFault", [6] = "UsageFault",
+};
+
+int fault_describe(char *buf, int size, uint32_t cfsr, uint32_t exc)
+{
+    int n = ksnprintf(buf, (size_t)size, "%s", exc <= 6 && fault_names[exc] ? fault_names[exc] : "fault");
+    for (unsigned i = 0; i < sizeof cfsr_bits / sizeof cfsr_bits[0]; i++) {
+        uint32_t b = cfsr_bits[i].bit;
+        if ((cfsr & b) && b != (1u << 7) && b != (1u << 15) && n < size)
+            n += ksnprintf(buf + n, (size_t)(size - n), " %s", cfsr_bits[i].name);
+    }
+    if ((cfsr & (1u << 7)) && n < size)
+        n += ksnprintf(buf + n, (size_t)(size - n), " at %p", (void *)SCB_MMFAR);
+    else if ((cfsr & (1u << 15)) && n < size)
+        n += ksnprintf(buf + n, (size_t)(size - n), " at %p", (void *)SCB_BFAR);
+    return n;
+}
+
+/* Called by fault_entry with the stack the CPU pushed its frame on, the
+ * EXC_RETURN value, and the exception number. */
+void arch_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc)
+{
+    uint32_t cfsr = SCB_CFSR, hfsr = SCB_HFSR;
+    char what[120];
+
+    if (fault_user_hook && fault_user_hook(frame, exc_return, exc, cfsr))
+        return;     /* a user process was killed; another thread runs */
+
+    console_write = console_write_polled;
+    fault_describe(what, sizeof what, cfsr, exc);
+    kprintf("\n*** weft kernel fault: %s\n", what);
+    kprintf("*** CFSR %08lx HFSR %08lx%s\n", (unsigned long)cfsr, (unsigned long)hfsr,
+            hfsr & (1u << 30) ? " (FORCED: escalated from a disabled or nested fault)" : "");
+    if (cfsr & ((1u << 4) | (1u << 12)))
+        kprintf("*** the frame was not stacked (stack overflow?): no PC\n");
+    else
+        kprintf("*** PC %08lx LR %08lx xPSR %08lx in %s mode\n", (unsigned long)frame[6],
+                (unsigned long)frame[5], (unsigned long)frame[7],
+                (exc_return & 8) ? "Thread" : "Handler");
+    if (current)
+        kprintf("*** thread %d '%s'\n", current->id, current->name);
+    arch_halt(EXIT_FAULT);
+}
+
+/* The four fault vectors share one entry: find the stack the CPU used (MSP
+ * or PSP, by EXC_RETURN bit 2) and call arch_fault. */
+__attribute__((naked)) void fault_entry(void)
+{
+    __asm volatile (
+        "tst    lr, #4          \n"
+        "ite    eq              \n"
+        "mrseq  r0, msp         \n"
+        "mrsne  r0, psp         \n"
+        "mov    r1, lr          \n"
+        "mrs    r2, ipsr        \n"
+        "push   {r1, lr}        \n"
+        "bl     arch_fault      \n"
+        "pop    {r1, pc}        \n");
+}
+
+void hardfault_handler(void) __attribute__((alias("fault_entry")));
+void memmanage_handler(void) __attribute__((alias("fault_entry")));
+void busfault_handler(void) __attribute__((alias("fault_entry")));
+void usagefault_handler(void) __attribute__((alias("fault_entry")));

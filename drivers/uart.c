@@ -1,0 +1,180 @@
+/*
+ * uart.c: CMSDK APB UART0 driver (see uart.h for the idea).
+ *
+ * Board facts this driver depends on (../shared/PLATFORM.md):
+ *  - enable TX before writing DATA, or transmission wedges until reset;
+ *  - the TX interrupt fires once per byte sent and stays asserted until
+ *    INTSTATUS is written with 1; enabling it with nothing sent raises
+ *    nothing, so the first byte of a burst is written directly;
+ *  - the RX interrupt fires per byte, but only for bytes that arrive after
+ *    RXIE is set: if one is already waiting, pend IRQ 0 by hand once.
+ *
+ * Locking: the rings are shared between a thread and an interrupt handler;
+ * each side updates only its own index (kernel/ring.h), and the decision
+ * "is the transmitter idle?" is taken with interrupts masked.
+ */
+#include "uart.h"
+
+#include "../arch/arch.h"
+#include "../arch/armv7m/regs.h"
+#include "../kernel/printk.h"
+#include "../kernel/ring.h"
+#include "../kernel/sched.h"
+#include "../kernel/state.h"
+
+#define UART0       0x40004000u
+#define UART_DATA   REG32(UART0 + 0x00)
+#define UART_STATE  REG32(UART0 + 0x04)
+#define UART_CTRL   REG32(UART0 + 0x08)
+#define UART_INT    REG32(UART0 + 0x0C)     /* INTSTATUS; write 1 to clear */
+#define UART_BAUD   REG32(UART0 + 0x10)
+#define STATE_TXFULL (1u << 0)
+#define STATE_RXFULL (1u << 1)
+#define CTRL_TXEN   (1u << 0)
+#define CTRL_RXEN   (1u << 1)
+#define CTRL_TXIE   (1u << 2)
+#define CTRL_RXIE   (1u << 3)
+#define INT_TX      (1u << 0)
+#define INT_RX      (1u << 1)
+#define IRQ_RX      0
+#define IRQ_TX      1
+
+static uint8_t rx_buf[256], tx_buf[512];
+static struct ring rx = { 0, 0, sizeof rx_buf, rx_buf };
+static struct ring tx = { 0, 0, sizeof tx_buf, tx_buf };
+static struct waitq readers = WAITQ_INIT(readers);
+static struct waitq writers = WAITQ_INIT(writers);
+static volatile int tx_busy;    /* a byte is on the wire; its IRQ will follow */
+static int irq_mode;
+struct uart_stats uart_stats;
+
+void uart_init(void)
+{
+    UART_BAUD = 16;
+    UART_CTRL = CTRL_TXEN | CTRL_RXEN;
+}
+
+void uart_putc_polled(char c)
+{
+    while (UART_STATE & STATE_TXFULL)
+        ;
+    UART_DATA = (uint8_t)c;
+}
+
+void uart_drain_polled(void)
+{
+    int c;
+    while ((c = ring_get(&tx)) >= 0)
+        uart_putc_polled((char)c);
+}
+
+static void console_write_irq(const char *buf, size_t n)
+{
+    if (arch_in_isr() || !current) {
+        console_write_polled(buf, n);
+        return;
+    }
+    uart_write(buf, n);
+}
+
+void uart_start_irq(void)
+{
+    uint32_t s = arch_irq_save();
+    UART_CTRL = CTRL_TXEN | CTRL_RXEN | CTRL_TXIE | CTRL_RXIE;
+    nvic_enable(IRQ_RX, PRIO_IRQ);
+    nvic_enable(IRQ_TX, PRIO_IRQ);
+    if (UART_STATE & STATE_RXFULL)
+        NVIC_ISPR = 1u << IRQ_RX;   /* a byte arrived before RXIE: fetch it */
+    irq_mode = 1;
+    console_write = console_write_irq;
+    arch_irq_restore(s);
+}
+
+/* ---- Receive -------------------------------------------------------- */
+
+void uart0_rx_irq(void)
+{
+    uint32_t s = arch_irq_save();
+    UART_INT = INT_RX;
+    uart_stats.rx_irqs++;
+    while (UART_STATE & STATE_RXFULL) {
+        uint8_t c = (uint8_t)UART_DATA;
+        if (ring_put(&rx, c))
+            uart_stats.rx++;
+        else
+            uart_stats.rx_dropped++;
+    }
+    sched_wake_all_locked(&readers, 0);
+    arch_irq_restore(s);
+}
+
+size_t uart_read_nonblock(char *buf, size_t n)
+{
+    size_t got = 0;
+    int c;
+    while (got < n && (c = ring_get(&rx)) >= 0)
+        buf[got++] = (char)c;
+    return got;
+}
+
+size_t uart_read(char *buf, size_t n)
+{
+    size_t got;
+    uint32_t s = arch_irq_save();
+    while ((got = uart_read_nonblock(buf, n)) == 0)
+        sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+    arch_irq_restore(s);
+    return got;
+}
+
+/* ---- Transmit ------------------------------------------------------- */
+
+/* Interrupts masked. If the wire is idle, send the next byte ourselves:
+ * its completion interrupt then keeps the ring draining. */
+static void tx_kick_locked(void)
+{
+    int c;
+    if (!tx_busy && (c = ring_get(&tx)) >= 0) {
+        tx_busy = 1;
+        UART_DATA = (uint8_t)c;
+        uart_stats.tx++;
+    }
+}
+
+void uart0_tx_irq(void)
+{
+    uint32_t s = arch_irq_save();
+    UART_INT = INT_TX;
+    uart_stats.tx_irqs++;
+    tx_busy = 0;
+    tx_kick_locked();
+    if (!waitq_empty(&writers) && ring_count(&tx) < tx.size / 2)
+        sched_wake_all_locked(&writers, 0);
+    arch_irq_restore(s);
+}
+
+static void put_locked(uint8_t c)
+{
+    while (ring_full(&tx)) {
+        tx_kick_locked();
+        sched_block_locked(&writers, WAIT_FOREVER, WHY_WAIT);
+    }
+    ring_put(&tx, c);
+}
+
+void uart_write(const char *buf, size_t n)
+{
+    uint32_t s = arch_irq_save();
+    if (!irq_mode) {
+        arch_irq_restore(s);
+        console_write_polled(buf, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '\n')
+            put_locked('\r');
+        put_locked((uint8_t)buf[i]);
+    }
+    tx_kick_locked();
+    arch_irq_restore(s);
+}

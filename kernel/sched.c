@@ -1,0 +1,273 @@
+/*
+ * sched.c: ready queues, the two policies, blocking and waking, the tick.
+ *
+ * Course idea: the scheduler is a data structure (one FIFO per priority and
+ * a bitmap of the non-empty ones) plus a few rules about when to consult it.
+ * Everything here runs with interrupts masked, because interrupt handlers
+ * wake threads too; that is the one lock of this uniprocessor kernel.
+ *
+ * The context switch has two halves. The CPU half (arch/armv7m/switch.S)
+ * saves the registers of the running thread on its stack and restores the
+ * next one's; the C half, kernel_switch() below, decides who is next.
+ * Read next: kernel/thread.c (create, exit, join), kernel/sem.c.
+ */
+#include "sched.h"
+
+#include "../arch/arch.h"
+#include "errno.h"
+#include "panic.h"
+#include "state.h"
+#include "timeq.h"
+
+struct thread *current;
+struct thread *idle_thread;
+volatile uint32_t ticks;
+
+static struct list ready[NPRIO];    /* one FIFO per priority */
+static uint32_t ready_mask;         /* bit p set <=> ready[p] is non-empty */
+static enum sched_policy policy = SCHED_RR;
+
+/* ---- Ready queues ------------------------------------------------------- */
+
+static void enqueue(struct thread *t, int at_front)
+{
+    if (at_front)
+        list_push_front(&ready[t->prio], &t->link);
+    else
+        list_push_back(&ready[t->prio], &t->link);
+    ready_mask |= 1u << t->prio;
+}
+
+void sched_dequeue_locked(struct thread *t)
+{
+    list_remove(&t->link);
+    if (list_empty(&ready[t->prio]))
+        ready_mask &= ~(1u << t->prio);
+}
+
+/* The most urgent priority with a ready thread. The idle thread is always
+ * ready or running, so when this is called (by a thread that is leaving the
+ * CPU) the mask is never empty. */
+static int top_prio(void)
+{
+    return 31 - __builtin_clz(ready_mask);
+}
+
+int sched_ready_at_or_above(int prio)
+{
+    return (ready_mask >> prio) != 0;
+}
+
+/* ---- Policies ----------------------------------------------------------- */
+
+enum sched_policy sched_get_policy(void) { return policy; }
+
+void sched_set_policy(enum sched_policy p)
+{
+    uint32_t s = arch_irq_save();
+    policy = p;
+    current->slice_left = SLICE_TICKS;
+    arch_irq_restore(s);
+}
+
+void sched_make_ready_locked(struct thread *t, int why)
+{
+    thread_set_state(t, TS_READY, (enum transition_reason)why);
+    enqueue(t, 0);
+    /* Preemption: under SCHED_RR a more urgent thread takes the CPU now. */
+    if (policy == SCHED_RR && current && t->prio > current->prio)
+        arch_switch_request();
+}
+
+void sched_yield_locked(void)
+{
+    struct thread *t = current;
+
+    if (!sched_ready_at_or_above(t->prio))
+        return;                     /* nobody to yield to: keep running */
+    thread_set_state(t, TS_READY, WHY_YIELD);
+    t->slice_left = 0;
+    enqueue(t, 0);
+    arch_switch_request();
+}
+
+void sched_set_prio_locked(struct thread *t, int prio)
+{
+    if (t->state == TS_READY) {
+        sched_dequeue_locked(t);
+        t->prio = (uint8_t)prio;
+        enqueue(t, 0);
+    } else {
+        t->prio = (uint8_t)prio;
+    }
+    if (policy == SCHED_RR && top_prio() > current->prio)
+        arch_switch_request();
+}
+
+/* ---- The C half of the context switch ---------------------------------- */
+
+/*
+ * Called by the port with interrupts masked, on the interrupt stack, with the
+ * outgoing thread's registers already saved at `sp`. Returns the stack
+ * pointer of the thread to run. The outgoing thread is in one of three
+ * states: RUNNING (preempted: it goes back to the ready queue, at the front
+ * if its slice is not used up), or already READY/BLOCKED/TERMINATED (it put
+ * itself there before asking for the switch).
+ */
+void *kernel_switch(void *sp)
+{
+    struct thread *prev = current, *next;
+
+    prev->sp = sp;
+    thread_check_stack(prev);
+
+    if (prev->state == TS_RUNNING) {
+        int top = top_prio();
+        /* A stale request (the urgent thread blocked again before we got
+         * here), or cooperative mode: the running thread keeps the CPU. */
+        if (policy == SCHED_COOP || top < prev->prio ||
+            (top == prev->prio && prev->slice_left != 0))
+            return sp;
+        thread_set_state(prev, TS_READY, WHY_PREEMPT);
+        enqueue(prev, prev->slice_left != 0);
+    } else if (prev->state == TS_TERMINATED && prev->detached) {
+        prev->in_use = 0;           /* reap: nobody will join it */
+    }
+
+    next = container_of(ready[top_prio()].next, struct thread, link);
+    sched_dequeue_locked(next);
+    thread_set_state(next, TS_RUNNING, WHY_DISPATCH);
+    next->switches++;
+    if (next->slice_left == 0)
+        next->slice_left = SLICE_TICKS;
+    current = next;
+    return next->sp;
+}
+
+void sched_start(void)
+{
+    arch_irq_disable();
+    struct thread *first = container_of(ready[top_prio()].next, struct thread, link);
+    sched_dequeue_locked(first);
+    thread_set_state(first, TS_RUNNING, WHY_DISPATCH);
+    first->switches++;
+    first->slice_left = SLICE_TICKS;
+    current = first;
+    arch_start_first(first->sp);
+}
+
+/* ---- Blocking and waking ------------------------------------------------ */
+
+int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
+{
+    struct thread *t = current;
+
+    KASSERT(!arch_in_isr(), "an interrupt handler never blocks");
+    KASSERT(t != idle_thread, "the idle thread never blocks");
+    if (timeout == NO_WAIT)
+        return -ETIMEDOUT;
+
+    thread_set_state(t, TS_BLOCKED, (enum transition_reason)why);
+    t->wait_result = 0;
+    t->slice_left = 0;
+    if (q) {
+        /* Most urgent first; FIFO among equals (insert after them). */
+        struct list *pos = q->threads.next;
+        while (pos != &q->threads &&
+               container_of(pos, struct thread, link)->prio >= t->prio)
+            pos = pos->next;
+        list_insert_before(pos, &t->link);
+        t->waiting_on = q;
+    }
+    if (timeout != WAIT_FOREVER)
+        timeq_insert_locked(t, ticks + timeout);
+
+    /* Let the switch happen: the CPU leaves this thread inside
+     * arch_irq_enable() and comes back here once it has been woken. */
+    arch_switch_request();
+    arch_irq_enable();
+    arch_irq_disable();
+    return t->wait_result;
+}
+
+void sched_wake_locked(struct thread *t, int result)
+{
+    if (t->state != TS_BLOCKED)
+        return;                     /* already woken by someone else */
+    list_remove(&t->link);
+    t->waiting_on = NULL;
+    timeq_remove_locked(t);
+    t->wait_result = result;
+    t->wakeups++;
+    sched_make_ready_locked(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+}
+
+struct thread *sched_wake_one_locked(struct waitq *q, int result)
+{
+    if (list_empty(&q->threads))
+        return NULL;
+    struct thread *t = container_of(q->threads.next, struct thread, link);
+    sched_wake_locked(t, result);
+    return t;
+}
+
+int sched_wake_all_locked(struct waitq *q, int result)
+{
+    int n = 0;
+    while (sched_wake_one_locked(q, result))
+        n++;
+    return n;
+}
+
+/* ---- The tick ----------------------------------------------------------- */
+
+void kernel_tick(void)
+{
+    uint32_t s = arch_irq_save();
+    struct thread *t;
+
+    ticks++;
+    current->ticks_run++;
+    while ((t = timeq_pop_due_locked(ticks)) != NULL)
+        sched_wake_locked(t, -ETIMEDOUT);
+
+    /* Round-robin: at the end of its slice the running thread goes to the
+     * back of its queue if another thread of its priority is waiting. */
+    if (policy == SCHED_RR && current != idle_thread) {
+        if (current->slice_left)
+            current->slice_left--;
+        if (current->slice_left == 0 && sched_ready_at_or_above(current->prio))
+            arch_switch_request();
+    }
+    arch_irq_restore(s);
+}
+
+/* ---- Idle and start-up -------------------------------------------------- */
+
+static void *idle_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        /* Check and sleep with interrupts masked, or a wake-up that lands
+         * between the check and the sleep would be slept through. */
+        arch_irq_disable();
+        while (!sched_ready_at_or_above(1))
+            arch_idle_wait();
+        arch_irq_enable();
+        thread_yield();
+    }
+    return NULL;
+}
+
+/* thread.c creates the idle thread through this hook, below priority 1. */
+int thread_create_idle(thread_fn fn);
+
+void sched_init(void)
+{
+    for (int p = 0; p < NPRIO; p++)
+        list_init(&ready[p]);
+    ready_mask = 0;
+    policy = SCHED_RR;
+    idle_thread = thread_by_id(thread_create_idle(idle_main));
+    KASSERT(idle_thread != NULL, "the idle thread exists");
+}

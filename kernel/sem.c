@@ -1,0 +1,42 @@
+/*
+ * sem.c: counting semaphores on top of sched_block_locked / sched_wake_locked.
+ *
+ * Invariant: count > 0 implies nobody waits. post() therefore either wakes
+ * exactly one waiter (the unit passes to it directly, count stays 0) or
+ * increments count. Read next: drivers/uart.c, which blocks readers the same
+ * way without a semaphore.
+ */
+#include "sem.h"
+
+#include "../arch/arch.h"
+#include "errno.h"
+#include "sched.h"
+#include "state.h"
+
+void sem_init(struct sem *s, int count)
+{
+    s->count = count;
+    waitq_init(&s->waiters);
+}
+
+int sem_wait(struct sem *s, uint32_t timeout)
+{
+    uint32_t saved = arch_irq_save();
+    int r = 0;
+
+    if (s->count > 0)
+        s->count--;
+    else
+        r = sched_block_locked(&s->waiters, timeout, WHY_WAIT);
+    arch_irq_restore(saved);
+    return r;
+}
+
+void sem_post(struct sem *s)
+{
+    uint32_t saved = arch_irq_save();
+
+    if (!sched_wake_one_locked(&s->waiters, 0))
+        s->count++;
+    arch_irq_restore(saved);
+}

@@ -1,0 +1,77 @@
+/*
+ * state.c: the five-state model, enforced in one place.
+ *
+ * Course idea: a thread is always in exactly one of five states, and only
+ * some moves between them make sense. This file is the *only* code that
+ * writes thread->state. It checks every move against the table below, panics
+ * with both state names on an illegal one, counts every move, and records it
+ * in the trace ring (kernel/trace.c).
+ *
+ *            create        dispatch
+ *     NEW ----------> READY <======> RUNNING ------> TERMINATED
+ *                       ^    yield,     |      exit        ^
+ *                       |    preempt    | wait, sleep      |
+ *                       |               v                  |
+ *                       +---------- BLOCKED ---------------+
+ *                          wake,              kill
+ *                          timeout
+ *
+ * BLOCKED never goes straight to RUNNING: a woken thread queues like
+ * everyone else. Nothing leaves TERMINATED: the slot is reaped instead.
+ * Read next: kernel/sched.c, which performs most of these moves.
+ */
+#include "state.h"
+
+#include "panic.h"
+#include "sched.h"
+#include "trace.h"
+
+#define BIT(s) (1u << (s))
+
+/* legal[from] has bit `to` set when from -> to is allowed. */
+static const uint8_t legal[TS_NSTATES] = {
+    [TS_NEW]        = BIT(TS_READY) | BIT(TS_TERMINATED),
+    [TS_READY]      = BIT(TS_RUNNING) | BIT(TS_TERMINATED),
+    [TS_RUNNING]    = BIT(TS_READY) | BIT(TS_BLOCKED) | BIT(TS_TERMINATED),
+    [TS_BLOCKED]    = BIT(TS_READY) | BIT(TS_TERMINATED),
+    [TS_TERMINATED] = 0,
+};
+
+const char *const thread_state_name[TS_NSTATES] = {
+    [TS_NEW] = "NEW", [TS_READY] = "READY", [TS_RUNNING] = "RUNNING",
+    [TS_BLOCKED] = "BLOCKED", [TS_TERMINATED] = "TERMINATED",
+};
+
+const char *const transition_reason_name[WHY_NREASONS] = {
+    [WHY_CREATE] = "create", [WHY_START] = "start", [WHY_DISPATCH] = "dispatch",
+    [WHY_YIELD] = "yield", [WHY_PREEMPT] = "preempt", [WHY_SLEEP] = "sleep",
+    [WHY_WAIT] = "wait", [WHY_WAKE] = "wake", [WHY_TIMEOUT] = "timeout",
+    [WHY_EXIT] = "exit", [WHY_KILL] = "kill",
+};
+
+uint32_t transition_count[TS_NSTATES][TS_NSTATES];
+
+int thread_transition_legal(enum thread_state from, enum thread_state to)
+{
+    return from < TS_NSTATES && to < TS_NSTATES && (legal[from] & BIT(to));
+}
+
+void thread_set_state(struct thread *t, enum thread_state to,
+                      enum transition_reason why)
+{
+    enum thread_state from = (enum thread_state)t->state;
+
+    if (!(legal[from] & BIT(to)))
+        panic("illegal transition %s -> %s (thread %d '%s', %s)",
+              thread_state_name[from], thread_state_name[to], t->id, t->name,
+              transition_reason_name[why]);
+    t->state = (uint8_t)to;
+    transition_count[from][to]++;
+    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+}
+
+void thread_set_state_new(struct thread *t)
+{
+    t->state = TS_NEW;
+    trace_record_locked(t->id, TS_NEW, TS_NEW, WHY_CREATE);
+}

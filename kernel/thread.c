@@ -1,0 +1,184 @@
+/*
+ * thread.c: creating, ending, joining, yielding and sleeping threads.
+ *
+ * Course idea: the thread table is a fixed array of slots, like xv6's proc
+ * table. A slot is claimed at create and released when the thread is reaped:
+ * by its joiner (thread_join) or, for a detached thread, by the scheduler once
+ * it has switched away from it for the last time.
+ *
+ * Each slot owns a kernel stack. Its lowest two words hold a canary that is
+ * checked at every switch away from the thread: a thread whose stack grew
+ * past its end is named in a panic instead of silently corrupting a neighbour.
+ * Read next: kernel/state.c (the states), kernel/sched.c (who runs next).
+ */
+#include "thread.h"
+
+#include <string.h>
+
+#include "../arch/arch.h"
+#include "errno.h"
+#include "panic.h"
+#include "sched.h"
+#include "state.h"
+
+#define CANARY 0x57EF7CA9u      /* "weft canary": any value unlikely as data */
+
+struct thread thread_table[MAX_THREADS];
+static uint32_t kstacks[MAX_THREADS][KSTACK_SIZE / 4] __attribute__((aligned(8)));
+static int next_id = 1;
+
+static void thread_return(void *value) __attribute__((noreturn));
+
+struct thread *thread_by_id(int id)
+{
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (thread_table[i].in_use && thread_table[i].id == id)
+            return &thread_table[i];
+    return NULL;
+}
+
+static int create(const char *name, thread_fn fn, void *arg, int prio, int detached)
+{
+    struct thread *t = NULL;
+    uint32_t s = arch_irq_save();
+    int i;
+
+    for (i = 0; i < MAX_THREADS; i++) {
+        if (!thread_table[i].in_use) {
+            t = &thread_table[i];
+            t->in_use = 1;          /* claimed: nobody else can take it now */
+            break;
+        }
+    }
+    arch_irq_restore(s);
+    if (!t)
+        return -EAGAIN;
+
+    t->prio = (uint8_t)prio;
+    t->detached = (uint8_t)detached;
+    t->slice_left = 0;
+    strncpy(t->name, name, THREAD_NAME_LEN - 1);
+    t->name[THREAD_NAME_LEN - 1] = '\0';
+    list_init(&t->link);
+    list_init(&t->tlink);
+    list_init(&t->joiners.threads);
+    t->waiting_on = NULL;
+    t->exit_value = NULL;
+    t->ticks_run = t->switches = t->wakeups = 0;
+
+    t->stack_base = kstacks[i];
+    t->stack_size = KSTACK_SIZE;
+    t->stack_base[0] = t->stack_base[1] = CANARY;
+    t->sp = arch_stack_init((char *)t->stack_base + KSTACK_SIZE, fn, arg, thread_return);
+
+    s = arch_irq_save();
+    t->id = next_id++;
+    t->created_at = ticks;
+    thread_set_state_new(t);
+    sched_make_ready_locked(t, WHY_START);
+    arch_irq_restore(s);    /* a more urgent new thread runs from here */
+    return t->id;
+}
+
+int thread_create(const char *name, thread_fn fn, void *arg, int prio)
+{
+    if (prio < 1 || prio >= NPRIO || !fn || !name)
+        return -EINVAL;
+    return create(name, fn, arg, prio, 0);
+}
+
+int thread_create_detached(const char *name, thread_fn fn, void *arg, int prio)
+{
+    if (prio < 1 || prio >= NPRIO || !fn || !name)
+        return -EINVAL;
+    return create(name, fn, arg, prio, 1);
+}
+
+/* Only sched_init() creates a thread at priority 0. */
+int thread_create_idle(thread_fn fn)
+{
+    return create("idle", fn, NULL, 0, 1);
+}
+
+void thread_exit(void *value)
+{
+    struct thread *t = current;
+
+    arch_irq_disable();
+    t->exit_value = value;
+    thread_set_state(t, TS_TERMINATED, WHY_EXIT);
+    sched_wake_all_locked(&t->joiners, 0);
+    arch_switch_request();
+    arch_irq_enable();
+    panic("thread %d '%s' ran after its exit", t->id, t->name);
+}
+
+/* Where a thread's body returns to (set up by arch_stack_init). */
+static void thread_return(void *value)
+{
+    thread_exit(value);
+}
+
+int thread_join(int id, void **value, uint32_t timeout)
+{
+    uint32_t s = arch_irq_save();
+    struct thread *t = thread_by_id(id);
+    int r = 0;
+
+    if (!t || t->detached)
+        r = -ESRCH;
+    else if (t == current)
+        r = -EDEADLK;
+    else if (!waitq_empty(&t->joiners))
+        r = -EBUSY;
+    else if (t->state != TS_TERMINATED)
+        r = sched_block_locked(&t->joiners, timeout, WHY_WAIT);
+    if (r == 0) {
+        if (value)
+            *value = t->exit_value;
+        t->in_use = 0;              /* reaped: the slot is free again */
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
+void thread_yield(void)
+{
+    uint32_t s = arch_irq_save();
+    sched_yield_locked();
+    arch_irq_restore(s);
+}
+
+void thread_sleep(uint32_t n)
+{
+    if (n == 0) {
+        thread_yield();
+        return;
+    }
+    uint32_t s = arch_irq_save();
+    sched_block_locked(NULL, n, WHY_SLEEP);
+    arch_irq_restore(s);
+}
+
+int thread_set_prio(int id, int prio)
+{
+    if (prio < 1 || prio >= NPRIO)
+        return -EINVAL;
+    uint32_t s = arch_irq_save();
+    struct thread *t = thread_by_id(id);
+    int r = -ESRCH;
+    if (t && t != idle_thread) {
+        sched_set_prio_locked(t, prio);
+        r = 0;
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
+void thread_check_stack(const struct thread *t)
+{
+    if (t->stack_base[0] != CANARY || t->stack_base[1] != CANARY ||
+        (uint32_t *)t->sp < t->stack_base + 2)
+        panic("stack overflow in thread %d '%s' (%lu-byte stack)", t->id,
+              t->name, (unsigned long)t->stack_size);
+}

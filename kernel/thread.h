@@ -1,0 +1,117 @@
+/*
+ * thread.h: the thread control block, the five states, and the thread calls.
+ *
+ * Course idea: a thread is a saved stack pointer plus bookkeeping. All of a
+ * thread's registers live on its own stack while it is not running; the
+ * control block below only remembers where (sp) and what the scheduler needs.
+ *
+ * The five states and their legal transitions are in kernel/state.c, which is
+ * the only code allowed to change `state`. Read next: kernel/sched.c.
+ */
+#ifndef WEFT_THREAD_H
+#define WEFT_THREAD_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "list.h"
+
+/* The five-state model. Each value is one line of docs/states.md. */
+enum thread_state {
+    TS_NEW,         /* created, not yet admitted to the ready queue */
+    TS_READY,       /* runnable, waiting in a ready queue for the CPU */
+    TS_RUNNING,     /* on the CPU: exactly one thread is in this state */
+    TS_BLOCKED,     /* waiting for an event: a semaphore, time, a child... */
+    TS_TERMINATED,  /* finished; its slot waits to be reaped by a joiner */
+    TS_NSTATES
+};
+
+/* How long to wait, in ticks. */
+#define WAIT_FOREVER 0xFFFFFFFFu
+#define NO_WAIT      0u
+
+/* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
+ * See kernel/sched.c for the two calls that use it. */
+struct waitq {
+    struct list threads;
+};
+#define WAITQ_INIT(q) { LIST_INIT((q).threads) }
+
+struct thread {
+    /* Saved stack pointer while not running. Written and read only by
+     * kernel_switch() with interrupts masked. */
+    void *sp;
+
+    /* Scheduler links, all guarded by masking interrupts:
+     * `link` sits in a ready queue (READY) or a wait queue (BLOCKED);
+     * `tlink` sits in the timer queue while a timeout is pending. */
+    struct list link;
+    struct list tlink;
+    uint32_t wake_at;           /* tick at which the timeout fires */
+    struct waitq *waiting_on;   /* the wait queue holding `link`, if any */
+    int wait_result;            /* what the waker says: 0, -ETIMEDOUT, ... */
+
+    int id;                     /* 1, 2, 3...; never reused while booted */
+    uint8_t state;              /* enum thread_state; see kernel/state.c */
+    uint8_t prio;               /* 0 (idle) .. NPRIO-1 */
+    uint8_t in_use;             /* this slot holds a thread (any state) */
+    uint8_t detached;           /* reap the slot at exit: nobody will join */
+    uint16_t slice_left;        /* ticks left in the round-robin slice */
+    char name[THREAD_NAME_LEN];
+
+    uint32_t *stack_base;       /* lowest word of the stack: the canary */
+    uint32_t stack_size;        /* bytes */
+
+    /* Joining: the exit value and the one thread waiting for it. */
+    void *exit_value;
+    struct waitq joiners;
+
+    /* Accounting, shown by `ps`. */
+    uint32_t ticks_run;         /* ticks during which it was RUNNING */
+    uint32_t switches;          /* times it was switched in */
+    uint32_t wakeups;           /* BLOCKED -> READY transitions */
+    uint32_t created_at;        /* tick of creation */
+};
+
+/* A thread's body. Returning from it is the same as thread_exit(value). */
+typedef void *(*thread_fn)(void *arg);
+
+/* The running thread. Changes only inside kernel_switch(). */
+extern struct thread *current;
+
+/* The thread table, for `ps` and the tests. */
+extern struct thread thread_table[MAX_THREADS];
+
+/* Create a thread in state NEW, then admit it (READY). Its stack is the
+ * slot's own kernel stack. Returns the new id or -EAGAIN (table full),
+ * -EINVAL (bad priority). May switch to it at once if it is more urgent. */
+int thread_create(const char *name, thread_fn fn, void *arg, int prio);
+
+/* Same, but the thread is reaped when it exits and cannot be joined. */
+int thread_create_detached(const char *name, thread_fn fn, void *arg, int prio);
+
+/* End the calling thread with a value for its joiner. Never returns. */
+void thread_exit(void *value) __attribute__((noreturn));
+
+/* Wait up to `timeout` ticks for thread `id` to end, store its exit value,
+ * and free its slot. Returns 0, -ESRCH (no such joinable thread), -EDEADLK
+ * (joining oneself), -EBUSY (someone else is joining it), -ETIMEDOUT. */
+int thread_join(int id, void **value, uint32_t timeout);
+
+/* Give the CPU to the next ready thread of the same or higher priority. */
+void thread_yield(void);
+
+/* Block for `ticks` ticks (at least; the sleep ends on a tick boundary). */
+void thread_sleep(uint32_t ticks);
+
+/* Look a thread up by id; NULL if no such thread exists. */
+struct thread *thread_by_id(int id);
+
+/* Change a thread's priority; it takes effect at the next scheduling point. */
+int thread_set_prio(int id, int prio);
+
+/* Check the canary words at the bottom of t's stack; panic naming the thread
+ * if they were overwritten. Called at every switch away from t. */
+void thread_check_stack(const struct thread *t);
+
+#endif

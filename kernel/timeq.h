@@ -1,0 +1,28 @@
+/*
+ * timeq.h: the timer queue, the threads waiting for a tick, soonest first.
+ *
+ * Course idea: sleeping and timeouts need no per-thread timer. One list,
+ * sorted by wake-up tick, is checked at every tick; only its head can be due,
+ * so a tick with nothing to wake costs one comparison.
+ */
+#ifndef WEFT_TIMEQ_H
+#define WEFT_TIMEQ_H
+
+#include <stdint.h>
+
+#include "thread.h"
+
+/* Ticks wrap after 49 days at 1 kHz; compare them as signed differences so
+ * the order stays right across the wrap (as long as waits are < 2^31). */
+static inline int tick_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+
+/* Queue t to be woken at tick `when`. Interrupts masked. */
+void timeq_insert_locked(struct thread *t, uint32_t when);
+
+/* Take t out of the queue; harmless if it is not queued. Interrupts masked. */
+void timeq_remove_locked(struct thread *t);
+
+/* Remove and return the first thread due at or before `now`, or NULL. */
+struct thread *timeq_pop_due_locked(uint32_t now);
+
+#endif
