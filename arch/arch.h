@@ -27,18 +27,26 @@ enum {
     EXIT_FAULT = 102,       /* the CPU faulted in kernel code */
 };
 
+/* Registers a port keeps in the thread control block rather than on the
+ * thread's stack (the ARMv7-M port keeps R4-R11 and CONTROL here, so that a
+ * user thread's stack only ever receives what the CPU itself pushed with the
+ * user's permissions). It is the first member of struct thread. */
+struct arch_ctx {
+    uintptr_t saved[9];
+};
+
 /* ---- Called by the core, implemented by each port ---------------------- */
 
 /* Set up the CPU: exception priorities, fault reporting, the idle sleep. */
 void arch_init(void);
 
-/* Build the first saved context of a new thread on the stack whose top is
- * `top`, so that the first switch to it starts entry(arg) as if it had been
+/* Build the first saved context of a new thread in ctx and on the stack whose
+ * top is `top`, so that the first switch to it starts entry(arg) as if it had been
  * interrupted just before its first instruction. When entry returns, its
  * return value is passed to on_return(), which must not return.
  * Returns the saved stack pointer to store in the thread. */
-void *arch_stack_init(void *top, void *(*entry)(void *), void *arg,
-                      void (*on_return)(void *value));
+void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
+                      void *arg, void (*on_return)(void *value));
 
 /* Ask for a context switch. It happens as soon as interrupts are enabled and
  * no interrupt handler is running: the port then calls kernel_switch(). */
@@ -78,7 +86,8 @@ void arch_halt(int status) __attribute__((noreturn));
 
 /* The C half of the context switch, called with interrupts masked. It is
  * handed the outgoing thread's saved stack pointer and returns the incoming
- * one. See kernel/sched.c. */
+ * one; on return `current` is the incoming thread, whose arch_ctx the port
+ * restores. See kernel/sched.c. */
 void *kernel_switch(void *sp);
 
 /* The tick interrupt: advances time, wakes sleepers, ends time slices. */

@@ -69,7 +69,8 @@ static int create(const char *name, thread_fn fn, void *arg, int prio, int detac
     t->stack_base = kstacks[i];
     t->stack_size = KSTACK_SIZE;
     t->stack_base[0] = t->stack_base[1] = CANARY;
-    t->sp = arch_stack_init((char *)t->stack_base + KSTACK_SIZE, fn, arg, thread_return);
+    t->sp = arch_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, fn, arg,
+                            thread_return);
 
     s = arch_irq_save();
     t->id = next_id++;

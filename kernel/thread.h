@@ -11,8 +11,10 @@
 #ifndef WEFT_THREAD_H
 #define WEFT_THREAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "../arch/arch.h"
 #include "config.h"
 #include "list.h"
 
@@ -38,6 +40,10 @@ struct waitq {
 #define WAITQ_INIT(q) { LIST_INIT((q).threads) }
 
 struct thread {
+    /* Registers the port saves outside the stack (arch/arch.h). It must be
+     * the first member: switch.S finds it at the address in `current`. */
+    struct arch_ctx ctx;
+
     /* Saved stack pointer while not running. Written and read only by
      * kernel_switch() with interrupts masked. */
     void *sp;
@@ -74,6 +80,8 @@ struct thread {
 };
 
 /* A thread's body. Returning from it is the same as thread_exit(value). */
+_Static_assert(offsetof(struct thread, ctx) == 0, "switch.S saves registers at *current");
+
 typedef void *(*thread_fn)(void *arg);
 
 /* The running thread. Changes only inside kernel_switch(). */

@@ -13,28 +13,32 @@
 #include "regs.h"
 
 /* ---- A new thread's first frame ----------------------------------------
- * The layout switch.S expects (see its header), as a C struct. */
-struct switch_frame {
-    uint32_t control;                       /* popped by PendSV */
-    uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
-    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr; /* popped by the CPU */
+ * What the CPU pushes on exception entry and pops on return (switch.S draws
+ * it), and what PendSV keeps in the thread control block. */
+struct hw_frame {
+    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
 };
-_Static_assert(offsetof(struct switch_frame, r4) == 4, "CONTROL is pushed below R4");
-_Static_assert(offsetof(struct switch_frame, r0) == 36, "the CPU frame follows R11");
-_Static_assert(offsetof(struct switch_frame, lr) == 36 + 20, "switch.S reads LR at +20");
-_Static_assert(offsetof(struct switch_frame, pc) == 36 + 24, "switch.S reads PC at +24");
-_Static_assert(sizeof(struct switch_frame) == 17 * 4, "17 words in all");
+struct sw_ctx {
+    uint32_t control;                       /* bit 0 nPRIV: 1 = user mode */
+    uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
+};
+_Static_assert(sizeof(struct hw_frame) == 32, "the CPU stacks 8 words");
+_Static_assert(offsetof(struct hw_frame, lr) == 20, "switch.S reads LR at +20");
+_Static_assert(offsetof(struct hw_frame, pc) == 24, "switch.S reads PC at +24");
+_Static_assert(sizeof(struct sw_ctx) == sizeof(struct arch_ctx),
+               "switch.S stores CONTROL, R4-R11 in struct arch_ctx");
 
-void *arch_stack_init(void *top, void *(*entry)(void *), void *arg,
-                      void (*on_return)(void *value))
+void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
+                      void *arg, void (*on_return)(void *value))
 {
     /* The AAPCS wants an 8-byte aligned stack at every public call. */
-    uintptr_t sp = ((uintptr_t)top & ~(uintptr_t)7) - sizeof(struct switch_frame);
-    struct switch_frame *f = (struct switch_frame *)sp;
+    uintptr_t sp = ((uintptr_t)top & ~(uintptr_t)7) - sizeof(struct hw_frame);
+    struct hw_frame *f = (struct hw_frame *)sp;
+    struct sw_ctx *c = (struct sw_ctx *)ctx;
 
-    f->control = 0;                 /* privileged; PendSV sets SPSEL on return */
-    f->r4 = 0x04040404; f->r5 = 0x05050505; f->r6 = 0x06060606; f->r7 = 0x07070707;
-    f->r8 = 0x08080808; f->r9 = 0x09090909; f->r10 = 0x10101010; f->r11 = 0x11111111;
+    c->control = 0;                 /* privileged; SPSEL is set on return */
+    c->r4 = 0x04040404; c->r5 = 0x05050505; c->r6 = 0x06060606; c->r7 = 0x07070707;
+    c->r8 = 0x08080808; c->r9 = 0x09090909; c->r10 = 0x10101010; c->r11 = 0x11111111;
     f->r0 = (uint32_t)arg;          /* the entry's argument */
     f->r1 = 0x01010101; f->r2 = 0x02020202; f->r3 = 0x03030303; f->r12 = 0x12121212;
     f->lr = (uint32_t)on_return;    /* entry returns here, its result in R0 */

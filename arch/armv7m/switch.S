@@ -1,28 +1,28 @@
 /*
  * switch.S: the context switch, the CPU half.  C half: kernel_switch().
  *
- * Course idea: switching threads is saving one thread's registers on its own
- * stack and loading another's from its stack. On a Cortex-M the hardware
- * already saves half of them when an exception begins, so the switch runs in
- * PendSV, the lowest-priority exception: it only has to save the other half.
+ * Course idea: switching threads is saving one thread's registers and
+ * loading another's. On a Cortex-M the CPU already saves half of them on the
+ * thread's stack when an exception begins, so the switch runs in PendSV, the
+ * lowest-priority exception, and only has to save the other half.
  *
  * Every thread runs in Thread mode on the process stack (PSP); handlers run
- * on the main stack (MSP). A thread that is not running has this frame at
- * the top of its stack, and thread->sp points at its lowest word:
+ * on the main stack (MSP). A thread that is not running is kept like this:
  *
- *   high  +------------+
- *         |    xPSR    |  \
- *         |     PC     |   |
- *         |     LR     |   |  saved by the CPU on exception entry,
- *         |     R12    |   |  restored by the CPU on exception return
- *         |   R3..R0   |  /   (R0 at the lowest of these 8 words)
- *         +------------+
- *         |  R11..R4   |  \   saved here by PendSV
- *         |  CONTROL   |  /   (bit 0 nPRIV: user or kernel mode)
- *   low   +------------+  <- thread->sp
+ *   its stack (PSP)                     its struct thread (ctx, then sp)
+ *   high +------------+                 +------------+  <- current
+ *        |    xPSR    | \               |  CONTROL   |  bit 0 nPRIV: user mode
+ *        |     PC     |  |  pushed by   |  R4..R11   |  saved by PendSV
+ *        |     LR     |  |  the CPU on  +------------+
+ *        |     R12    |  |  exception   |     sp     |  -> the R0 word at left
+ *        |   R3..R0   | /   entry       +------------+
+ *   low  +------------+ <- sp
  *
- * kernel/thread.c builds the same frame for a new thread (arch_stack_init in
- * cpu.c), and the _Static_asserts there check the offsets match this file.
+ * R4-R11 go to the thread control block, not the stack: the CPU pushes its
+ * frame with the thread's own permissions (a user thread with a bad stack
+ * pointer faults there), while a store made here would be privileged. So
+ * this code never writes to a user stack. cpu.c checks the layout with
+ * _Static_assert; kernel/thread.h checks that ctx is at offset 0.
  */
     .syntax unified
     .thumb
@@ -33,29 +33,35 @@
     .type   pendsv_handler, %function
     .thumb_func
 pendsv_handler:
-    mrs     r0, psp                 @ r0 = outgoing thread's stack
+    ldr     r3, =current
+    ldr     r1, [r3]                @ r1 = &current->ctx
     mrs     r2, control
-    stmdb   r0!, {r2, r4-r11}       @ push CONTROL and R4-R11 below the CPU's frame
+    stmia   r1, {r2, r4-r11}        @ save CONTROL, R4-R11 in the outgoing thread
+    mrs     r0, psp                 @ r0 = its stack pointer (the CPU's frame)
     cpsid   i                       @ the ready queues are shared with interrupts
-    bl      kernel_switch           @ r0 = kernel_switch(r0): the next thread's sp
+    bl      kernel_switch           @ r0 = next thread's sp; current = next thread
     cpsie   i
-    ldmia   r0!, {r2, r4-r11}       @ pop its CONTROL and R4-R11
-    msr     control, r2             @ its privilege (nPRIV) for Thread mode
+    ldr     r3, =current
+    ldr     r1, [r3]
+    ldmia   r1, {r2, r4-r11}        @ its CONTROL, R4-R11
+    msr     control, r2             @ its privilege (nPRIV) in Thread mode
     msr     psp, r0                 @ the CPU pops the rest from here
     mvn     lr, #2                  @ EXC_RETURN 0xFFFFFFFD: Thread mode, PSP, no FPU
     bx      lr                      @ exception return: the next thread runs
     .size   pendsv_handler, . - pendsv_handler
 
-/* void arch_start_first(void *sp): leave the boot code for the first thread.
- * Nothing needs saving, so instead of an exception return this pops the
- * frame by hand: software part, then the CPU's, then jumps to the entry. */
+/* void arch_start_first(void *sp): leave the boot code for the first thread
+ * (`current`). Nothing needs saving, so instead of an exception return this
+ * pops the frame by hand and jumps to the entry point. */
     .global arch_start_first
     .type   arch_start_first, %function
     .thumb_func
 arch_start_first:
     ldr     r1, =_stack_top
     msr     msp, r1                 @ the boot stack becomes the handler stack
-    ldmia   r0!, {r2, r4-r11}       @ CONTROL, R4-R11
+    ldr     r3, =current
+    ldr     r1, [r3]
+    ldmia   r1, {r2, r4-r11}        @ CONTROL, R4-R11
     orr     r2, r2, #2              @ SPSEL: Thread mode uses the PSP
     ldr     lr, [r0, #20]           @ frame LR: where the entry returns to
     ldr     r3, [r0, #24]           @ frame PC: the entry point
