@@ -1,0 +1,137 @@
+/*
+ * uapi.h: the contract between user programs and the kernel.
+ *
+ * Course idea: a system call is a function call across a privilege
+ * boundary. A user program cannot jump into the kernel; it executes `svc 0`
+ * with the call number in R12 and up to four arguments in R0-R3, and the
+ * kernel answers in R0: a result >= 0, or a negative errno (kernel/errno.h).
+ * This header is shared by the kernel (kernel/syscall.c, the dispatcher)
+ * and the user runtime (lib/user/), so both sides agree on every number.
+ *
+ * Every pointer argument is checked as a whole range against the caller's
+ * own memory (-EFAULT); every handle for range, type, owner and staleness
+ * (-EBADF); an unknown call number gives -ENOSYS. A call either completes or
+ * fails with nothing changed.
+ */
+#ifndef WEFT_UAPI_H
+#define WEFT_UAPI_H
+
+#include <stdint.h>
+
+/* ---- System call numbers (R12) ---------------------------------------- */
+enum {
+    SYS_EXIT = 0,       /* (int status): end the process; never returns */
+    SYS_WRITE,          /* (int fd, const void *buf, size_t n) -> n; fd 1, 2: console */
+    SYS_READ,           /* (int fd, void *buf, size_t n) -> n >= 1; fd 0: console, blocks */
+    SYS_SBRK,           /* (intptr_t incr) -> old break, or -ENOMEM */
+    SYS_GETPID,         /* () -> pid */
+    SYS_GETPPID,        /* () -> parent's pid */
+    SYS_SPAWN,          /* (const char *prog, char *const argv[], int flags) -> pid */
+    SYS_WAIT,           /* (int pid or -1, int *status, uint32_t timeout) -> pid */
+    SYS_KILL,           /* (int pid) -> 0 */
+    SYS_YIELD,          /* () -> 0 */
+    SYS_SLEEP,          /* (uint32_t ticks) -> 0 */
+    SYS_TICKS,          /* () -> ticks since boot */
+    SYS_THREAD_CREATE,  /* (void *(*fn)(void *), void *arg, struct thread_spec *) -> tid */
+    SYS_THREAD_JOIN,    /* (int tid, void **value, uint32_t timeout) -> 0 */
+    SYS_THREAD_EXIT,    /* (void *value): end the calling thread */
+    SYS_GETTID,         /* () -> tid */
+    SYS_SETNAME,        /* (const char *name) -> 0: rename the calling process */
+    SYS_PROCINFO,       /* (int pid, struct proc_info *out) -> 0; pid 0 = self */
+    SYS_PROCLIST,       /* (int *pids, int max) -> count of live processes */
+    SYS_THREADINFO,     /* (int index, struct thread_info *out) -> 0, -ESRCH past the end */
+    SYS_PROGINFO,       /* (int index, struct prog_info *out) -> 0, -ENOENT past the end */
+    SYS_KSTAT,          /* (struct kstat *out) -> 0 */
+    SYS_SCHED,          /* (int policy or -1) -> the policy now (0 coop, 1 rr) */
+    SYS_TRACE,          /* (struct trace_entry *out, int max) -> count, oldest first */
+    SYS_HALT,           /* (int status): leave QEMU (init and the shell use it) */
+    SYS_SEM_CREATE,     /* (int count) -> handle */
+    SYS_SEM_WAIT,       /* (int h, uint32_t timeout) -> 0 or -ETIMEDOUT */
+    SYS_SEM_POST,       /* (int h) -> 0 */
+    SYS_MUTEX_CREATE,   /* () -> handle */
+    SYS_MUTEX_LOCK,     /* (int h, uint32_t timeout) -> 0 */
+    SYS_MUTEX_UNLOCK,   /* (int h) -> 0, -EPERM if not the owner */
+    SYS_CLOSE,          /* (int h) -> 0 */
+    SYS_NCALLS
+};
+
+/* ---- Arguments and results -------------------------------------------- */
+
+#define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
+#define WAIT_NONE      0u           /* timeout: poll (is it alive?) */
+#define WAIT_INFINITE  0xFFFFFFFFu  /* timeout: until it happens */
+
+#define SPAWN_DAEMON   1            /* killed when its parent exits */
+
+#define THREAD_DAEMON  1            /* ends when the process's main thread ends */
+
+/* SYS_THREAD_CREATE's stack: inside the caller's memory, 8-byte aligned. */
+struct thread_spec {
+    void *stack;                    /* lowest address */
+    uint32_t stack_size;            /* bytes, >= 256 */
+    int flags;                      /* THREAD_DAEMON */
+    const char *name;               /* may be NULL */
+};
+
+/* Exit status, as SYS_WAIT returns it. A process ends in one of four ways:
+ *   normal exit:     exit(0)            -> status 0
+ *   error exit:      exit(n), n != 0    -> status n (0..255)
+ *   fatal error:     a fault            -> WSTATUS_FAULT | fault code
+ *   killed:          SYS_KILL           -> WSTATUS_KILLED
+ */
+#define WSTATUS_KILLED  0x100
+#define WSTATUS_FAULT   0x200           /* | one of the FAULT_* codes */
+enum {
+    FAULT_MEMMANAGE = 1, FAULT_BUSFAULT, FAULT_USAGEFAULT, FAULT_HARDFAULT,
+    FAULT_STACK,                        /* overflow into the stack guard */
+};
+#define WIFEXITED(s)    (((s) & 0xF00) == 0)
+#define WEXITSTATUS(s)  ((s) & 0xFF)
+#define WIFKILLED(s)    (((s) & 0xF00) == WSTATUS_KILLED)
+#define WIFFAULTED(s)   (((s) & 0xF00) == WSTATUS_FAULT)
+#define WFAULTCODE(s)   ((s) & 0xFF)
+
+#define PROC_NAME_LEN 16
+
+enum proc_state_u { PS_NEW, PS_RUNNING, PS_ZOMBIE };  /* process view */
+
+struct proc_info {
+    int pid, ppid;
+    int state;                      /* enum proc_state_u */
+    int daemon;
+    int nthreads;
+    int exit_status;                /* valid when state == PS_ZOMBIE */
+    uint32_t ticks, switches, created;
+    uint32_t mem_base, mem_size;    /* its memory block */
+    char name[PROC_NAME_LEN];
+    char why[48];                   /* how it ended, e.g. "MemManage DACCVIOL at 0x20000010" */
+};
+
+struct thread_info {
+    int tid, pid;                   /* pid 0: a kernel thread */
+    int state, prio;                /* enum thread_state of kernel/thread.h */
+    uint32_t ticks, switches, wakeups;
+    char name[12];
+};
+
+struct prog_info {
+    char name[16];
+    uint32_t text_size, data_size, bss_size, image_size;
+};
+
+struct kstat {
+    uint32_t mem_free;              /* bytes free for processes */
+    uint32_t mem_total;
+    uint32_t procs_free, procs_total;
+    uint32_t threads_free, threads_total;
+    uint32_t handles_free, handles_total;   /* kernel objects (semaphores, mutexes) */
+    uint32_t ticks;
+};
+
+struct trace_entry {
+    uint32_t time;
+    int tid;
+    uint8_t from, to, why, pad;
+};
+
+#endif
