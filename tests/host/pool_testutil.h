@@ -44,7 +44,7 @@ static inline void count_children(int *children, int *zombies)
 	if (!d)
 		return;
 	struct dirent *e;
-	char path[64], buf[512];
+	char path[300], buf[512];
 	while ((e = readdir(d))) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;

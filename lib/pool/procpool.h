@@ -1,0 +1,85 @@
+/*
+ * procpool.h: a pool of forked worker processes fed through pipes.
+ *
+ * Course idea: Python's ProcessPoolExecutor. Processes share no memory, so a
+ * task's argument and result travel as bytes that the caller serialises (in
+ * Python, pickle does this for you; in C you choose the format). In exchange
+ * the workers run truly in parallel and one crashing cannot corrupt another.
+ *
+ * A task is `int fn(const void *arg, size_t len, struct pool_bytes *out)`,
+ * run in a worker process. It appends its result to `out` and returns 0 (the
+ * future becomes DONE and future_result() holds a copy of the bytes), or
+ * returns a non-zero code (FAILED; whatever text it appended to `out` becomes
+ * the error message). fn is passed as a plain function pointer: the workers
+ * are fork()ed copies of this program, not exec()ed, so its address is valid
+ * in them.
+ *
+ * What this pool promises beyond Python's:
+ *   - A worker that dies (SIGKILL, a segfault, _exit) fails only the task it
+ *     was running, with EOWNERDEAD and a message naming the signal or exit
+ *     status ("worker 4242 killed by signal 9 (SIGKILL)"). Tasks queued
+ *     behind it go to other workers, and a replacement worker is forked.
+ *     Python instead marks the whole pool broken.
+ *   - With a task timeout, a task still running when it expires has its
+ *     worker killed; its future fails with ETIMEDOUT.
+ *   - Done callbacks run in the parent, on the pool's collector thread, never
+ *     in a worker (so they can touch the parent's memory).
+ *   - Every child is reaped (no zombies) and every descriptor is closed when
+ *     the pool is destroyed; descriptors are close-on-exec meanwhile.
+ *   - No SIGCHLD handler is installed; the pool waits only for its own pids.
+ *
+ * Caution, as with any fork() from a threaded program: a worker is a copy of
+ * the parent taken while other threads may hold locks. Tasks should use
+ * their arguments and their own resources, not locks or pools of the parent.
+ *
+ * Read next: procpool.c (the parent's side), procpool_worker.c (the child's).
+ */
+#ifndef WEFT_PROCPOOL_H
+#define WEFT_PROCPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "future.h"
+
+/* A growable byte buffer: how a task hands back its result. */
+struct pool_bytes {
+	unsigned char *data;
+	size_t len, cap;
+};
+int pool_bytes_append(struct pool_bytes *b, const void *p, size_t n); /* 0 or ENOMEM */
+int pool_bytes_printf(struct pool_bytes *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+typedef int (*procpool_fn)(const void *arg, size_t len, struct pool_bytes *out);
+
+struct procpool;
+
+/* Fork `workers` processes (at least 1). task_timeout_ns > 0 kills a worker
+ * whose task runs longer than that; 0 means no limit. Returns NULL with errno
+ * set on failure. */
+struct procpool *procpool_create(unsigned workers, int64_t task_timeout_ns);
+
+/* Copy arg[0..len) and queue fn on it. Returns its future (the caller owns a
+ * reference), or NULL with errno = ESHUTDOWN after shutdown, or ENOMEM. */
+struct future *procpool_submit(struct procpool *pp, procpool_fn fn, const void *arg, size_t len);
+
+/* As threadpool_shutdown: stop accepting work; cancel what is still queued if
+ * asked; with wait, return when every worker has exited and been reaped. */
+void procpool_shutdown(struct procpool *pp, bool wait, bool cancel_pending);
+void procpool_destroy(struct procpool *pp);
+
+/* The pids of the current workers (for tests and demonstrations that kill
+ * one). Returns how many were stored. */
+size_t procpool_worker_pids(struct procpool *pp, pid_t *pids, size_t max);
+
+struct procpool_stats {
+	unsigned long spawned;   /* workers forked, replacements included */
+	unsigned long died;      /* workers that died unexpectedly */
+	unsigned long timed_out; /* workers killed for a task past its deadline */
+};
+struct procpool_stats procpool_stats(struct procpool *pp);
+
+#endif
