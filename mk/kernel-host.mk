@@ -1,0 +1,33 @@
+# mk/kernel-host.mk: the portable kernel core as a Linux program, and its
+# unit tests (tests/host/test_*.c, cmocka).
+#
+# Course map: arch/linux/host.h. The unmodified kernel/ core is linked with
+# the host port (arch/linux/) and one test file into build/host/test_NAME,
+# under ASan and UBSan, with any sanitizer report fatal. Thread stacks are
+# bigger here (KSTACK_SIZE, see kernel/config.h): host code under ASan needs
+# far more than the board's 2 KiB.
+#   make host-tests    build and run just these suites
+
+KHOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -DKSTACK_SIZE=65536 -MMD -MP
+KHOST_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
+              kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
+              arch/linux/cpu.c arch/linux/host.c
+KHOST_OBJS := $(KHOST_SRCS:%.c=$(BUILD)/host/obj/%.o)
+
+KHOST_TESTS := test_state test_sched test_sem test_thread test_timeq \
+               test_ring test_printk
+KHOST_BINS  := $(KHOST_TESTS:%=$(BUILD)/host/%)
+TEST_SUITES += $(KHOST_BINS)
+
+$(BUILD)/host/obj/%.o: %.c mk/kernel-host.mk
+	@mkdir -p $(@D)
+	$(CC) $(KHOST_CFLAGS) -c $< -o $@
+
+$(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+
+.PHONY: host-tests
+host-tests: $(KHOST_BINS)
+	@tools/testsuite.sh $(BUILD)/test-logs $^
