@@ -1,0 +1,52 @@
+# mk/target.mk: tests that run inside the kernel on the board, and the
+# kernel's benchmarks. Course map: tests/target/ktest.h (the harness).
+#
+#   make build/ktest-NAME.elf   one test image (the kernel + tests/target/...)
+#   make target-tests           build and run every target suite (< 60 s)
+#   make bench-kernel           instruction counts under QEMU icount (also
+#                               part of `make bench`)
+#
+# A test image is the kernel plus the objects that define app_start(); the
+# objects are compiled with the kernel's KCFLAGS by the top Makefile's
+# $(BUILD)/arm/%.c.o and %.S.o rules, and linked by its $(BUILD)/%.elf rule.
+# Images that pass by exiting 0 are suites themselves; images that must die
+# (a panic, a fault) and the shell fed through a pipe are judged by the
+# scripts tests/target/expect-*.sh and shell-pipe.sh.
+
+KTEST_OBJ := $(BUILD)/arm/tests/target/ktest.c.o
+
+$(BUILD)/ktest-sched.elf: $(KERNEL_OBJS) $(KTEST_OBJ) $(BUILD)/arm/tests/target/test_sched.c.o
+$(BUILD)/ktest-regs.elf:  $(KERNEL_OBJS) $(KTEST_OBJ) $(BUILD)/arm/tests/target/test_regs.c.o \
+                          $(BUILD)/arm/tests/target/regtest.S.o
+$(BUILD)/ktest-stack.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_stack.c.o
+$(BUILD)/ktest-fault.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_fault.c.o
+$(BUILD)/bench-kernel.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/bench.c.o
+
+TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
+                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft.elf
+TARGET_SUITES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
+                 tests/target/expect-stack.sh tests/target/expect-fault.sh \
+                 tests/target/shell-pipe.sh
+TEST_SUITES += $(TARGET_SUITES)
+
+# The scripts are suites, but what they run must be built first.
+test-build: $(TARGET_IMAGES)
+
+.PHONY: target-tests
+target-tests: $(TARGET_IMAGES)
+	@tools/testsuite.sh $(BUILD)/test-logs $(TARGET_SUITES)
+
+# ---- Benchmarks ------------------------------------------------------------
+# Under -icount shift=10 one guest instruction is 1024 ns of virtual time, so
+# a timer read is an instruction counter and the figures are the same on
+# every run of the same binary. Only the "bench:" lines reach stdout; a run
+# that does not exit 0 fails the target (its output goes to stderr).
+BENCHES += bench-kernel
+
+.PHONY: bench-kernel
+bench-kernel:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-kernel.elf >&2
+	@QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=120 tools/qemu.sh \
+	    $(BUILD)/bench-kernel.elf < /dev/null > $(BUILD)/bench-kernel.log 2>&1 \
+	    || { cat $(BUILD)/bench-kernel.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/bench-kernel.log | grep '^bench: '

@@ -1,0 +1,253 @@
+/*
+ * bench.c: what the kernel's basic operations cost, in guest instructions.
+ *
+ * Course idea: measure, don't guess. Under QEMU with -icount shift=10 every
+ * guest instruction advances virtual time by exactly 1024 ns, and CMSDK
+ * Timer1 counts that time at 25 MHz, so a difference of timer readings is an
+ * instruction count (ticks / 25.6) and the same binary gives the same figures
+ * on every run (docs: ../shared/PLATFORM.md, "Time").
+ *
+ * Method. Each scenario runs twice, with N1 and N2 operations, between two
+ * timer reads; the difference of the two totals divided by N2 - N1 is the
+ * cost of one operation, with everything done once per run (creating the
+ * threads, joining them, the timer reads) cancelled out. What is left of the
+ * harness is the loop around each operation: an empty loop of the same shape
+ * is measured the same way and subtracted (about 3 instructions, so figures
+ * are good to +-1 instruction). irq_to_thread is measured per event instead
+ * (see bench_irq). SysTick is stopped during every measured run: a tick
+ * would add its handler (and maybe a slice switch) to whichever run it fell
+ * in. Nothing is printed until all runs are done, so no console interrupt
+ * falls in a run either; make bench-kernel feeds the console /dev/null.
+ *
+ * Output: one line "bench: NAME VALUE instructions" per figure.
+ * Image: build/bench-kernel.elf, run by `make bench-kernel`.
+ */
+#include <stdint.h>
+
+#include "../../arch/arch.h"
+#include "../../arch/armv7m/regs.h"
+#include "../../kernel/printk.h"
+#include "../../kernel/sched.h"
+#include "../../kernel/sem.h"
+#include "../../kernel/thread.h"
+
+#define TIMER1_CTRL   REG32(0x40001000)
+#define TIMER1_VALUE  REG32(0x40001004)     /* counts down at 25 MHz */
+#define TIMER1_RELOAD REG32(0x40001008)
+#define ICSR_PENDSTCLR (1u << 25)
+#define SOFT_IRQ 31
+
+#define N1 100u
+#define N2 1100u
+#define BENCH_PRIO 6        /* the measuring thread; workers use 5 and 7 */
+
+static inline uint32_t timer_now(void) { return TIMER1_VALUE; }
+
+/* Stop the tick for a measured run, and start it again. */
+static void tick_stop(void)
+{
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT;
+    SCB_ICSR = ICSR_PENDSTCLR;
+}
+
+static void tick_go(void)
+{
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+}
+
+/* Timer ticks (1/25.6 instruction) -> thousandths of an instruction per op. */
+static int64_t milli_insns(uint64_t timer_ticks, uint32_t ops)
+{
+    return (int64_t)(timer_ticks * 10000u / (256u * (uint64_t)ops));
+}
+
+static uint32_t n_ops;      /* operations per worker in the current run */
+
+/* ---- The scenarios: each returns the timer ticks of one whole run ------- */
+
+static uint32_t run_empty(uint32_t n)
+{
+    uint32_t t0 = timer_now();
+    for (uint32_t i = 0; i < n; i++)
+        __asm volatile ("");
+    return t0 - timer_now();
+}
+
+/* Two equal-priority threads alternating with thread_yield: 2n switches. */
+static void *yielder(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n_ops; i++)
+        thread_yield();
+    return NULL;
+}
+
+static uint32_t run_yield(uint32_t n)
+{
+    n_ops = n;
+    uint32_t t0 = timer_now();
+    int a = thread_create("yield_a", yielder, NULL, 5);
+    int b = thread_create("yield_b", yielder, NULL, 5);
+    thread_join(a, NULL, WAIT_FOREVER);
+    thread_join(b, NULL, WAIT_FOREVER);
+    return t0 - timer_now();
+}
+
+/* Two threads each posting the other's semaphore: n round trips, each one
+ * two posts, two waits and two switches. */
+static struct sem ping_sem, pong_sem;
+
+static void *ping(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n_ops; i++) {
+        sem_post(&pong_sem);
+        sem_wait(&ping_sem, WAIT_FOREVER);
+    }
+    return NULL;
+}
+
+static void *pong(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n_ops; i++) {
+        sem_wait(&pong_sem, WAIT_FOREVER);
+        sem_post(&ping_sem);
+    }
+    return NULL;
+}
+
+static uint32_t run_pingpong(uint32_t n)
+{
+    n_ops = n;
+    sem_init(&ping_sem, 0);
+    sem_init(&pong_sem, 0);
+    uint32_t t0 = timer_now();
+    int a = thread_create("ping", ping, NULL, 5);
+    int b = thread_create("pong", pong, NULL, 5);
+    thread_join(a, NULL, WAIT_FOREVER);
+    thread_join(b, NULL, WAIT_FOREVER);
+    return t0 - timer_now();
+}
+
+/* n times: create a thread (less urgent than us), join it: it runs, returns,
+ * and the join wakes us and frees its slot. */
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+static uint32_t run_create(uint32_t n)
+{
+    uint32_t t0 = timer_now();
+    for (uint32_t i = 0; i < n; i++)
+        thread_join(thread_create("child", nothing, NULL, 5), NULL, WAIT_FOREVER);
+    return t0 - timer_now();
+}
+
+/* ---- irq_to_thread: measured per event ---------------------------------- *
+ * The bench thread reads the timer into t_pend and pends IRQ 31; the
+ * handler posts irq_sem; the waiter (priority 7, blocked in sem_wait) reads
+ * the timer as soon as sem_wait returns. The same read-store-pend-read
+ * sequence with IRQ 31 disabled in the NVIC costs what the harness adds
+ * (the pend then does nothing), and is subtracted. */
+static struct sem irq_sem;
+static volatile uint32_t t_pend;
+static uint64_t irq_sum;
+
+void soft_irq(void)
+{
+    sem_post_from_isr(&irq_sem);
+}
+
+static __attribute__((always_inline)) inline void stamp_and_pend(void)
+{
+    t_pend = timer_now();
+    NVIC_ISPR = 1u << SOFT_IRQ;
+}
+
+static void *irq_waiter(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n_ops; i++) {
+        sem_wait(&irq_sem, WAIT_FOREVER);
+        uint32_t t = timer_now();
+        irq_sum += t_pend - t;
+    }
+    return NULL;
+}
+
+static int64_t bench_irq(uint32_t n)
+{
+    uint64_t calib = 0;
+
+    NVIC_ICER = 1u << SOFT_IRQ;
+    for (uint32_t i = 0; i < n; i++) {
+        stamp_and_pend();
+        uint32_t t = timer_now();
+        calib += t_pend - t;
+    }
+    NVIC_ICPR = 1u << SOFT_IRQ;
+
+    sem_init(&irq_sem, 0);
+    irq_sum = 0;
+    n_ops = n;
+    nvic_enable(SOFT_IRQ, PRIO_IRQ);
+    int w = thread_create("irq_waiter", irq_waiter, NULL, 7);  /* runs, blocks */
+    for (uint32_t i = 0; i < n; i++)
+        stamp_and_pend();           /* the waiter runs before this returns */
+    thread_join(w, NULL, WAIT_FOREVER);
+    return milli_insns(irq_sum, n) - milli_insns(calib, n);
+}
+
+/* ---- Running and printing ----------------------------------------------- */
+
+/* Per-operation cost of a scenario: the N2 run minus the N1 run, over
+ * ops_per_n * (N2 - N1) operations, less `loops` empty-loop passes each. */
+static int64_t per_op(uint32_t (*run)(uint32_t), uint32_t ops_per_n, int64_t loops)
+{
+    tick_stop();
+    uint32_t t1 = run(N1);
+    uint32_t t2 = run(N2);
+    tick_go();
+    return milli_insns(t2 - t1, ops_per_n * (N2 - N1)) - loops;
+}
+
+static void print(const char *name, int64_t milli)
+{
+    int64_t tenths = (milli < 0 ? milli - 50 : milli + 50) / 100;
+    int64_t mag = tenths < 0 ? -tenths : tenths;
+    kprintf("bench: %s %s%ld.%ld instructions\n", name, tenths < 0 ? "-" : "",
+            (long)(mag / 10), (long)(mag % 10));
+}
+
+static void *bench_main(void *arg)
+{
+    (void)arg;
+    TIMER1_CTRL = 0;
+    TIMER1_RELOAD = 0xFFFFFFFFu;
+    TIMER1_VALUE = 0xFFFFFFFFu;
+    TIMER1_CTRL = 1;                /* enable; no interrupt */
+    thread_sleep(2);                /* let boot-time console output finish */
+
+    int64_t loop = per_op(run_empty, 1, 0);
+    int64_t yield = per_op(run_yield, 2, loop);         /* one switch: one pass */
+    int64_t pingpong = per_op(run_pingpong, 1, 2 * loop);   /* two loops per trip */
+    int64_t create = per_op(run_create, 1, loop);
+    tick_stop();
+    int64_t irq = bench_irq(N2);
+    tick_go();
+
+    kprintf("bench-kernel: N1=%u N2=%u, empty loop pass %ld.%03ld instructions\n",
+            N1, N2, (long)(loop / 1000), (long)(loop % 1000));
+    print("yield_switch", yield);
+    print("sem_pingpong", pingpong);
+    print("irq_to_thread", irq);
+    print("thread_create_exit_join", create);
+    arch_halt(EXIT_OK);
+}
+
+void app_start(void)
+{
+    thread_create("bench", bench_main, NULL, BENCH_PRIO);
+}
