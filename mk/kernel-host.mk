@@ -6,7 +6,8 @@
 # under ASan and UBSan, with any sanitizer report fatal. Thread stacks are
 # bigger here (KSTACK_SIZE, see kernel/config.h): host code under ASan needs
 # far more than the board's 2 KiB.
-#   make host-tests    build and run just these suites
+#   make host-tests       build and run just these suites
+#   make host-known-bugs  the cases that show unfixed kernel bugs (they fail)
 
 KHOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -20,14 +21,19 @@ KHOST_TESTS := test_state test_sched test_sem test_thread test_timeq \
                test_ring test_printk
 KHOST_BINS  := $(KHOST_TESTS:%=$(BUILD)/host/%)
 TEST_SUITES += $(KHOST_BINS)
+# Cases that show kernel bugs not fixed yet: they fail until the fix, so they
+# are kept out of `make test` (see the file's header).
+KHOST_BUGS  := $(BUILD)/host/test_known_bugs
 
 $(BUILD)/host/obj/%.o: %.c mk/kernel-host.mk
 	@mkdir -p $(@D)
 	$(CC) $(KHOST_CFLAGS) -c $< -o $@
 
-$(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
+$(KHOST_BINS) $(KHOST_BUGS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
 
-.PHONY: host-tests
+.PHONY: host-tests host-known-bugs
 host-tests: $(KHOST_BINS)
+	@tools/testsuite.sh $(BUILD)/test-logs $^
+host-known-bugs: $(KHOST_BUGS)
 	@tools/testsuite.sh $(BUILD)/test-logs $^

@@ -32,6 +32,10 @@
  * host_boot() (kernel/thread.c never reuses one), so compare ids only with
  * those thread_create() returned.
  *
+ * Under ASan each test program prints one "WARNING: ASan doesn't fully
+ * support makecontext/swapcontext" line: expected, and harmless here because
+ * cpu.c announces every stack switch to ASan.
+ *
  * Read next: arch/linux/cpu.c (the contract), arch/linux/host.c (this).
  */
 #ifndef WEFT_HOST_H
