@@ -16,7 +16,7 @@ TEST_SUITES :=
 BENCHES     :=
 
 .PHONY: all run test bench deps gdb clean
-all: $(BUILD)/weft.elf
+all: $(BUILD)/weft.elf $(BUILD)/weft-kshell.elf
 
 # ---- The kernel, for the board -------------------------------------------
 CROSS    := arm-none-eabi-
@@ -29,7 +29,13 @@ KLDFLAGS := $(ARCH_FLAGS) -T linker/mps2-an385.ld -nostartfiles --specs=nano.spe
 KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
                kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
                kernel/main.c arch/armv7m/start.c arch/armv7m/cpu.c \
-               arch/armv7m/fault.c arch/armv7m/switch.S drivers/uart.c
+               arch/armv7m/fault.c arch/armv7m/switch.S arch/armv7m/mpu.c \
+               arch/armv7m/svc.c drivers/uart.c
+# Processes: the loader, the process table, system calls, and the programs.
+PROC_SRCS   := kernel/proc.c kernel/syscall.c kernel/kobj.c kernel/buddy.c \
+               kernel/loader.c kernel/uaccess.c kernel/initproc.c
+PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
+PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))
 
 $(BUILD)/arm/%.c.o: %.c
@@ -46,7 +52,13 @@ $(BUILD)/%.elf:
 	$(CROSS)gcc $(KLDFLAGS) $^ -o $@ -Wl,-Map=$(@:.elf=.map)
 	$(CROSS)objdump -d -S $@ > $(@:.elf=.lst)
 
-$(BUILD)/weft.elf: $(KERNEL_OBJS) $(BUILD)/arm/kernel/shell.c.o
+# weft.elf: init and the user shell. weft-kshell.elf: the kernel shell alone.
+$(BUILD)/weft.elf: $(KERNEL_OBJS) $(PROC_OBJS)
+$(BUILD)/weft-kshell.elf: $(KERNEL_OBJS) $(BUILD)/arm/kernel/shell.c.o
+
+$(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KCFLAGS) -DPROGS_BIN='"$(PROGS_BIN)"' -c $< -o $@
 
 QEMU_TIMEOUT ?= 3600
 run: deps $(BUILD)/weft.elf

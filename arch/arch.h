@@ -52,6 +52,24 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
  * no interrupt handler is running: the port then calls kernel_switch(). */
 void arch_switch_request(void);
 
+/* Same for a thread that runs in user mode (unprivileged, under the MPU) on
+ * the user stack whose top is `top`: it starts at entry with R0 = a0 and
+ * R1 = a1. A user entry must never return (its runtime ends the thread with
+ * a system call); returning faults, which kills the process. */
+void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+                           uintptr_t a0, uintptr_t a1);
+
+/* An address space, as the MPU sees it: a process's block, the read-only
+ * executable code region at its start, and a no-access stack guard. */
+struct arch_mm {
+    uint32_t regs[6];
+};
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
+                  uint32_t code_size, uintptr_t guard, uint32_t guard_size);
+/* Make mm the user-accessible memory (NULL: none). Called on a switch
+ * between processes only, and when a process's memory is freed. */
+void arch_mm_switch(const struct arch_mm *mm);
+
 /* Start the first thread (whose saved stack pointer is sp). Never returns. */
 void arch_start_first(void *sp) __attribute__((noreturn));
 
@@ -92,5 +110,15 @@ void *kernel_switch(void *sp);
 
 /* The tick interrupt: advances time, wakes sleepers, ends time slices. */
 void kernel_tick(void);
+
+/* A system call. The port runs it in the calling thread, privileged, on the
+ * thread's kernel stack, with the call number in current->sysno; its result
+ * goes back to the caller's R0. See kernel/syscall.c. */
+long kernel_syscall(long a0, long a1, long a2, long a3);
+
+/* A user thread faulted. The port runs this in the faulting thread,
+ * privileged, on its kernel stack (the user stack may be the problem). `code`
+ * is one of FAULT_* in kernel/uapi.h, `why` a description. Never returns. */
+void kernel_user_fault(int code, const char *why) __attribute__((noreturn));
 
 #endif

@@ -117,12 +117,17 @@ size_t uart_read_nonblock(char *buf, size_t n)
     return got;
 }
 
-size_t uart_read(char *buf, size_t n)
+long uart_read(char *buf, size_t n)
 {
-    size_t got;
+    long got;
     uint32_t s = arch_irq_save();
-    while ((got = uart_read_nonblock(buf, n)) == 0)
-        sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+    while ((got = (long)uart_read_nonblock(buf, n)) == 0) {
+        int r = sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+        if (r < 0) {                /* -EINTR: the reader's process was killed */
+            got = r;
+            break;
+        }
+    }
     arch_irq_restore(s);
     return got;
 }
@@ -153,13 +158,17 @@ void uart0_tx_irq(void)
     arch_irq_restore(s);
 }
 
-static void put_locked(uint8_t c)
+/* Returns 0, or -EINTR if the writer's process was killed while it waited. */
+static int put_locked(uint8_t c)
 {
     while (ring_full(&tx)) {
         tx_kick_locked();
-        sched_block_locked(&writers, WAIT_FOREVER, WHY_WAIT);
+        int r = sched_block_locked(&writers, WAIT_FOREVER, WHY_WAIT);
+        if (r < 0)
+            return r;
     }
     ring_put(&tx, c);
+    return 0;
 }
 
 void uart_write(const char *buf, size_t n)
@@ -171,9 +180,8 @@ void uart_write(const char *buf, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (buf[i] == '\n')
-            put_locked('\r');
-        put_locked((uint8_t)buf[i]);
+        if ((buf[i] == '\n' && put_locked('\r') < 0) || put_locked((uint8_t)buf[i]) < 0)
+            break;
     }
     tx_kick_locked();
     arch_irq_restore(s);

@@ -22,8 +22,9 @@ void uart_drain_polled(void);
  * uart_write. Call once the scheduler is set up. */
 void uart_start_irq(void);
 
-/* Read at least 1 and at most n bytes, blocking until one arrives. */
-size_t uart_read(char *buf, size_t n);
+/* Read at least 1 and at most n bytes, blocking until one arrives; or
+ * -EINTR if the waiting thread's process is being killed. */
+long uart_read(char *buf, size_t n);
 
 /* Read what has arrived without blocking; 0 if nothing. */
 size_t uart_read_nonblock(char *buf, size_t n);

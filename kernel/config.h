@@ -32,6 +32,12 @@
 #endif
 #ifndef THREAD_NAME_LEN
 #define THREAD_NAME_LEN 12      /* including the terminating NUL */
+#define USER_PRIO       3       /* user threads; the kernel shell runs at 4 */
+#define MAX_PROCS       16      /* process control blocks */
+#define MAX_HANDLES     8       /* handles per process */
+#define MAX_KOBJS       32      /* semaphores and mutexes, system-wide */
+#define PROC_ARGS_MAX   256     /* bytes of argv a spawn may pass */
+#define PROC_ARGC_MAX   16
 #endif
 
 #endif

@@ -8,6 +8,7 @@
 #define WEFT_ERRNO_H
 
 #define EPERM      1   /* not allowed for this caller */
+#define E2BIG      7   /* argument list too long */
 #define ENOENT     2   /* no such program or name */
 #define ESRCH      3   /* no such thread or process */
 #define EINTR      4   /* woken without the thing waited for */

@@ -99,6 +99,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             put_num(&o, (uintptr_t)va_arg(ap, void *), 16, 0, width, pad, left, 0);
             break;
         case 'c':
+            for (int w = 1; !left && w < width; w++)
+                put(&o, ' ');
             put(&o, (char)va_arg(ap, int));
             break;
         case 's': {

@@ -26,6 +26,7 @@ volatile uint32_t ticks;
 static struct list ready[NPRIO];    /* one FIFO per priority */
 static uint32_t ready_mask;         /* bit p set <=> ready[p] is non-empty */
 static enum sched_policy policy = SCHED_RR;
+void (*sched_switch_mm_hook)(struct thread *next);
 
 /* ---- Ready queues ------------------------------------------------------- */
 
@@ -66,7 +67,8 @@ void sched_set_policy(enum sched_policy p)
 {
     uint32_t s = arch_irq_save();
     policy = p;
-    current->slice_left = SLICE_TICKS;
+    if (current)                    /* may be called before sched_start() */
+        current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
 }
 
@@ -140,6 +142,8 @@ void *kernel_switch(void *sp)
     next->switches++;
     if (next->slice_left == 0)
         next->slice_left = SLICE_TICKS;
+    if (next->proc)
+        sched_switch_mm_hook(next);     /* a user thread: its memory */
     current = next;
     return next->sp;
 }

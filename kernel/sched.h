@@ -77,6 +77,10 @@ void sched_set_prio_locked(struct thread *t, int prio);
 /* Take a thread out of the ready queue (it is leaving READY). Masked. */
 void sched_dequeue_locked(struct thread *t);
 
+/* Called by kernel_switch for an incoming user thread: the process layer
+ * loads its address space (kernel/proc.c). NULL when there are none. */
+extern void (*sched_switch_mm_hook)(struct thread *next);
+
 /* The idle thread, for tests and ps. */
 extern struct thread *idle_thread;
 

@@ -24,6 +24,7 @@
 #define CANARY 0x57EF7CA9u      /* "weft canary": any value unlikely as data */
 
 struct thread thread_table[MAX_THREADS];
+void (*thread_end_hook)(struct thread *t);
 static uint32_t kstacks[MAX_THREADS][KSTACK_SIZE / 4] __attribute__((aligned(8)));
 static int next_id = 1;
 
@@ -37,7 +38,8 @@ struct thread *thread_by_id(int id)
     return NULL;
 }
 
-static int create(const char *name, thread_fn fn, void *arg, int prio, int detached)
+/* Claim a free slot and fill in everything but the first frame. */
+static struct thread *claim(const char *name, int prio, int detached)
 {
     struct thread *t = NULL;
     uint32_t s = arch_irq_save();
@@ -47,12 +49,13 @@ static int create(const char *name, thread_fn fn, void *arg, int prio, int detac
         if (!thread_table[i].in_use) {
             t = &thread_table[i];
             t->in_use = 1;          /* claimed: nobody else can take it now */
+            t->id = 0;              /* and nobody finds it by its old id */
             break;
         }
     }
     arch_irq_restore(s);
     if (!t)
-        return -EAGAIN;
+        return NULL;
 
     t->prio = (uint8_t)prio;
     t->detached = (uint8_t)detached;
@@ -64,21 +67,48 @@ static int create(const char *name, thread_fn fn, void *arg, int prio, int detac
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
     t->exit_value = NULL;
+    t->proc = NULL;
+    t->user_sp = NULL;
+    t->in_syscall = t->user_daemon = 0;
     t->ticks_run = t->switches = t->wakeups = 0;
-
     t->stack_base = kstacks[i];
     t->stack_size = KSTACK_SIZE;
     t->stack_base[0] = t->stack_base[1] = CANARY;
-    t->sp = arch_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, fn, arg,
-                            thread_return);
+    return t;
+}
 
-    s = arch_irq_save();
+/* Give the claimed slot an id and admit it: NEW, then READY. */
+static int admit(struct thread *t)
+{
+    uint32_t s = arch_irq_save();
     t->id = next_id++;
     t->created_at = ticks;
     thread_set_state_new(t);
     sched_make_ready_locked(t, WHY_START);
     arch_irq_restore(s);    /* a more urgent new thread runs from here */
     return t->id;
+}
+
+static int create(const char *name, thread_fn fn, void *arg, int prio, int detached)
+{
+    struct thread *t = claim(name, prio, detached);
+    if (!t)
+        return -EAGAIN;
+    t->sp = arch_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, fn, arg,
+                            thread_return);
+    return admit(t);
+}
+
+int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
+                       uintptr_t a0, uintptr_t a1, void *ustack_top, int daemon)
+{
+    struct thread *t = claim(name, USER_PRIO, 0);
+    if (!t)
+        return -EAGAIN;
+    t->proc = p;
+    t->user_daemon = (uint8_t)daemon;
+    t->sp = arch_user_stack_init(&t->ctx, ustack_top, entry, a0, a1);
+    return admit(t);
 }
 
 int thread_create(const char *name, thread_fn fn, void *arg, int prio)
@@ -108,6 +138,8 @@ void thread_exit(void *value)
     arch_irq_disable();
     t->exit_value = value;
     thread_set_state(t, TS_TERMINATED, WHY_EXIT);
+    if (t->proc && thread_end_hook)
+        thread_end_hook(t);             /* kernel/proc.c: may end the process */
     sched_wake_all_locked(&t->joiners, 0);
     arch_switch_request();
     arch_irq_enable();
@@ -134,6 +166,10 @@ int thread_join(int id, void **value, uint32_t timeout)
         r = -EBUSY;
     else if (t->state != TS_TERMINATED)
         r = sched_block_locked(&t->joiners, timeout, WHY_WAIT);
+    /* While this joiner waited to run again, a more urgent thread may have
+     * joined the same id and the slot may hold a new thread by now. */
+    if (r == 0 && (!t->in_use || t->id != id || t->state != TS_TERMINATED))
+        r = -ESRCH;
     if (r == 0) {
         if (value)
             *value = t->exit_value;

@@ -34,6 +34,8 @@ enum thread_state {
 
 /* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
  * See kernel/sched.c for the two calls that use it. */
+struct proc;
+
 struct waitq {
     struct list threads;
 };
@@ -72,6 +74,13 @@ struct thread {
     void *exit_value;
     struct waitq joiners;
 
+    /* Processes (kernel/proc.c). A kernel thread has proc == NULL. */
+    struct proc *proc;          /* the process this thread belongs to */
+    void *user_sp;              /* the user stack while in a system call */
+    uint32_t sysno;             /* the system call being run */
+    uint8_t in_syscall;         /* running kernel code for its process */
+    uint8_t user_daemon;        /* THREAD_DAEMON: ends with the main thread */
+
     /* Accounting, shown by `ps`. */
     uint32_t ticks_run;         /* ticks during which it was RUNNING */
     uint32_t switches;          /* times it was switched in */
@@ -97,6 +106,16 @@ int thread_create(const char *name, thread_fn fn, void *arg, int prio);
 
 /* Same, but the thread is reaped when it exits and cannot be joined. */
 int thread_create_detached(const char *name, thread_fn fn, void *arg, int prio);
+
+/* Create a user-mode thread of process p, starting at entry(a0, a1) on the
+ * user stack whose top is ustack_top. Returns its id or -EAGAIN. */
+int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
+                       uintptr_t a0, uintptr_t a1, void *ustack_top, int daemon);
+
+/* The process layer (kernel/proc.c) is told when a user thread ends, with
+ * interrupts masked, through this hook; the thread core knows nothing else
+ * about processes, so it also builds for the host without them. */
+extern void (*thread_end_hook)(struct thread *t);
 
 /* End the calling thread with a value for its joiner. Never returns. */
 void thread_exit(void *value) __attribute__((noreturn));

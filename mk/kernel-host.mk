@@ -18,22 +18,18 @@ KHOST_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
 KHOST_OBJS := $(KHOST_SRCS:%.c=$(BUILD)/host/obj/%.o)
 
 KHOST_TESTS := test_state test_sched test_sem test_thread test_timeq \
-               test_ring test_printk
+               test_ring test_printk test_regressions
 KHOST_BINS  := $(KHOST_TESTS:%=$(BUILD)/host/%)
 TEST_SUITES += $(KHOST_BINS)
-# Cases that show kernel bugs not fixed yet: they fail until the fix, so they
-# are kept out of `make test` (see the file's header).
-KHOST_BUGS  := $(BUILD)/host/test_known_bugs
 
 $(BUILD)/host/obj/%.o: %.c mk/kernel-host.mk
 	@mkdir -p $(@D)
 	$(CC) $(KHOST_CFLAGS) -c $< -o $@
 
-$(KHOST_BINS) $(KHOST_BUGS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
+$(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
 
-.PHONY: host-tests host-known-bugs
+.PHONY: host-tests
 host-tests: $(KHOST_BINS)
 	@tools/testsuite.sh $(BUILD)/test-logs $^
-host-known-bugs: $(KHOST_BUGS)
-	@tools/testsuite.sh $(BUILD)/test-logs $^
+

@@ -85,6 +85,9 @@ void arch_idle_wait(void)
 
 /* ---- Set-up, tick, console, halt -------------------------------------- */
 
+void arch_mpu_init(void);
+void arch_svc_init(void);
+
 void arch_init(void)
 {
     arch_irq_disable();
@@ -93,6 +96,8 @@ void arch_init(void)
     SCB_SHPR2 = (uint32_t)PRIO_SVC << 24;
     SCB_SHPR3 = ((uint32_t)PRIO_IRQ << 24) | ((uint32_t)PRIO_PENDSV << 16);
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
+    arch_mpu_init();                /* mpu.c: user mode sees nothing yet */
+    arch_svc_init();                /* svc.c: user faults kill processes */
 }
 
 void arch_tick_start(uint32_t hz)

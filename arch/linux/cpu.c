@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../kernel/panic.h"
 #include "../../kernel/sched.h"
 #include "../arch.h"
 #include "host.h"
@@ -243,3 +244,23 @@ void arch_init(void) { port_masked = true; }
 
 /* The tick is whatever the test (host_tick) and idle deliver. */
 void arch_tick_start(uint32_t hz) { (void)hz; }
+
+/* ---- User mode and address spaces --------------------------------------
+ * The host has no user mode and no MPU: the process layer (kernel/proc.c)
+ * is not part of the host build, so nothing calls these. They exist so the
+ * thread core links unchanged, and refuse loudly if that ever changes. */
+void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+                           uintptr_t a0, uintptr_t a1)
+{
+    (void)ctx; (void)top; (void)entry; (void)a0; (void)a1;
+    panic("arch/linux: user-mode threads need the board (arch/armv7m)");
+}
+
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
+                  uint32_t code_size, uintptr_t guard, uint32_t guard_size)
+{
+    (void)base; (void)size; (void)code_size; (void)guard; (void)guard_size;
+    memset(mm, 0, sizeof *mm);
+}
+
+void arch_mm_switch(const struct arch_mm *mm) { (void)mm; }

@@ -1,10 +1,9 @@
 /*
- * test_known_bugs.c: kernel bugs found by the host tests, not yet fixed.
+ * test_regressions.c: kernel bugs the host tests found, kept as regressions.
  *
- * Each case asserts what the kernel's contract promises, so it FAILS until
- * the bug is fixed; it then belongs in the file of its area. This suite is
- * built and run by `make host-known-bugs`, not by `make test`, so that the
- * main suites stay a clean signal while the fixes are made.
+ * Each case asserts what the kernel's contract promises; each failed before
+ * its fix (the fixes are in the commit that made this suite part of
+ * `make test`), so a return of the bug shows up here by name.
  *
  * Read next: kernel/thread.c (thread_join), kernel/sched.c, kernel/printk.c.
  */
@@ -16,7 +15,7 @@
 
 #include "../../kernel/printk.h"
 
-/* ---- KNOWN BUG 1: thread_join() reaps a slot twice ----------------------
+/* ---- FIXED BUG 1: thread_join() reaps a slot twice ----------------------
  * kernel/thread.c, thread_join(): a joiner woken by the target's exit frees
  * the slot (t->in_use = 0) after it runs again, without checking that the
  * slot still holds the target. thread_exit() empties `joiners` when it wakes
@@ -79,7 +78,7 @@ static void test_join_does_not_free_a_slot_reused_by_another_thread(void **state
         assert_ptr_equal(a_val, (void *)0x77);
 }
 
-/* ---- KNOWN BUG 2: sched_set_policy() before sched_start() ----------------
+/* ---- FIXED BUG 2: sched_set_policy() before sched_start() ----------------
  * kernel/sched.c, sched_set_policy(): writes current->slice_left with
  * `current` still NULL when called at boot (from app_start(), before
  * sched_start()), which is where a test image would naturally choose its
@@ -101,7 +100,7 @@ static void test_set_policy_before_start_is_harmless(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
-/* ---- KNOWN BUG 3: width is ignored for %c and %% --------------------------
+/* ---- FIXED BUG 3: width is ignored for %c and %% --------------------------
  * kernel/printk.c, kvsnprintf(): padding on the left is only done by
  * put_num() and the %s case, so "%3c" prints "x" instead of "  x" (printk.h
  * says a width is supported; "%-3c" does pad, on the right). */

@@ -1,0 +1,76 @@
+/*
+ * mpu.c: memory protection without virtual memory (ARMv7-M PMSAv7).
+ *
+ * Course idea: isolation of memory. The MPU has 8 regions; each is a power
+ * of two in size, aligned to its size, with access rights for privileged
+ * and unprivileged code. PRIVDEFENA gives the kernel (privileged) the whole
+ * default memory map; user mode gets nothing but the regions below, so a
+ * process touching the kernel, a device, page 0 or another process faults.
+ *
+ *   region 5  the process's block      user RW, never executable
+ *   region 6  its code (block start)   user RO + executable, kernel RO
+ *   region 7  its stack guard          no access at all
+ *
+ * Where regions overlap the higher number wins, so the code region carves
+ * the executable part out of the block and the guard a hole in it.
+ * Reprogramming is six stores, done only on a switch between processes.
+ * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
+ */
+#include <stddef.h>
+
+#include "../arch.h"
+#include "regs.h"
+
+#define MPU_CTRL  REG32(0xE000ED94)
+#define MPU_RBAR  REG32(0xE000ED9C)
+#define MPU_RASR  REG32(0xE000EDA0)
+#define CTRL_ENABLE     (1u << 0)
+#define CTRL_PRIVDEFENA (1u << 2)
+#define RBAR_VALID      (1u << 4)   /* the region number is in RBAR[3:0] */
+#define RASR_ENABLE     (1u << 0)
+#define RASR_XN         (1u << 28)
+#define AP_NONE         (0u << 24)
+#define AP_FULL         (3u << 24)  /* privileged RW, user RW */
+#define AP_RO           (6u << 24)  /* privileged RO, user RO */
+#define ATTR_SRAM       ((1u << 17) | (1u << 16))   /* normal memory, write-back */
+#define REGION_BLOCK 5
+#define REGION_CODE  6
+#define REGION_GUARD 7
+
+static uint32_t size_field(uint32_t size)
+{
+    return (uint32_t)(31 - __builtin_clz(size) - 1) << 1;  /* size = 2^(SIZE+1) */
+}
+
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
+                  uint32_t code_size, uintptr_t guard, uint32_t guard_size)
+{
+    mm->regs[0] = (uint32_t)base | RBAR_VALID | REGION_BLOCK;
+    mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
+    mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
+    mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
+    mm->regs[4] = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
+    mm->regs[5] = RASR_XN | AP_NONE | ATTR_SRAM | size_field(guard_size) | RASR_ENABLE;
+}
+
+void arch_mm_switch(const struct arch_mm *mm)
+{
+    if (mm) {
+        MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
+        MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
+        MPU_RBAR = mm->regs[4]; MPU_RASR = mm->regs[5];
+    } else {
+        for (uint32_t r = REGION_BLOCK; r <= REGION_GUARD; r++) {
+            MPU_RBAR = RBAR_VALID | r;
+            MPU_RASR = 0;
+        }
+    }
+    __asm volatile ("dsb\n\tisb" ::: "memory");
+}
+
+void arch_mpu_init(void)
+{
+    arch_mm_switch(NULL);
+    MPU_CTRL = CTRL_ENABLE | CTRL_PRIVDEFENA;
+    __asm volatile ("dsb\n\tisb" ::: "memory");
+}

@@ -1,0 +1,119 @@
+/*
+ * kobj.c: the object pool and per-process handle tables (see kobj.h).
+ *
+ * Invariant: a handle slot in use points at an object in use of the type
+ * recorded there, and each object is named by exactly one handle. Everything
+ * is changed with interrupts masked.
+ */
+#include "kobj.h"
+
+#include "errno.h"
+#include "sched.h"
+
+static struct kobj pool[MAX_KOBJS];
+
+static int handle_value(const struct proc *p, int idx)
+{
+    return ((p->pid & 0x7FFF) << 16) | (p->handles[idx].gen << 8) | idx;
+}
+
+/* The slot of a valid handle, or -1. */
+static int handle_slot(const struct proc *p, int h)
+{
+    int idx = h & 0xFF;
+    if (h < 0 || idx >= MAX_HANDLES || ((h >> 16) & 0x7FFF) != (p->pid & 0x7FFF))
+        return -1;
+    const struct handle *e = &p->handles[idx];
+    if (!e->in_use || ((h >> 8) & 0xFF) != e->gen)
+        return -1;
+    return idx;
+}
+
+int kobj_create(struct proc *p, enum kobj_type type, int count)
+{
+    if (count < 0 || count > 0xFFFF)
+        return -EINVAL;
+    uint32_t s = arch_irq_save();
+    int idx = -1, o = -1;
+    for (int i = 0; i < MAX_HANDLES && idx < 0; i++)
+        if (!p->handles[i].in_use)
+            idx = i;
+    for (int i = 0; i < MAX_KOBJS && o < 0; i++)
+        if (pool[i].type == KOBJ_NONE)
+            o = i;
+    int r = -EAGAIN;
+    if (idx >= 0 && o >= 0) {
+        pool[o].type = (uint8_t)type;
+        pool[o].owner = NULL;
+        sem_init(&pool[o].sem, type == KOBJ_MUTEX ? 1 : count);
+        p->handles[idx].in_use = 1;
+        p->handles[idx].obj = (int16_t)o;
+        r = handle_value(p, idx);
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
+struct kobj *kobj_get(struct proc *p, int h, enum kobj_type type)
+{
+    uint32_t s = arch_irq_save();
+    int idx = handle_slot(p, h);
+    struct kobj *o = idx < 0 ? NULL : &pool[p->handles[idx].obj];
+    if (o && o->type != type)
+        o = NULL;
+    arch_irq_restore(s);
+    return o;
+}
+
+static void close_slot_locked(struct proc *p, int idx)
+{
+    struct kobj *o = &pool[p->handles[idx].obj];
+    sched_wake_all_locked(&o->sem.waiters, -EBADF);
+    o->type = KOBJ_NONE;
+    p->handles[idx].in_use = 0;
+    p->handles[idx].gen++;          /* the old value is stale from now on */
+}
+
+int kobj_close(struct proc *p, int h)
+{
+    uint32_t s = arch_irq_save();
+    int idx = handle_slot(p, h);
+    if (idx >= 0)
+        close_slot_locked(p, idx);
+    arch_irq_restore(s);
+    return idx < 0 ? -EBADF : 0;
+}
+
+void kobj_close_all_locked(struct proc *p)
+{
+    for (int i = 0; i < MAX_HANDLES; i++)
+        if (p->handles[i].in_use)
+            close_slot_locked(p, i);
+}
+
+int kobj_free_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_KOBJS; i++)
+        n += pool[i].type == KOBJ_NONE;
+    return n;
+}
+
+int kobj_mutex_lock(struct kobj *o, uint32_t timeout)
+{
+    if (o->owner == current)
+        return -EDEADLK;            /* not recursive: it would wait forever */
+    int r = sem_wait(&o->sem, timeout);
+    if (r == 0)
+        o->owner = current;
+    return r;
+}
+
+int kobj_mutex_unlock(struct kobj *o)
+{
+    if (o->owner != current)
+        return -EPERM;
+    o->owner = NULL;
+    sem_post(&o->sem);
+    return 0;
+}

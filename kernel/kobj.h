@@ -1,0 +1,47 @@
+/*
+ * kobj.h: kernel objects (semaphores, mutexes) and the handles naming them.
+ *
+ * Course idea: a process never holds a pointer to a kernel object; it holds
+ * a handle, a small number the kernel checks on every use. A handle packs
+ * the owner's pid, a generation and a slot index:
+ *
+ *     bits 30..16 pid   15..8 generation   7..0 index into proc->handles
+ *
+ * so another process's handle (foreign), a closed one (stale: the slot's
+ * generation has moved on), one of the wrong type, or a made-up number are
+ * all refused with -EBADF, and a handle can never reach freed memory.
+ */
+#ifndef WEFT_KOBJ_H
+#define WEFT_KOBJ_H
+
+#include "proc.h"
+#include "sem.h"
+
+enum kobj_type { KOBJ_NONE, KOBJ_SEM, KOBJ_MUTEX };
+
+struct kobj {
+    uint8_t type;               /* enum kobj_type; KOBJ_NONE = free */
+    struct thread *owner;       /* KOBJ_MUTEX: the holder, or NULL */
+    struct sem sem;             /* both types block on a semaphore */
+};
+
+/* Create an object for p and return its handle, or -EMFILE-like -EAGAIN
+ * (p's handle table or the object pool is full), -EINVAL. */
+int kobj_create(struct proc *p, enum kobj_type type, int count);
+
+/* Look handle h of p up, insisting on `type`: the object, or NULL (-EBADF). */
+struct kobj *kobj_get(struct proc *p, int h, enum kobj_type type);
+
+/* Close h: waiters wake with -EBADF, the object is freed. 0 or -EBADF. */
+int kobj_close(struct proc *p, int h);
+
+/* Close every handle of p (its end). Interrupts masked. */
+void kobj_close_all_locked(struct proc *p);
+
+/* Free objects in the pool, for SYS_KSTAT. */
+int kobj_free_count(void);
+
+int kobj_mutex_lock(struct kobj *o, uint32_t timeout);
+int kobj_mutex_unlock(struct kobj *o);
+
+#endif
