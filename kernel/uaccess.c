@@ -1,0 +1,67 @@
+/*
+ * uaccess.c: the user pointer checks (see uaccess.h for the contract).
+ *
+ * Every comparison is arranged so that nothing can wrap: a range is first
+ * placed inside the block (p < end, then n <= end - p), and only then is
+ * p + n formed, which is at most end.
+ *
+ * Read next: the system call dispatcher (kernel/syscall.c), where every
+ * pointer argument meets these checks.
+ */
+#include "uaccess.h"
+#include "errno.h"
+
+/* Does [a, a + n) overlap the guard [lo, hi)? a + n does not wrap. */
+static int overlaps(uintptr_t a, size_t n, uintptr_t lo, uintptr_t hi)
+{
+    return lo < hi && a < hi && lo < a + n;
+}
+
+static int in_guard(const struct umem *m, uintptr_t a, size_t n)
+{
+    if (overlaps(a, n, m->guard_lo, m->guard_hi))
+        return 1;
+    for (int i = 0; i < UMEM_GUARDS; i++)
+        if (overlaps(a, n, m->guards[i].lo, m->guards[i].hi))
+            return 1;
+    return 0;
+}
+
+int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
+{
+    uintptr_t a = (uintptr_t)p;
+    if (n == 0)
+        return a >= m->base && a <= m->end;
+    if (a < m->base || a >= m->end || n > m->end - a)
+        return 0;
+    if (in_guard(m, a, n))
+        return 0;
+    if (write && a < m->code_end)       /* the text is the bottom of the block */
+        return 0;
+    return 1;
+}
+
+/* How many bytes from a on can be read: up to the end of the block or the
+ * nearest guard above a; 0 if a itself cannot be read. */
+static size_t readable_from(const struct umem *m, uintptr_t a)
+{
+    if (!uaccess_ok(m, (const void *)a, 1, 0))
+        return 0;
+    uintptr_t stop = m->end;
+    if (m->guard_lo < m->guard_hi && m->guard_lo > a && m->guard_lo < stop)
+        stop = m->guard_lo;
+    for (int i = 0; i < UMEM_GUARDS; i++)
+        if (m->guards[i].lo < m->guards[i].hi && m->guards[i].lo > a && m->guards[i].lo < stop)
+            stop = m->guards[i].lo;
+    return stop - a;
+}
+
+long uaccess_strnlen(const struct umem *m, const char *s, size_t max)
+{
+    size_t span = readable_from(m, (uintptr_t)s);
+    size_t limit = span < max ? span : max;
+    for (size_t i = 0; i < limit; i++)
+        if (s[i] == '\0')
+            return (long)i;
+    return limit == max ? -EINVAL : -EFAULT;
+}
