@@ -27,6 +27,45 @@ $(BUILD)/tsan/pool_%_test: tests/host/pool_%_test.c $(POOL_LIB) $(POOL_HDRS) mk/
 	@mkdir -p $(@D)
 	$(CC) $(POOL_CFLAGS) $(POOL_TSAN) -o $@ $< $(POOL_LIB) -lcmocka
 
+# The log-analysis case end to end (a script, with the tool's paths filled in).
+TEST_SUITES += $(BUILD)/host/pool_logs_test
+$(BUILD)/host/pool_logs_test: tests/host/pool_logs_test.sh $(BUILD)/pool/weft-logs
+	@mkdir -p $(@D)
+	sed -e 's|@WEFT_LOGS@|$(abspath $(BUILD)/pool/weft-logs)|' \
+	    -e 's|@GEN@|$(abspath tools/gen_access_logs.py)|' $< > $@
+	chmod +x $@
+
 .PHONY: pool-tests
-pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%)
+pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
+
+# ---- tools (optimised, no sanitizers) ----
+
+POOL_TOOLS := $(BUILD)/pool/weft-compare $(BUILD)/pool/weft-logs $(BUILD)/pool/pool-bench
+
+.PHONY: pools compare bench-pools
+pools: $(POOL_TOOLS)
+
+$(BUILD)/pool/weft-compare: tools/weft_compare.c tools/compare_svg.c tools/compare_svg.h $(POOL_LIB) $(POOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $< tools/compare_svg.c $(POOL_LIB)
+
+$(BUILD)/pool/weft-logs: tools/weft_logs.c $(POOL_LIB) $(POOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -o $@ $< $(POOL_LIB)
+
+$(BUILD)/pool/pool-bench: tools/pool_bench.c $(POOL_LIB) $(POOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(POOL_CFLAGS) $(POOL_OPT) $$(pkg-config --cflags glib-2.0) -o $@ $< $(POOL_LIB) \
+		$$(pkg-config --libs glib-2.0)
+
+# The course's experiments on this machine: a table, then build/weft-compare.svg.
+compare: $(BUILD)/pool/weft-compare
+	@$< -o $(BUILD)/weft-compare.svg
+	@echo
+	@$< counter
+
+BENCHES += bench-pools
+POOL_BENCH_RUNS ?= 5
+bench-pools: $(BUILD)/pool/pool-bench
+	@tools/pool-bench.sh $< $(POOL_BENCH_RUNS)

@@ -1,0 +1,195 @@
+/*
+ * pool_bench.c: weft's pools against GLib's GThreadPool, measured side by side.
+ *
+ * Course idea: the cost of handing work to a pool. Two workloads, 2 workers:
+ *   tiny   a task that does nothing: the figure is pure pool overhead
+ *          (submit, hand-off, run, resolve the future, collect it);
+ *   cpu1ms a task that hashes for about 1 ms (calibrated on this machine):
+ *          the figure is how well the pool scales, 2 workers against 1.
+ * Each figure is the median of several runs, and the pools take turns inside
+ * each run so that a noisy moment hurts them all alike. Output is one
+ * "bench: NAME VALUE UNIT" line per figure on stdout (progress on stderr);
+ * tools/pool-bench.sh adds the Python peers and the ratios.
+ *
+ * Usage: pool-bench [runs]   (default 5)
+ * Read next: tools/pool_bench.py (the Python peers), tools/pool-bench.sh.
+ */
+#include <glib.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool_os.h"
+#include "procpool.h"
+#include "threadpool.h"
+
+#define WORKERS 2
+#define TINY_TASKS 400000
+#define PROC_TINY_TASKS 100000
+#define CPU_TASKS 400
+
+/* ---- the workloads ---- */
+
+static uint64_t spin_iterations; /* hashing rounds that take about 1 ms */
+
+static uint64_t fnv1a_rounds(uint64_t rounds)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (uint64_t i = 0; i < rounds; i++) {
+		h ^= i & 0xff;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void calibrate(void)
+{
+	uint64_t n = 1 << 16;
+	for (;;) {
+		int64_t t0 = pool_now_ns();
+		volatile uint64_t sink = fnv1a_rounds(n);
+		(void)sink;
+		int64_t dt = pool_now_ns() - t0;
+		if (dt > 20000000) { /* measured over at least 20 ms */
+			spin_iterations = n * 1000000 / (uint64_t)dt;
+			return;
+		}
+		n *= 2;
+	}
+}
+
+static int tp_tiny(void *arg, void **result) { *result = arg; return 0; }
+static int tp_cpu(void *arg, void **result)
+{
+	(void)arg;
+	*result = (void *)(uintptr_t)fnv1a_rounds(spin_iterations);
+	return 0;
+}
+
+static _Atomic long g_done;
+static void g_tiny(gpointer data, gpointer user) { (void)data; (void)user; atomic_fetch_add(&g_done, 1); }
+static void g_cpu(gpointer data, gpointer user)
+{
+	(void)data;
+	(void)user;
+	volatile uint64_t sink = fnv1a_rounds(spin_iterations);
+	(void)sink;
+	atomic_fetch_add(&g_done, 1);
+}
+
+static int pp_tiny(const void *arg, size_t len, struct pool_bytes *out) { return pool_bytes_append(out, arg, len); }
+static int pp_cpu(const void *arg, size_t len, struct pool_bytes *out)
+{
+	(void)arg;
+	(void)len;
+	uint64_t h = fnv1a_rounds(spin_iterations);
+	return pool_bytes_append(out, &h, sizeof h);
+}
+
+/* ---- one timed run of each pool: seconds for n tasks ---- */
+
+static struct future **futures;
+
+static double run_weft(unsigned workers, threadpool_fn fn, long n)
+{
+	int64_t t0 = pool_now_ns();
+	struct threadpool *tp = threadpool_create(workers, 0);
+	for (long i = 0; i < n; i++)
+		futures[i] = threadpool_submit(tp, fn, (void *)(intptr_t)i);
+	for (long i = 0; i < n; i++) {
+		future_wait(futures[i], FUTURE_FOREVER);
+		if (future_state(futures[i]) != FUTURE_DONE)
+			abort();
+		future_release(futures[i]);
+	}
+	threadpool_destroy(tp);
+	return (double)(pool_now_ns() - t0) / 1e9;
+}
+
+static double run_glib(unsigned workers, GFunc fn, long n)
+{
+	int64_t t0 = pool_now_ns();
+	atomic_store(&g_done, 0);
+	GThreadPool *gp = g_thread_pool_new(fn, NULL, (gint)workers, TRUE, NULL);
+	for (long i = 0; i < n; i++)
+		g_thread_pool_push(gp, GINT_TO_POINTER(i + 1), NULL);
+	g_thread_pool_free(gp, FALSE, TRUE); /* wait for the queue to drain */
+	if (atomic_load(&g_done) != n)
+		abort();
+	return (double)(pool_now_ns() - t0) / 1e9;
+}
+
+static double run_proc(unsigned workers, procpool_fn fn, long n)
+{
+	struct procpool *pp = procpool_create(workers, 0); /* forking is not timed */
+	int64_t t0 = pool_now_ns();
+	for (long i = 0; i < n; i++)
+		futures[i] = procpool_submit(pp, fn, &i, sizeof i);
+	for (long i = 0; i < n; i++) {
+		future_wait(futures[i], FUTURE_FOREVER);
+		if (future_state(futures[i]) != FUTURE_DONE)
+			abort();
+		future_release(futures[i]);
+	}
+	double s = (double)(pool_now_ns() - t0) / 1e9;
+	procpool_destroy(pp);
+	return s;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+#define MAX_RUNS 15
+
+int main(int argc, char **argv)
+{
+	int runs = argc > 1 ? atoi(argv[1]) : 5;
+	if (runs < 1 || runs > MAX_RUNS)
+		runs = 5;
+	futures = malloc(TINY_TASKS * sizeof *futures);
+	calibrate();
+	fprintf(stderr, "pool-bench: %d runs; 1 ms = %llu hashing rounds\n", runs,
+		(unsigned long long)spin_iterations);
+
+	double wt[MAX_RUNS], gt[MAX_RUNS], pt[MAX_RUNS];
+	double w1[MAX_RUNS], w2[MAX_RUNS], g1[MAX_RUNS], g2[MAX_RUNS], p1[MAX_RUNS], p2[MAX_RUNS];
+	for (int r = 0; r < runs; r++) {
+		fprintf(stderr, "pool-bench: run %d/%d\n", r + 1, runs);
+		wt[r] = TINY_TASKS / run_weft(WORKERS, tp_tiny, TINY_TASKS);
+		gt[r] = TINY_TASKS / run_glib(WORKERS, g_tiny, TINY_TASKS);
+		pt[r] = PROC_TINY_TASKS / run_proc(WORKERS, pp_tiny, PROC_TINY_TASKS);
+		w1[r] = CPU_TASKS / run_weft(1, tp_cpu, CPU_TASKS);
+		w2[r] = CPU_TASKS / run_weft(2, tp_cpu, CPU_TASKS);
+		g1[r] = CPU_TASKS / run_glib(1, g_cpu, CPU_TASKS);
+		g2[r] = CPU_TASKS / run_glib(2, g_cpu, CPU_TASKS);
+		p1[r] = CPU_TASKS / run_proc(1, pp_cpu, CPU_TASKS);
+		p2[r] = CPU_TASKS / run_proc(2, pp_cpu, CPU_TASKS);
+	}
+	double mw = median(wt, runs), mg = median(gt, runs);
+	printf("bench: threadpool_tiny_weft %.0f tasks/s\n", mw);
+	printf("bench: threadpool_tiny_gthreadpool %.0f tasks/s\n", mg);
+	printf("bench: threadpool_tiny_vs_gthreadpool %.2f x\n", mw / mg);
+	printf("bench: procpool_tiny_weft %.0f tasks/s\n", median(pt, runs));
+	double mw1 = median(w1, runs), mw2 = median(w2, runs);
+	double mg1 = median(g1, runs), mg2 = median(g2, runs);
+	double mp1 = median(p1, runs), mp2 = median(p2, runs);
+	printf("bench: threadpool_cpu1ms_weft %.0f tasks/s\n", mw2);
+	printf("bench: threadpool_cpu1ms_gthreadpool %.0f tasks/s\n", mg2);
+	printf("bench: procpool_cpu1ms_weft %.0f tasks/s\n", mp2);
+	printf("bench: threadpool_cpu1ms_scaling_weft %.2f x\n", mw2 / mw1);
+	printf("bench: threadpool_cpu1ms_scaling_gthreadpool %.2f x\n", mg2 / mg1);
+	printf("bench: procpool_cpu1ms_scaling_weft %.2f x\n", mp2 / mp1);
+	free(futures);
+	return 0;
+}
