@@ -148,10 +148,13 @@ void *kernel_switch(void *sp)
     return next->sp;
 }
 
+/* The first thread is always the idle thread: a kernel thread, so the port
+ * can start it by hand; it yields at once, and the first real thread (maybe a
+ * user one) arrives through an ordinary switch. */
 void sched_start(void)
 {
     arch_irq_disable();
-    struct thread *first = container_of(ready[top_prio()].next, struct thread, link);
+    struct thread *first = idle_thread;
     sched_dequeue_locked(first);
     thread_set_state(first, TS_RUNNING, WHY_DISPATCH);
     first->switches++;

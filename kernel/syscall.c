@@ -269,8 +269,10 @@ static long sys_procinfo(long pid, long out, long c, long d)
 static long sys_proclist(long pids, long max, long c, long d)
 {
     (void)c; (void)d;
-    if (max < 0 || max > MAX_PROCS || !UPTR(pids, (size_t)max * sizeof(int), 1))
-        return max < 0 || max > MAX_PROCS ? -EINVAL : -EFAULT;
+    if (max < 0 || max > 0xFFFF)
+        return -EINVAL;
+    if (!UPTR(pids, (size_t)max * sizeof(int), 1))
+        return -EFAULT;
     int n = 0;
     for (int i = 0; i < MAX_PROCS && n < max; i++)
         if (proc_table[i].state >= PROC_ALIVE)

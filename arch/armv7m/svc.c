@@ -23,6 +23,7 @@
  */
 #include <stddef.h>
 
+#include "../../kernel/printk.h"
 #include "../../kernel/proc.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/uapi.h"
@@ -136,8 +137,10 @@ static int user_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc, uint32
         code = FAULT_STACK;         /* stacking failed, or the guard was hit */
     /* The description goes straight into the process: the first reason wins. */
     char *why = p->killed ? (char *)"" : p->why;
-    if (!p->killed)
-        fault_describe(p->why, sizeof p->why, cfsr, exc);
+    if (!p->killed) {
+        int n = code == FAULT_STACK ? ksnprintf(p->why, sizeof p->why, "stack overflow: ") : 0;
+        fault_describe(p->why + n, (int)sizeof p->why - n, cfsr, exc);
+    }
     SCB_CFSR = cfsr;                /* write 1 to clear the sticky bits */
     SCB_HFSR = SCB_HFSR;
 
