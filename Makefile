@@ -1,6 +1,7 @@
 # weft: one Makefile for the kernel, the host tests and the benchmarks.
 #
-#   make run     boot weft in QEMU with the shell on this terminal (or a pipe)
+#   make run     boot weft in QEMU: init, then the user shell (a terminal or a pipe)
+#   make run-kshell  the kernel-only shell (thread demos, no processes)
 #   make test    every test: host unit tests, then kernel images in QEMU
 #   make bench   deterministic figures, one "bench: NAME VALUE UNIT" line each
 #   make deps    install the Debian packages the above need (as root)
@@ -61,8 +62,14 @@ $(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN)
 	$(CROSS)gcc $(KCFLAGS) -DPROGS_BIN='"$(PROGS_BIN)"' -c $< -o $@
 
 QEMU_TIMEOUT ?= 3600
-run: deps $(BUILD)/weft.elf
+run: deps
+	@$(MAKE) --no-print-directory $(BUILD)/weft.elf >/dev/null
 	@QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft.elf
+
+.PHONY: run-kshell
+run-kshell: deps
+	@$(MAKE) --no-print-directory $(BUILD)/weft-kshell.elf >/dev/null
+	@QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft-kshell.elf
 
 GDB_PORT ?= 3333
 gdb: deps $(BUILD)/weft.elf
