@@ -1,0 +1,59 @@
+/*
+ * status.c: names for the numbers the kernel reports.
+ *
+ * Course idea: the four ways a process ends (kernel/uapi.h): a normal
+ * exit, an error exit, a fatal error (a fault), or being killed. The
+ * thread states and transition reasons mirror kernel/thread.h and
+ * kernel/state.h, which user programs cannot include; keep them in step.
+ */
+#include <stdio.h>
+
+#include "weft.h"
+
+const char *status_str(int status, char *buf, int n)
+{
+    static const char *const fault[] = {
+        [FAULT_MEMMANAGE] = "MemManage fault", [FAULT_BUSFAULT] = "BusFault",
+        [FAULT_USAGEFAULT] = "UsageFault", [FAULT_HARDFAULT] = "HardFault",
+        [FAULT_STACK] = "stack overflow",
+    };
+    int code = WFAULTCODE(status);
+
+    if (WIFEXITED(status))
+        snprintf(buf, n, "exited %d", WEXITSTATUS(status));
+    else if (WIFKILLED(status))
+        snprintf(buf, n, "killed");
+    else if (WIFFAULTED(status) && code < (int)(sizeof fault / sizeof fault[0]) && fault[code])
+        snprintf(buf, n, "%s", fault[code]);
+    else
+        snprintf(buf, n, "status 0x%x", status);
+    return buf;
+}
+
+static const char *name_of(const char *const *names, int count, int i)
+{
+    return i >= 0 && i < count && names[i] ? names[i] : "?";
+}
+
+const char *proc_state_str(int state)
+{
+    static const char *const names[] = { "NEW", "RUNNING", "ZOMBIE" };
+    return name_of(names, 3, state);
+}
+
+const char *thread_state_str(int state)
+{
+    static const char *const names[] = {
+        "NEW", "READY", "RUNNING", "BLOCKED", "TERMINATED",
+    };
+    return name_of(names, 5, state);
+}
+
+const char *trace_why_str(int why)
+{
+    static const char *const names[] = {
+        "create", "start", "dispatch", "yield", "preempt", "sleep",
+        "wait", "wake", "timeout", "exit", "kill",
+    };
+    return name_of(names, 11, why);
+}

@@ -1,0 +1,103 @@
+/*
+ * weft.h: the system calls, as a user program sees them.
+ *
+ * Course idea: the user/kernel boundary as an API. Each function here is
+ * one system call of kernel/uapi.h (whose structs and status macros this
+ * header re-exports), except thread_create(), which also finds the new
+ * thread a stack, and status_str() and wait_why(), which are conveniences.
+ *
+ * Every int-returning call returns a result >= 0, or a negative errno
+ * with newlib's numbering, so `r == -ETIMEDOUT` works with <errno.h>
+ * (lib/user/syscall.c translates). They do not set errno. The C library's
+ * own calls (printf, read, write, malloc, exit) work as usual through
+ * lib/user/newlib.c, and set errno as usual.
+ *
+ * Threads of one process share its memory and the C library; the C
+ * library takes no locks except malloc's (lib/user/malloc_lock.c), so two
+ * threads printing at once may mix their output.
+ * Read next: lib/user/crt0.S, then apps/procdemo.c.
+ */
+#ifndef WEFT_USER_WEFT_H
+#define WEFT_USER_WEFT_H
+
+#include <stdint.h>
+
+#include "../../kernel/uapi.h"
+
+/* ---- Processes --------------------------------------------------------- */
+
+/* Start program `prog` (a name in the program table) as a child, with the
+ * NULL-terminated argv (argv[0] is by custom the program's name). flags:
+ * SPAWN_DAEMON. Returns the child's pid, -ENOENT (no such program),
+ * -EAGAIN (process table full), -ENOMEM, -EFAULT. */
+int spawn(const char *prog, char *const argv[], int flags);
+
+/* Wait up to `timeout` ticks (WAIT_NONE: just look, WAIT_INFINITE) for
+ * child `pid` (or WAIT_ANY) to end; store its status (uapi.h's W* macros)
+ * if `status` is not NULL and free it. Returns the pid, -ECHILD (no such
+ * child), -ETIMEDOUT (still running). */
+int wait(int pid, int *status, uint32_t timeout);
+
+/* Like wait(pid, status, timeout) for one pid, but first copies the
+ * kernel's account of how it ended (proc_info.why, e.g. "MemManage
+ * DACCVIOL at 0x20000010") into why[n], which reaping would discard. It
+ * watches the child with procinfo() every few ticks. */
+int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
+
+int kill(int pid);              /* end it, status WSTATUS_KILLED; -ESRCH */
+int getpid(void);
+int getppid(void);
+void halt(int status) __attribute__((noreturn));   /* leave QEMU */
+
+/* ---- Threads ----------------------------------------------------------- */
+
+#define THREAD_STACK_SIZE 1024  /* bytes; thread_create() mallocs it */
+#define THREAD_MAX        32    /* threads per process with a malloc'ed stack */
+
+/* Run fn(arg) in a new thread of this process; returning from fn is the
+ * same as thread_exit(its result). flags: THREAD_DAEMON. The stack comes
+ * from malloc and goes back at thread_join(). Returns the tid, -ENOMEM
+ * (no stack), -EAGAIN (thread table full). */
+int thread_create(void *(*fn)(void *), void *arg, int flags);
+
+/* Wait for thread `tid` to end, store its value, free its stack. Returns 0,
+ * -ESRCH, -EDEADLK (itself), -ETIMEDOUT. */
+int thread_join(int tid, void **value, uint32_t timeout);
+void thread_exit(void *value) __attribute__((noreturn));
+int gettid(void);
+int yield(void);
+int sleep_ticks(uint32_t ticks);
+uint32_t ticks(void);
+
+/* ---- Semaphores and mutexes: kernel objects named by handles ----------- */
+
+int sem_create(int count);                  /* -> handle */
+int sem_wait(int h, uint32_t timeout);      /* 0, -ETIMEDOUT, -EBADF */
+int sem_post(int h);
+int mutex_create(void);                     /* -> handle */
+int mutex_lock(int h, uint32_t timeout);
+int mutex_unlock(int h);                    /* -EPERM if not the owner */
+int close(int h);                           /* a handle, not a file */
+
+/* ---- Looking at the system --------------------------------------------- */
+
+int setname(const char *name);
+int procinfo(int pid, struct proc_info *out);           /* pid 0: self */
+int proclist(int *pids, int max);                       /* -> count */
+int threadinfo(int index, struct thread_info *out);     /* -ESRCH at end */
+int proginfo(int index, struct prog_info *out);         /* -ENOENT at end */
+int kstat(struct kstat *out);
+int sched_policy(int policy);       /* 0 coop, 1 rr, -1 just ask */
+int trace(struct trace_entry *out, int max);
+
+/* ---- Names for numbers (lib/user/status.c) ----------------------------- */
+
+/* How a process ended, for people: "exited 0", "exited 3", "killed",
+ * "MemManage fault", "stack overflow"... Writes into buf[n], returns buf. */
+const char *status_str(int status, char *buf, int n);
+
+const char *proc_state_str(int state);      /* enum proc_state_u */
+const char *thread_state_str(int state);    /* thread_info.state */
+const char *trace_why_str(int why);         /* trace_entry.why */
+
+#endif
