@@ -1,0 +1,561 @@
+/*
+ * usertests.c: the kernel's protection and bookkeeping, tested from user mode.
+ *
+ * Course idea: a kernel must survive anything a user program does. Like
+ * xv6's usertests, every hostile act runs in a child process of its own
+ * and is judged by the exact exit status it must end with; every pointer-
+ * taking system call is handed bad pointers (-EFAULT), bad call numbers
+ * (-ENOSYS) and bad handles (-EBADF); tables and memory are filled until
+ * the kernel says no, cleanly. The kernel's free counts (SYS_KSTAT) must
+ * be the same after each round as before it, and the suite runs twice in
+ * one boot, so a leak or a slot left dirty shows up.
+ *
+ * Output: one `PASS name` or `FAIL name: why` line per case, then exactly
+ * one `usertests: N passed, N failed`; the exit status is the number of
+ * failures (at most 100). With an argument, usertests plays a child's part
+ * for one of its own cases (see child_role()).
+ * Read next: apps/crash.c, the hostile acts themselves.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscall.h"
+#include "weft.h"
+
+#define ROUNDS         2
+#define CHILD_TIMEOUT  3000         /* ticks before a child counts as hung */
+#define SETTLE_TICKS   300          /* for init to reap orphans and daemons */
+#define CYCLES         1000
+#define FAULTED(code)  (WSTATUS_FAULT | (code))
+#define ARG(x)         ((long)(intptr_t)(x))
+
+static int passed, failed;
+
+/* ---- Reporting --------------------------------------------------------- */
+
+/* why == NULL: the case passed. */
+static void judge(const char *name, const char *why)
+{
+    if (why) {
+        printf("FAIL %s: %s\n", name, why);
+        failed++;
+    } else {
+        printf("PASS %s\n", name);
+        passed++;
+    }
+}
+
+static char msg[160];               /* the why of the case being judged */
+
+#define FAILMSG(...) (snprintf(msg, sizeof msg, __VA_ARGS__), msg)
+
+/* ---- Children ---------------------------------------------------------- */
+
+/* Run argv as a child and return its wait status (>= 0), the spawn error
+ * (< 0), or -ETIMEDOUT after killing it if it hangs. The kernel's account
+ * of its end goes to why[n]. */
+static int run(char **argv, char *why, int n)
+{
+    int status;
+    int pid = spawn(argv[0], argv, 0);
+    if (pid < 0)
+        return pid;
+    if (wait_why(pid, &status, why, n, CHILD_TIMEOUT) == pid)
+        return status;
+    kill(pid);
+    wait(pid, &status, WAIT_INFINITE);
+    return -ETIMEDOUT;
+}
+
+/* Judge a child by its exact status. */
+static void expect_status(const char *name, char **argv, int expected)
+{
+    char why[48], got[32], want[32];
+    int status = run(argv, why, sizeof why);
+    if (status == expected)
+        judge(name, NULL);
+    else if (status < 0)
+        judge(name, FAILMSG("could not run %s (%d)", argv[0], status));
+    else
+        judge(name, FAILMSG("%s, expected %s%s%s", status_str(status, got, sizeof got),
+                            status_str(expected, want, sizeof want),
+                            why[0] ? "; kernel says: " : "", why));
+}
+
+/* ---- 1. Hostile acts: each in a child, each with its exact fault ------- */
+
+/* Why each status (see ../shared/PLATFORM.md, "Exceptions, privilege, MPU"):
+ * an unprivileged access that no MPU region allows is a MemManage DACCVIOL,
+ * wherever it points (kernel RAM, a device, unmapped space, NULL, another
+ * process, its own read-only text); a jump into an execute-never region is
+ * a MemManage IACCVIOL; the system control space (SCB, NVIC, MPU at
+ * 0xE000E000) is checked before the MPU and answers user code with a
+ * precise BusFault; a branch to an even address (a NULL function pointer)
+ * leaves Thumb state, UsageFault INVSTATE; division by zero (DIV_0_TRP),
+ * `udf` and an unaligned LDM are UsageFaults; running into the stack guard
+ * is FAULT_STACK whether it was a push (DACCVIOL in the guard) or exception
+ * stacking (MSTKERR). */
+static const struct crash_case {
+    const char *kind;
+    int status;
+} crash_cases[] = {
+    { "kread",     FAULTED(FAULT_MEMMANAGE) },
+    { "kwrite",    FAULTED(FAULT_MEMMANAGE) },
+    { "devread",   FAULTED(FAULT_MEMMANAGE) },
+    { "devwrite",  FAULTED(FAULT_MEMMANAGE) },
+    { "unmapped",  FAULTED(FAULT_MEMMANAGE) },
+    { "nullread",  FAULTED(FAULT_MEMMANAGE) },
+    { "nullwrite", FAULTED(FAULT_MEMMANAGE) },
+    { "foreign",   FAULTED(FAULT_MEMMANAGE) },
+    { "textwrite", FAULTED(FAULT_MEMMANAGE) },
+    { "privesc",   FAULTED(FAULT_MEMMANAGE) },
+    { "execdata",  FAULTED(FAULT_MEMMANAGE) },
+    { "execstack", FAULTED(FAULT_MEMMANAGE) },
+    { "scbread",   FAULTED(FAULT_BUSFAULT) },
+    { "scbwrite",  FAULTED(FAULT_BUSFAULT) },
+    { "mpuoff",    FAULTED(FAULT_BUSFAULT) },
+    { "nullcall",  FAULTED(FAULT_USAGEFAULT) },
+    { "div0",      FAULTED(FAULT_USAGEFAULT) },
+    { "udf",       FAULTED(FAULT_USAGEFAULT) },
+    { "unaligned", FAULTED(FAULT_USAGEFAULT) },
+    { "overflow",  FAULTED(FAULT_STACK) },
+};
+
+static void test_crashes(void)
+{
+    char name[32];
+    for (unsigned i = 0; i < sizeof crash_cases / sizeof crash_cases[0]; i++) {
+        char *argv[] = { "crash", (char *)crash_cases[i].kind, NULL };
+        snprintf(name, sizeof name, "crash %s", crash_cases[i].kind);
+        expect_status(name, argv, crash_cases[i].status);
+    }
+}
+
+/* ---- 2. Bad pointers: -EFAULT, and nothing changed --------------------- */
+
+struct bad_ptr {
+    const char *what;
+    uint32_t addr, len;
+    int readonly_ok;                /* fine as input, not as output */
+    int straddles;                  /* starts inside my memory: a string there may be fine */
+};
+
+static struct bad_ptr bad[10];
+static int nbad;
+
+static void add_bad(const char *what, uint32_t addr, uint32_t len, int readonly_ok,
+                    int straddles)
+{
+    bad[nbad++] = (struct bad_ptr){ what, addr, len, readonly_ok, straddles };
+}
+
+static void make_bad_pointers(void)
+{
+    struct proc_info me;
+    procinfo(0, &me);
+    uint32_t end = me.mem_base + me.mem_size;
+    nbad = 0;
+    add_bad("NULL", 0, 4, 0, 0);
+    add_bad("kernel RAM", 0x20000000u, 4, 0, 0);
+    add_bad("device", 0x40004000u, 4, 0, 0);
+    add_bad("unmapped", 0x30000000u, 4, 0, 0);
+    add_bad("silent gap", 0x00800000u, 4, 0, 0);
+    add_bad("wrapping", 0xFFFFFFF0u, 0x20, 0, 0);
+    add_bad("past my block", end, 4, 0, 0);
+    add_bad("across my block's end", end - 4, 8, 0, 1);
+    add_bad("my text", (uint32_t)(uintptr_t)&make_bad_pointers & ~3u, 4, 1, 0);
+}
+
+/* One pointer-taking call, made with pointer p (len bytes where it counts). */
+typedef long (*call_fn)(uint32_t p, uint32_t len, int ctx);
+
+static long c_write(uint32_t p, uint32_t len, int c) { (void)c; return sys3(SYS_WRITE, 1, p, len); }
+static long c_read(uint32_t p, uint32_t len, int c)  { (void)c; return sys3(SYS_READ, 0, p, len); }
+static long c_procinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_PROCINFO, 0, p); }
+static long c_proclist(uint32_t p, uint32_t l, int c) { (void)c; return sys2(SYS_PROCLIST, p, l < 16 ? 4 : l / 4); }
+static long c_threadinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_THREADINFO, 0, p); }
+static long c_proginfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_PROGINFO, 0, p); }
+static long c_kstat(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys1(SYS_KSTAT, p); }
+static long c_trace(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys2(SYS_TRACE, p, 4); }
+static long c_setname(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys1(SYS_SETNAME, p); }
+static long c_wait(uint32_t p, uint32_t l, int pid) { (void)l; return sys3(SYS_WAIT, pid, p, WAIT_NONE); }
+static long c_join(uint32_t p, uint32_t l, int tid) { (void)l; return sys3(SYS_THREAD_JOIN, tid, p, WAIT_INFINITE); }
+static long c_spawn_prog(uint32_t p, uint32_t l, int c)
+{
+    char *argv[] = { "exitwith", NULL };
+    (void)l, (void)c;
+    return sys3(SYS_SPAWN, p, ARG(argv), 0);
+}
+static long c_spawn_argv(uint32_t p, uint32_t l, int c)
+{
+    (void)l, (void)c;
+    return p ? sys3(SYS_SPAWN, ARG("exitwith"), p, 0) : -14;
+}
+static long c_spawn_arg(uint32_t p, uint32_t l, int c)
+{
+    char *argv[] = { "exitwith", (char *)(uintptr_t)p, NULL };
+    (void)l, (void)c;
+    return p ? sys3(SYS_SPAWN, ARG("exitwith"), ARG(argv), 0) : -14;
+}
+static void *idle_thread(void *arg) { return arg; }
+static long c_thread_spec(uint32_t p, uint32_t l, int c)
+{
+    (void)l, (void)c;
+    return sys3(SYS_THREAD_CREATE, ARG(idle_thread), 0, p);
+}
+static long c_thread_stack(uint32_t p, uint32_t l, int c)
+{
+    struct thread_spec spec = { (void *)(uintptr_t)p, 512, 0, NULL };
+    (void)l, (void)c;
+    return sys3(SYS_THREAD_CREATE, ARG(idle_thread), 0, ARG(&spec));
+}
+
+static const struct efault_case {
+    const char *name;
+    call_fn call;
+    int output;                     /* the kernel writes through the pointer */
+    int string;                     /* its length is where the NUL is */
+} efault_cases[] = {
+    { "write", c_write, 0, 0 },             { "read", c_read, 1, 0 },
+    { "procinfo", c_procinfo, 1, 0 },       { "proclist", c_proclist, 1, 0 },
+    { "threadinfo", c_threadinfo, 1, 0 },   { "proginfo", c_proginfo, 1, 0 },
+    { "kstat", c_kstat, 1, 0 },             { "trace", c_trace, 1, 0 },
+    { "setname", c_setname, 0, 1 },         { "spawn prog", c_spawn_prog, 0, 1 },
+    { "spawn argv", c_spawn_argv, 0, 0 },   { "spawn argv[1]", c_spawn_arg, 0, 1 },
+    { "thread_create spec", c_thread_spec, 0, 0 },
+    { "thread_create stack", c_thread_stack, 1, 0 },
+    { "wait status", c_wait, 1, 0 },        { "thread_join value", c_join, 1, 0 },
+};
+
+/* A case fails at the first bad pointer the call accepts. If it accepted
+ * one and made a process or thread, that is cleaned up. */
+static const char *try_bad(const struct efault_case *c, int ctx)
+{
+    for (int i = 0; i < nbad; i++) {
+        if ((bad[i].readonly_ok && !c->output) || (bad[i].straddles && c->string))
+            continue;
+        long r = sys_result(c->call(bad[i].addr, bad[i].len, ctx));
+        if (r == -EFAULT)
+            continue;
+        if (r > 0 && (c->call == c_thread_spec || c->call == c_thread_stack))
+            thread_join((int)r, NULL, WAIT_INFINITE);
+        else if (r > 0 && (c->call == c_spawn_prog || c->call == c_spawn_argv
+                           || c->call == c_spawn_arg))
+            wait((int)r, NULL, WAIT_INFINITE);
+        return FAILMSG("%s %s (0x%08lx, %lu) gave %ld, not -EFAULT", c->name, bad[i].what,
+                       (unsigned long)bad[i].addr, (unsigned long)bad[i].len, r);
+    }
+    return NULL;
+}
+
+static void test_efault(void)
+{
+    char name[48], why[48];
+    make_bad_pointers();
+
+    /* wait and thread_join need something to wait for: a zombie child and
+     * an ended thread, which must still be there after every -EFAULT. */
+    char *argv[] = { "exitwith", "3", NULL };
+    int zombie = spawn("exitwith", argv, 0);
+    struct proc_info pi;
+    while (zombie > 0 && procinfo(zombie, &pi) == 0 && pi.state != PS_ZOMBIE)
+        sleep_ticks(1);
+    int ended = thread_create(idle_thread, (void *)5, 0);
+    sleep_ticks(2);
+
+    for (unsigned i = 0; i < sizeof efault_cases / sizeof efault_cases[0]; i++) {
+        const struct efault_case *c = &efault_cases[i];
+        int ctx = c->call == c_wait ? zombie : c->call == c_join ? ended : 0;
+        snprintf(name, sizeof name, "efault %s", c->name);
+        judge(name, try_bad(c, ctx));
+    }
+
+    int status = -1;
+    void *value = NULL;
+    int r1 = wait(zombie, &status, WAIT_INFINITE);
+    int r2 = thread_join(ended, &value, WAIT_INFINITE);
+    judge("efault changed nothing",
+          r1 != zombie || status != 3 ? FAILMSG("wait after -EFAULT: %d, %s", r1,
+                                                status_str(status, why, sizeof why))
+          : r2 != 0 || value != (void *)5 ? FAILMSG("join after -EFAULT: %d, %p", r2, value)
+          : NULL);
+}
+
+/* ---- 3. Bad call numbers and bad handles ------------------------------- */
+
+static void test_enosys(void)
+{
+    static const long numbers[] = { SYS_NCALLS, 1000, -1, 0x7FFFFFFF };
+    for (unsigned i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "enosys %ld", numbers[i]);
+        long r = sys_result(sys4(numbers[i], 1, 2, 3, 4));
+        judge(name, r == -ENOSYS ? NULL : FAILMSG("gave %ld", r));
+    }
+}
+
+static void test_ebadf(void)
+{
+    int s = sem_create(1), m = mutex_create();
+    if (s < 0 || m < 0) {
+        judge("ebadf setup", FAILMSG("sem_create %d, mutex_create %d", s, m));
+        return;
+    }
+    judge("ebadf wrong type", mutex_lock(s, WAIT_NONE) == -EBADF && sem_post(m) == -EBADF
+          && sem_wait(m, WAIT_NONE) == -EBADF && mutex_unlock(s) == -EBADF
+          ? NULL : "a semaphore passed as a mutex or the other way round");
+    judge("ebadf never valid", sem_post(-1) == -EBADF && sem_post(1 << 20) == -EBADF
+          && close(-1) == -EBADF ? NULL : "an out-of-range handle was accepted");
+    close(m);
+    int r = close(s);
+    judge("ebadf stale", r == 0 && sem_post(s) == -EBADF && close(s) == -EBADF
+          && mutex_lock(m, WAIT_NONE) == -EBADF ? NULL
+          : FAILMSG("close %d; a closed handle was still accepted", r));
+
+    /* A handle that is valid in this process only: the child tries it. */
+    char hs[12], why[48];
+    int h = sem_create(0);
+    snprintf(hs, sizeof hs, "%d", h);
+    char *argv[] = { "usertests", "foreign", hs, NULL };
+    int status = run(argv, why, sizeof why);
+    judge("ebadf foreign", status == 0 && sem_wait(h, WAIT_NONE) == -ETIMEDOUT ? NULL
+          : FAILMSG("child status %d: another process used handle %d", status, h));
+    close(h);
+}
+
+/* ---- 4. Filling tables and memory -------------------------------------- */
+
+static void test_spawn_full(void)
+{
+    int pids[64], n = 0, r = 0, killed = 0;
+    char *argv[] = { "sleeper", "sleep", NULL };
+    while (n < 64 && (r = spawn("sleeper", argv, 0)) > 0)
+        pids[n++] = r;
+    for (int i = 0; i < n; i++) {
+        int status;
+        kill(pids[i]);
+        if (wait(pids[i], &status, WAIT_INFINITE) == pids[i] && status == WSTATUS_KILLED)
+            killed++;
+    }
+    judge("spawn until full", n > 0 && (r == -EAGAIN || r == -ENOMEM) && killed == n ? NULL
+          : FAILMSG("%d spawned, then %d; %d reaped as killed", n, r, killed));
+}
+
+static void test_handles_full(void)
+{
+    static int hs[1024];
+    int n = 0, r = 0, closed = 0;
+    while (n < 1024 && (r = sem_create(0)) >= 0)
+        hs[n++] = r;
+    for (int i = 0; i < n; i++)
+        closed += close(hs[i]) == 0;
+    judge("handles until full", n > 0 && (r == -EAGAIN || r == -ENOMEM) && closed == n ? NULL
+          : FAILMSG("%d created, then %d; %d closed", n, r, closed));
+}
+
+static void test_memory(void)
+{
+    char why[48];
+    long big = sys_result(sys1(SYS_SBRK, 0x10000000));
+    long brk0 = sys_result(sys1(SYS_SBRK, 0));
+    long brk1 = sys_result(sys1(SYS_SBRK, 0));
+    judge("sbrk too much", big == -ENOMEM && brk0 == brk1 && brk0 > 0 ? NULL
+          : FAILMSG("sbrk(256 MiB) gave %ld; break %ld then %ld", big, brk0, brk1));
+
+    char *oom[] = { "usertests", "oom", NULL };
+    int status = run(oom, why, sizeof why);
+    judge("malloc until NULL", status == 0 ? NULL : FAILMSG("child status 0x%x %s", status, why));
+    char *threads[] = { "usertests", "threads", NULL };
+    status = run(threads, why, sizeof why);
+    judge("threads until full", status == 0 ? NULL
+          : FAILMSG("child status 0x%x %s", status, why));
+}
+
+static void test_cycles(void)
+{
+    char arg[8], *argv[] = { "exitwith", arg, NULL };
+    for (int i = 0; i < CYCLES; i++) {
+        int status = -1;
+        snprintf(arg, sizeof arg, "%d", i & 0xFF);
+        int pid = spawn("exitwith", argv, 0);
+        int r = pid > 0 ? wait(pid, &status, WAIT_INFINITE) : pid;
+        if (r != pid || status != (i & 0xFF)) {
+            judge("1000 spawn/exit/wait", FAILMSG("cycle %d: spawn %d, wait %d, status 0x%x",
+                                                  i, pid, r, status));
+            return;
+        }
+    }
+    judge("1000 spawn/exit/wait", NULL);
+}
+
+/* ---- 5. Killing, waiting, orphans and daemons -------------------------- */
+
+/* Start `prog how`, let it block (or spin, under round-robin if rr), kill it. */
+static void kill_case(const char *name, char *prog, char *how, int rr)
+{
+    char *argv[] = { prog, how, NULL };
+    int old = sched_policy(-1), status = -1;
+    if (rr)
+        sched_policy(1);
+    int pid = spawn(prog, argv, 0);
+    sleep_ticks(5);                 /* let it get to where it blocks or spins */
+    int k = kill(pid);
+    int r = wait(pid, &status, CHILD_TIMEOUT);
+    sched_policy(old);
+    judge(name, pid > 0 && k == 0 && r == pid && status == WSTATUS_KILLED ? NULL
+          : FAILMSG("spawn %d, kill %d, wait %d, status 0x%x", pid, k, r, status));
+}
+
+/* The pid of a live process called `name` whose parent is `ppid`, or -1. */
+static int find(const char *name, int ppid)
+{
+    int pids[64];
+    int n = proclist(pids, 64);
+    for (int i = 0; i < n; i++) {
+        struct proc_info pi;
+        if (procinfo(pids[i], &pi) == 0 && !strcmp(pi.name, name)
+            && (ppid < 0 || pi.ppid == ppid) && pi.state != PS_ZOMBIE)
+            return pids[i];
+    }
+    return -1;
+}
+
+static void test_family(void)
+{
+    int status;
+    judge("wait for non-child", wait(1, &status, WAIT_NONE) == -ECHILD
+          && wait(99999, &status, WAIT_NONE) == -ECHILD ? NULL : "did not give -ECHILD");
+    judge("kill nobody", kill(99999) == -ESRCH ? NULL : "did not give -ESRCH");
+    judge("join self", thread_join(gettid(), NULL, WAIT_NONE) == -EDEADLK
+          && thread_join(99999, NULL, WAIT_NONE) == -ESRCH ? NULL : "-EDEADLK/-ESRCH expected");
+
+    int h = sem_create(0);
+    uint32_t t0 = ticks();
+    int r = sem_wait(h, 10);
+    uint32_t took = ticks() - t0;
+    close(h);
+    judge("sem_wait timeout", r == -ETIMEDOUT && took >= 10 && took < 100 ? NULL
+          : FAILMSG("gave %d after %lu ticks", r, (unsigned long)took));
+
+    kill_case("kill blocked in read", "sleeper", "read", 0);
+    kill_case("kill blocked on semaphore", "sleeper", "sem", 0);
+    kill_case("kill sleeping", "sleeper", "sleep", 0);
+    kill_case("kill running (rr)", "hog", NULL, 1);
+
+    /* An orphan: its parent ends first, init adopts it. */
+    char why[48];
+    char *orphan[] = { "usertests", "orphanparent", NULL };
+    status = run(orphan, why, sizeof why);
+    int adopted = find("sleeper", 1);
+    judge("orphan adopted by init", status == 0 && adopted > 0 ? NULL
+          : FAILMSG("parent status 0x%x, no sleeper with parent 1", status));
+    if (adopted > 0)
+        kill(adopted);              /* init reaps it */
+
+    /* A daemon: it ends with its parent. */
+    char *daemon[] = { "usertests", "daemonparent", NULL };
+    status = run(daemon, why, sizeof why);
+    int left = -1;
+    for (int t = 0; t < SETTLE_TICKS && (left = find("sleeper", -1)) > 0; t += 5)
+        sleep_ticks(5);
+    judge("daemon ends with its parent", status == 0 && left < 0 ? NULL
+          : FAILMSG("parent status 0x%x, sleeper %d still alive", status, left));
+}
+
+/* ---- The parts children play ------------------------------------------- */
+
+static void *blocker(void *sem)
+{
+    sem_wait((int)(intptr_t)sem, WAIT_INFINITE);
+    return NULL;
+}
+
+static int child_role(int argc, char **argv)
+{
+    const char *role = argv[1];
+    if (!strcmp(role, "foreign") && argc > 2) {
+        int h = atoi(argv[2]);
+        return sem_post(h) == -EBADF && mutex_lock(h, WAIT_NONE) == -EBADF
+               && close(h) == -EBADF ? 0 : 1;
+    }
+    if (!strcmp(role, "oom")) {
+        int n = 0;
+        while (malloc(1024))
+            n++;
+        return n > 0 ? 0 : 1;
+    }
+    if (!strcmp(role, "threads")) {
+        int tids[THREAD_MAX], n = 0, r = 0, joined = 0;
+        int sem = sem_create(0);
+        while (n < THREAD_MAX && (r = thread_create(blocker, (void *)(intptr_t)sem, 0)) > 0)
+            tids[n++] = r;
+        for (int i = 0; i < n; i++)
+            sem_post(sem);
+        for (int i = 0; i < n; i++)
+            joined += thread_join(tids[i], NULL, WAIT_INFINITE) == 0;
+        close(sem);
+        return n > 0 && (r == -EAGAIN || r == -ENOMEM) && joined == n ? 0 : 1;
+    }
+    if (!strcmp(role, "orphanparent") || !strcmp(role, "daemonparent")) {
+        char *argv_s[] = { "sleeper", "sleep", NULL };
+        int daemon = role[0] == 'd';
+        return spawn("sleeper", argv_s, daemon ? SPAWN_DAEMON : 0) > 0 ? 0 : 1;
+    }
+    printf("usertests: unknown role %s\n", role);
+    return 2;
+}
+
+/* ---- The suite --------------------------------------------------------- */
+
+static int same(const struct kstat *a, const struct kstat *b)
+{
+    return a->mem_free == b->mem_free && a->procs_free == b->procs_free
+           && a->threads_free == b->threads_free && a->handles_free == b->handles_free;
+}
+
+static void round_of_tests(int round)
+{
+    struct kstat before, after;
+    char name[32];
+
+    kstat(&before);
+    test_crashes();
+    test_efault();
+    test_enosys();
+    test_ebadf();
+    test_spawn_full();
+    test_handles_full();
+    test_memory();
+    test_cycles();
+    test_family();
+
+    /* Orphans and daemons are reaped by init, in its own time. */
+    for (int t = 0; t < SETTLE_TICKS; t += 5) {
+        kstat(&after);
+        if (same(&before, &after))
+            break;
+        sleep_ticks(5);
+    }
+    snprintf(name, sizeof name, "no leaks (round %d)", round);
+    judge(name, same(&before, &after) ? NULL
+          : FAILMSG("free mem %lu->%lu procs %lu->%lu threads %lu->%lu handles %lu->%lu",
+                    (unsigned long)before.mem_free, (unsigned long)after.mem_free,
+                    (unsigned long)before.procs_free, (unsigned long)after.procs_free,
+                    (unsigned long)before.threads_free, (unsigned long)after.threads_free,
+                    (unsigned long)before.handles_free, (unsigned long)after.handles_free));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return child_role(argc, argv);
+
+    for (int round = 1; round <= ROUNDS; round++) {
+        printf("usertests: round %d\n", round);
+        round_of_tests(round);
+    }
+    printf("usertests: %d passed, %d failed\n", passed, failed);
+    return failed > 100 ? 100 : failed;
+}

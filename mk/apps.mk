@@ -1,0 +1,59 @@
+# mk/apps.mk: user programs (apps/*.c) and the program table the kernel embeds.
+#
+# Course map: linker/app.ld (how a program is linked), lib/user/weft.h (the
+# user API), kernel/progimg.h (the image format). Each apps/NAME.c is linked
+# at 0 with its relocations kept (-Wl,-q) against lib/user and newlib-nano,
+# made into $(BUILD)/progs/NAME.prog by $(BUILD)/tools/mkprog, and all of
+# them are packed into $(PROGS_BIN), which the kernel image depends on.
+#
+#   make progs         every program image and the table
+#   make progs-check   the relocation types of every app ELF, as a listing
+
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests
+ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
+             lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
+             lib/user/wait_why.c lib/user/newlib.c
+
+UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
+            -ffunction-sections -fdata-sections -fno-common --specs=nano.specs \
+            -D_DEFAULT_SOURCE -Ilib/user -MMD -MP
+ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
+            -Wl,-q -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+
+# Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
+MKPROG_OPTS_usertests := --stack 4096 --heap 8192
+
+ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
+APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o)
+APP_ELFS  := $(APP_NAMES:%=$(BUILD)/user/%.elf)
+APP_PROGS := $(APP_NAMES:%=$(BUILD)/progs/%.prog)
+PROGS_BIN := $(BUILD)/progs.bin
+MKPROG    := $(BUILD)/tools/mkprog
+
+# Static pattern rules: the top Makefile's $(BUILD)/%.elf would match too.
+$(filter %.c.o,$(ULIB_OBJS) $(APP_OBJS)): $(BUILD)/user/%.c.o: %.c mk/apps.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+$(filter %.S.o,$(ULIB_OBJS)): $(BUILD)/user/%.S.o: %.S mk/apps.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+
+# The lib objects come first so that crt0's _start section is linked first.
+$(APP_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/apps/%.c.o $(ULIB_OBJS) linker/app.ld
+	$(CROSS)gcc $(ULDFLAGS) $(ULIB_OBJS) $< -o $@ -Wl,-Map=$(@:.elf=.map)
+
+$(APP_PROGS): $(BUILD)/progs/%.prog: $(BUILD)/user/%.elf $(MKPROG)
+	@mkdir -p $(@D)
+	$(MKPROG) $< $* $@ $(MKPROG_OPTS_$*)
+
+# init first: the kernel starts the table's first program as pid 1.
+$(PROGS_BIN): $(APP_PROGS)
+	$(MKPROG) --table $@ $^
+
+.PHONY: progs progs-check
+progs: $(PROGS_BIN)
+progs-check: $(APP_ELFS)
+	@for e in $^; do printf '%-28s' $$e; $(CROSS)readelf -rW $$e | \
+	    awk '/^Relocation section/ { keep = ($$3 ~ /^.\.rel\.(text|data)/) } \
+	         keep && /R_ARM/ { n[$$3]++ } \
+	         END { for (t in n) printf " %s:%d", t, n[t]; print "" }'; done
