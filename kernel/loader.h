@@ -1,0 +1,81 @@
+/*
+ * loader.h: finding a program in the program table and loading it.
+ *
+ * Course idea: loading is copying plus relocation. A program is linked at
+ * address 0 (kernel/progimg.h); to run it from a block of memory at some
+ * other address the loader copies its text and data into the block and adds
+ * the block's address to every word the image lists as holding an address.
+ *
+ * The block of one process, from its base (offsets below are from there):
+ *
+ *   0            text        code and read-only data     MPU: read-only, executable
+ *   code_size    data, bss   (code_size is a power of two, the text's MPU region)
+ *   heap_offset  heap        heap_size bytes; SYS_SBRK may grow it up to stack_guard
+ *   stack_guard  guard       32 bytes, no access: catches a stack overflow
+ *   stack_lo     stack       grows down from stack_top
+ *   extra_offset extra       argv and its strings, put there by the spawner
+ *   block_size   (end)       a power of two >= 2 * code_size, so the code
+ *                            region is never the whole block
+ *
+ * The table is part of the kernel image, made by `mkprog --table`, but the
+ * walk still checks every header, so a corrupt table ends the walk instead
+ * of sending the kernel to read far away.
+ *
+ * Read next: kernel/loader.c, then kernel/uaccess.h (checking the pointers
+ * a loaded program hands to the kernel).
+ */
+#ifndef WEFT_LOADER_H
+#define WEFT_LOADER_H
+
+#include <stdint.h>
+
+#include "progimg.h"
+
+/* No image part and no block may be bigger than this (the PSRAM arena). */
+#ifndef PROG_MAX_BLOCK
+#define PROG_MAX_BLOCK   (16u << 20)
+#endif
+#define PROG_MIN_STACK   256u       /* bytes, as for SYS_THREAD_CREATE */
+#define PROG_MAX_COUNT   64         /* prog_at() gives up after this many */
+#define PROG_GUARD_SIZE  32u        /* the smallest MPU region */
+
+struct prog_layout {                /* offsets from the block's base, bytes */
+    uint32_t code_size;             /* power of two >= max(text_size, 32) */
+    uint32_t data_offset;           /* == code_size */
+    uint32_t data_end;              /* data_offset + data_size + bss_size */
+    uint32_t heap_offset;           /* data_end rounded up to 8 */
+    uint32_t heap_size;             /* from the header */
+    uint32_t stack_guard;           /* 32-aligned, PROG_GUARD_SIZE bytes */
+    uint32_t stack_lo;              /* stack_guard + 32: lowest stack byte */
+    uint32_t stack_top;             /* initial SP, 32-aligned (so 8-aligned) */
+    uint32_t extra_offset;          /* == stack_top: start of the extra bytes */
+    uint32_t block_size;            /* power of two: what to ask buddy_alloc() for */
+    uint32_t entry;                 /* entry point offset, Thumb bit set */
+};
+
+/* The index-th program of the table (0 first), or NULL past the end or at
+ * the first header that fails the checks (magic, version, a NUL inside the
+ * name, sizes multiples of 4 and each at most PROG_MAX_BLOCK, nrelocs no
+ * more than the words of text and data, entry inside text with the Thumb
+ * bit). table must be 4-aligned. */
+const struct prog_header *prog_at(const void *table, int index);
+
+/* The program called name, or NULL. */
+const struct prog_header *prog_find(const void *table, const char *name);
+
+/* Computes where everything goes in a block for program h, with `extra`
+ * bytes reserved at the top for the argument vector. 0; -EINVAL for a
+ * header that fails the checks of prog_at() or a stack below
+ * PROG_MIN_STACK; -ENOMEM if the block would exceed PROG_MAX_BLOCK. */
+int prog_layout(const struct prog_header *h, uint32_t extra, struct prog_layout *out);
+
+/* Fills the block [base, base + l->block_size), which must be aligned to at
+ * least 4 and laid out by prog_layout() for this h: zeroes it (a process
+ * never sees what the previous owner left), copies text and data, and
+ * relocates. Every relocation is checked before anything is written; on
+ * -EINVAL (a corrupt image or a layout that does not fit h) the block is
+ * untouched, and nothing outside it is ever written. Relocated words hold
+ * the low 32 bits of the address: the board's addresses are 32 bits. */
+int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layout *l);
+
+#endif
