@@ -22,6 +22,7 @@
 #include "pool_os.h"
 #include "pool_testutil.h"
 #include "procpool.h"
+#include "shm_counter.h"
 
 /* Let a segfault in a worker be a plain SIGSEGV, not a sanitizer report. */
 const char *__asan_default_options(void) { return "handle_segv=0:handle_sigbus=0"; }
@@ -121,6 +122,13 @@ static int count_call(struct future *f, void *arg)
 	return 0;
 }
 
+static int failing_callback(struct future *f, void *arg)
+{
+	(void)f;
+	(void)arg;
+	return -1;
+}
+
 static void test_results_and_callbacks_in_parent(void **state)
 {
 	(void)state;
@@ -130,8 +138,11 @@ static void test_results_and_callbacks_in_parent(void **state)
 	assert_int_equal(count_open_fds(), before.fds + 1 + 2 * 3); /* eventfd; 2 pipes + pidfd each */
 	atomic_store(&callback_calls, 0);
 	struct future *fs[200];
+	unsigned long failures = future_callback_failures();
 	for (int i = 0; i < 200; i++) {
 		fs[i] = submit_job(pp, SQUARE, i);
+		if (i % 10 == 0) /* a failing callback harms neither pool nor others */
+			future_add_done_callback(fs[i], failing_callback, NULL);
 		future_add_done_callback(fs[i], note_callback, NULL);
 	}
 	for (int i = 0; i < 200; i++) {
@@ -144,6 +155,7 @@ static void test_results_and_callbacks_in_parent(void **state)
 	procpool_destroy(pp);
 	assert_int_equal(atomic_load(&callback_calls), 200);
 	assert_int_equal(atomic_load(&callback_pid), getpid());
+	assert_int_equal(future_callback_failures(), failures + 20);
 	assert_back_to(before);
 }
 
@@ -266,6 +278,7 @@ static void test_shutdown_cancels_10000_pending(void **state)
 {
 	(void)state;
 	struct baseline before = measure();
+	int threads_before = count_threads();
 	static struct future *fs[PENDING_TASKS];
 	static _Atomic int calls[PENDING_TASKS];
 	struct procpool *pp = procpool_create(2, 0);
@@ -275,6 +288,11 @@ static void test_shutdown_cancels_10000_pending(void **state)
 		future_add_done_callback(fs[i], count_call, &calls[i]);
 	}
 	procpool_shutdown(pp, true, true);
+	assert_int_equal(count_threads(), threads_before); /* the collector joined */
+	int children, zombies;
+	count_children(&children, &zombies);
+	assert_int_equal(children, before.children);        /* every child reaped */
+	assert_int_equal(zombies, 0);
 	int done = 0, cancelled = 0;
 	for (int i = 0; i < PENDING_TASKS; i++) {
 		assert_true(future_resolved(fs[i]));
@@ -289,6 +307,62 @@ static void test_shutdown_cancels_10000_pending(void **state)
 	assert_true(cancelled > 0);
 	procpool_destroy(pp);
 	assert_back_to(before);
+}
+
+/* One thread cancels every third future while the manager dispatches them.
+ * Each task bumps a shared-memory counter, so "DONE" can be checked against
+ * "actually ran in a worker": a cancelled task must never have run. */
+#define RACE_TASKS 3000
+static _Atomic(struct future *) race_fs[RACE_TASKS];
+
+static void *canceller(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < RACE_TASKS; i += 3) {
+		struct future *f;
+		while (!(f = atomic_load(&race_fs[i])))
+			pool_yield();
+		future_cancel(f);
+	}
+	return NULL;
+}
+
+static int count_in_shm(const void *arg, size_t len, struct pool_bytes *out)
+{
+	(void)len;
+	(void)out;
+	struct shm_counter *c;
+	memcpy(&c, arg, sizeof c);
+	shm_counter_add(c, SHM_ATOMIC, 1);
+	return 0;
+}
+
+static void test_cancel_race(void **state)
+{
+	(void)state;
+	struct shm_counter *ran = shm_counter_create();
+	struct procpool *pp = procpool_create(2, 0);
+	for (int i = 0; i < RACE_TASKS; i++)
+		atomic_store(&race_fs[i], NULL);
+	pthread_t t;
+	pthread_create(&t, NULL, canceller, NULL);
+	for (int i = 0; i < RACE_TASKS; i++)
+		atomic_store(&race_fs[i], procpool_submit(pp, count_in_shm, &ran, sizeof ran));
+	pthread_join(t, NULL);
+	int done = 0, cancelled = 0;
+	for (int i = 0; i < RACE_TASKS; i++) {
+		struct future *f = atomic_load(&race_fs[i]);
+		future_wait(f, FUTURE_FOREVER);
+		done += future_state(f) == FUTURE_DONE;
+		cancelled += future_state(f) == FUTURE_CANCELLED;
+		if (i % 3)
+			assert_int_equal(future_state(f), FUTURE_DONE);
+		future_release(f);
+	}
+	procpool_destroy(pp);
+	assert_int_equal(done + cancelled, RACE_TASKS);
+	assert_int_equal(shm_counter_get(ran), done);
+	shm_counter_destroy(ran);
 }
 
 #ifndef KILL_ROUNDS
@@ -379,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_exit_fails_only_its_task),
 		cmocka_unit_test(test_deadline_kills_an_overdue_task),
 		cmocka_unit_test(test_shutdown_cancels_10000_pending),
+		cmocka_unit_test(test_cancel_race),
 		cmocka_unit_test(test_sigkill_random_workers_under_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
