@@ -1,37 +1,45 @@
 /*
- * threadpool.c: worker threads, one shared queue of futures, and the hand-off.
+ * threadpool.c: worker threads, a queue of futures, and the hand-off.
  *
- * Course idea: ThreadPoolExecutor's work queue. This is the one place where
- * the hand-off between the submitter and the workers is decided; everything
+ * Course idea: ThreadPoolExecutor's work queue. This comment is the one place
+ * where the hand-off between submitters and workers is decided; the code
  * below follows these rules.
  *
  * THE HAND-OFF
- *   - The queue is a singly linked list of futures (a future carries its own
- *     task in exec_fn/exec_arg, so a submit allocates exactly one object).
- *     tp->lock guards the list and every counter below it in struct threadpool.
- *   - Submitting appends one future under the lock. It wakes a worker only if
- *     one is asleep and has not already been woken: `idle` counts workers in
- *     pool_cond_wait, `wakeups` counts signals sent to them and not yet
- *     consumed. So a burst of submits costs one signal (one futex call), not
- *     one per task; that, more than anything, is what makes tiny tasks cheap.
- *     The signal is sent after unlocking, so the woken worker does not
- *     immediately block on the lock we still hold.
- *   - A worker takes a *batch* from the head under the lock: an even share,
- *     queued / (2 x workers), clamped to [1, BATCH_MAX] (guided scheduling, as
- *     in OpenMP). Long queues of tiny tasks cost one lock round trip per batch;
- *     as the queue drains the batches shrink to one, so no worker is left
- *     holding a pile of long tasks while another sits idle.
- *   - Before going to sleep a worker spins briefly, yielding the processor,
- *     in case the submitter is about to add more: sleeping and being woken
- *     costs two system calls and a few microseconds, many tiny tasks' worth.
- *   - With a queue limit, a submitter finding the queue full sleeps on `space`;
- *     workers broadcast `space` after taking a batch, if anyone is blocked.
- *   - Shutdown sets `shutting_down` under the lock and broadcasts both
- *     condvars. Workers exit when the queue is empty and shutdown has begun.
+ *   A future carries its own task (exec_fn, exec_arg), so a submit allocates
+ *   exactly one object, and queues are lists linked through exec_next.
  *
- * LOCK ORDER: tp->lock is never held while a task runs, while a future is
+ *   1. Submitting never takes the pool lock. It pushes the future onto
+ *      `incoming`, a lock-free stack (one compare-and-swap). The stack word's
+ *      low bit is CLOSED: shutdown sets it, and a push that finds it set
+ *      fails with ESHUTDOWN. So every push either lands before shutdown (and
+ *      will be run or cancelled) or is refused; none can slip in afterwards.
+ *   2. Workers take `lock` and move the whole stack into `fifo` (reversing it
+ *      into submission order), then detach a *batch* from the head of fifo:
+ *      an even share, queued / (2 x workers), clamped to [1, BATCH_MAX]
+ *      (guided scheduling, as in OpenMP). Many tiny tasks cost one lock round
+ *      trip per batch; as the queue drains, batches shrink to one task so no
+ *      worker sits on a pile of long tasks while another idles. Only workers
+ *      contend for `lock`; a busy submitter never waits for it.
+ *   3. Sleeping and waking, without a lost wake-up. A worker that finds no
+ *      work first spins a little (at most one worker at a time, yielding the
+ *      processor), then increments `idle`, checks `incoming` once more, and
+ *      only then sleeps on `work`, all under `lock`. A submitter pushes and
+ *      then reads `idle`. Both are sequentially consistent, so either the
+ *      worker sees the push or the submitter sees the sleeper; in the second
+ *      case it takes `lock` (so the worker is really inside pool_cond_wait)
+ *      and signals, unless an earlier signal is already on its way (`wakeups`).
+ *      A burst of submits therefore costs one futex wake, not one per task.
+ *      A worker that leaves tasks in fifo wakes one more sleeper itself.
+ *   4. With a queue limit, `pending` (stack + fifo) is reserved by
+ *      compare-and-swap before the push; a submitter that finds it full sleeps
+ *      on `space` under `lock`, and workers broadcast `space` after taking a
+ *      batch (also under `lock`) if any submitter is blocked.
+ *   5. Workers exit when CLOSED is set and both queues are empty.
+ *
+ * LOCK ORDER: `lock` is never held while a task runs, while a future is
  * resolved (future.c takes a wait-channel lock and runs callbacks), or while
- * joining. Callbacks may therefore submit to this pool without deadlock.
+ * joining. Callbacks may therefore submit to this pool.
  *
  * Read next: procpool.c, the same API over forked processes.
  */
@@ -45,31 +53,33 @@
 #include "future_exec.h"
 #include "pool_os.h"
 
-#define BATCH_MAX 64  /* most futures a worker takes per lock round trip */
-#define SPIN_ROUNDS 64 /* yields a worker tries before sleeping */
+#define BATCH_MAX 64   /* most futures a worker takes per lock round trip */
+#define SPIN_ROUNDS 50 /* yields a spinning worker tries before sleeping */
+#define CLOSED ((uintptr_t)1)
 
 struct threadpool {
+	_Atomic uintptr_t incoming;  /* lock-free stack of new futures | CLOSED */
+	_Atomic unsigned idle;       /* workers asleep, or about to be, on `work` */
+	_Atomic bool spinning;       /* one worker is spinning for new work */
+	_Atomic size_t pending;      /* futures queued (stack + fifo); only with a limit */
+
 	pool_mutex lock;
-	pool_cond work;  /* workers sleep here while the queue is empty */
-	pool_cond space; /* submitters sleep here while a bounded queue is full */
-
+	pool_cond work;              /* workers sleep here */
+	pool_cond space;             /* submitters sleep here while the queue is full */
 	/* Guarded by lock. */
-	struct future *head, *tail;
-	size_t queued;
-	size_t limit;               /* queue bound, 0 = none */
-	unsigned idle;              /* workers asleep on `work` */
-	unsigned wakeups;           /* signals sent to `work` not yet consumed */
-	unsigned blocked;           /* submitters asleep on `space` */
-	bool shutting_down;
+	struct future *head, *tail;  /* fifo, oldest first */
+	size_t queued;               /* length of fifo */
+	unsigned wakeups;            /* signals sent to `work`, not yet consumed */
+	unsigned blocked;            /* submitters asleep on `space` */
 
-	/* A lock-free hint of `queued` for spinning workers, written under lock. */
-	_Atomic size_t queued_hint;
-
-	pool_mutex join_lock;       /* serialises joining; guards `joined` */
+	size_t limit;                /* queue bound, 0 = none; constant */
+	pool_mutex join_lock;        /* serialises joining; guards `joined` */
 	bool joined;
-	unsigned nworkers;
+	unsigned nworkers;           /* constant once the workers run */
 	pool_thread threads[];
 };
+
+static struct future *stack_top(uintptr_t word) { return (struct future *)(word & ~CLOSED); }
 
 static void run_task(struct future *f)
 {
@@ -85,14 +95,34 @@ static void run_task(struct future *f)
 	future_release(f); /* the pool's reference */
 }
 
-/* With tp->lock held: detach up to an even share of the queue. */
+/* With lock held: empty `incoming` into fifo, in submission order. */
+static void drain_incoming_locked(struct threadpool *tp)
+{
+	uintptr_t w = atomic_load(&tp->incoming);
+	while (stack_top(w) && !atomic_compare_exchange_weak(&tp->incoming, &w, w & CLOSED))
+		;
+	struct future *f = stack_top(w), *reversed = NULL, *last = f;
+	size_t n = 0;
+	for (struct future *next; f; f = next, n++) {
+		next = f->exec_next;
+		f->exec_next = reversed;
+		reversed = f;
+	}
+	if (!reversed)
+		return;
+	if (tp->tail)
+		tp->tail->exec_next = reversed;
+	else
+		tp->head = reversed;
+	tp->tail = last;
+	tp->queued += n;
+}
+
+/* With lock held and fifo not empty: detach an even share of it. */
 static struct future *take_batch_locked(struct threadpool *tp)
 {
 	size_t n = tp->queued / (2 * tp->nworkers);
-	if (n < 1)
-		n = 1;
-	if (n > BATCH_MAX)
-		n = BATCH_MAX;
+	n = n < 1 ? 1 : n > BATCH_MAX ? BATCH_MAX : n;
 	struct future *first = tp->head, *last = first;
 	for (size_t i = 1; i < n; i++)
 		last = last->exec_next;
@@ -101,54 +131,79 @@ static struct future *take_batch_locked(struct threadpool *tp)
 		tp->tail = NULL;
 	last->exec_next = NULL;
 	tp->queued -= n;
-	atomic_store_explicit(&tp->queued_hint, tp->queued, memory_order_relaxed);
+	if (tp->limit)
+		atomic_fetch_sub(&tp->pending, n);
 	return first;
 }
 
-/* Spin (yielding) until work appears or SPIN_ROUNDS pass; true if work seen. */
+/* With lock held: signal one sleeping worker unless a signal is on its way. */
+static void wake_one_locked(struct threadpool *tp)
+{
+	if (atomic_load(&tp->idle) > tp->wakeups) {
+		tp->wakeups++;
+		pool_cond_signal(&tp->work);
+	}
+}
+
+/* Spin (yielding) while nothing is submitted; true if something was. Only one
+ * worker spins at a time: on a machine with few cores, more spinners would
+ * only take the processor from the submitter they are waiting for. */
 static bool spin_for_work(struct threadpool *tp)
 {
-	for (int i = 0; i < SPIN_ROUNDS; i++) {
-		if (atomic_load_explicit(&tp->queued_hint, memory_order_relaxed) > 0)
-			return true;
-		pool_yield();
+	bool expected = false;
+	if (!atomic_compare_exchange_strong(&tp->spinning, &expected, true))
+		return false;
+	bool seen = false;
+	for (int i = 0; i < SPIN_ROUNDS && !seen; i++) {
+		seen = stack_top(atomic_load_explicit(&tp->incoming, memory_order_relaxed)) != NULL;
+		if (!seen)
+			pool_yield();
 	}
-	return false;
+	atomic_store(&tp->spinning, false);
+	return seen;
 }
 
 static void *worker_main(void *arg)
 {
 	struct threadpool *tp = arg;
+	pool_mutex_lock(&tp->lock);
 	for (;;) {
-		pool_mutex_lock(&tp->lock);
-		while (!tp->head && !tp->shutting_down) {
+		drain_incoming_locked(tp);
+		if (!tp->head) {
+			uintptr_t w = atomic_load(&tp->incoming);
+			if (w == CLOSED)
+				break; /* closed, and both queues are empty */
+			if (stack_top(w))
+				continue; /* pushed since the drain */
 			pool_mutex_unlock(&tp->lock);
 			bool seen = spin_for_work(tp);
 			pool_mutex_lock(&tp->lock);
-			if (seen || tp->head || tp->shutting_down)
+			if (seen)
 				continue;
-			tp->idle++;
-			pool_cond_wait(&tp->work, &tp->lock);
-			tp->idle--;
+			atomic_fetch_add(&tp->idle, 1);
+			if (atomic_load(&tp->incoming) == 0 && !tp->head) /* rule 3 */
+				pool_cond_wait(&tp->work, &tp->lock);
+			atomic_fetch_sub(&tp->idle, 1);
 			if (tp->wakeups > 0)
 				tp->wakeups--;
-		}
-		if (!tp->head) { /* empty and shutting down */
-			pool_mutex_unlock(&tp->lock);
-			return NULL;
+			continue;
 		}
 		struct future *batch = take_batch_locked(tp);
-		bool wake_space = tp->blocked > 0;
-		pool_mutex_unlock(&tp->lock);
-		if (wake_space)
+		if (tp->head)
+			wake_one_locked(tp); /* work left over: share it */
+		if (tp->blocked)
 			pool_cond_broadcast(&tp->space);
+		pool_mutex_unlock(&tp->lock);
 
 		while (batch) {
 			struct future *next = batch->exec_next;
 			run_task(batch);
 			batch = next;
 		}
+		pool_mutex_lock(&tp->lock);
 	}
+	pool_mutex_unlock(&tp->lock);
+	return NULL;
 }
 
 struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
@@ -165,6 +220,7 @@ struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
 	pool_cond_init(&tp->work);
 	pool_cond_init(&tp->space);
 	tp->limit = queue_limit;
+	tp->nworkers = workers; /* fixed before any worker reads it */
 	for (unsigned i = 0; i < workers; i++) {
 		int rc = pool_thread_start(&tp->threads[i], worker_main, tp);
 		if (rc != 0) {
@@ -173,13 +229,30 @@ struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
 			errno = rc;
 			return NULL;
 		}
-		/* Written before the next start; workers read it only after taking
-		 * the lock, which orders it for them. */
-		pool_mutex_lock(&tp->lock);
-		tp->nworkers = i + 1;
-		pool_mutex_unlock(&tp->lock);
 	}
 	return tp;
+}
+
+/* Reserve one place in a bounded queue; false if the pool closed meanwhile. */
+static bool reserve_place(struct threadpool *tp)
+{
+	size_t p = atomic_load(&tp->pending);
+	for (;;) {
+		if (p < tp->limit) {
+			if (atomic_compare_exchange_weak(&tp->pending, &p, p + 1))
+				return true;
+			continue;
+		}
+		pool_mutex_lock(&tp->lock);
+		tp->blocked++;
+		while ((p = atomic_load(&tp->pending)) >= tp->limit &&
+		       !(atomic_load(&tp->incoming) & CLOSED))
+			pool_cond_wait(&tp->space, &tp->lock);
+		tp->blocked--;
+		pool_mutex_unlock(&tp->lock);
+		if (atomic_load(&tp->incoming) & CLOSED)
+			return false;
+	}
 }
 
 struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *arg)
@@ -193,32 +266,25 @@ struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *
 	f->exec_arg = arg;
 	future_retain(f); /* one reference for the caller, one for the pool */
 
-	pool_mutex_lock(&tp->lock);
-	while (tp->limit && tp->queued >= tp->limit && !tp->shutting_down) {
-		tp->blocked++;
-		pool_cond_wait(&tp->space, &tp->lock);
-		tp->blocked--;
-	}
-	if (tp->shutting_down) {
+	bool ok = !tp->limit || reserve_place(tp);
+	uintptr_t w = atomic_load(&tp->incoming);
+	do {
+		if (!ok || (w & CLOSED)) {
+			if (ok && tp->limit)
+				atomic_fetch_sub(&tp->pending, 1);
+			future_release(f);
+			future_release(f);
+			errno = ESHUTDOWN;
+			return NULL;
+		}
+		f->exec_next = stack_top(w);
+	} while (!atomic_compare_exchange_weak(&tp->incoming, &w, (uintptr_t)f));
+
+	if (atomic_load(&tp->idle) > 0) { /* rule 3: a sleeper may need us */
+		pool_mutex_lock(&tp->lock);
+		wake_one_locked(tp);
 		pool_mutex_unlock(&tp->lock);
-		future_release(f);
-		future_release(f);
-		errno = ESHUTDOWN;
-		return NULL;
 	}
-	if (tp->tail)
-		tp->tail->exec_next = f;
-	else
-		tp->head = f;
-	tp->tail = f;
-	tp->queued++;
-	atomic_store_explicit(&tp->queued_hint, tp->queued, memory_order_relaxed);
-	bool wake = tp->idle > tp->wakeups;
-	if (wake)
-		tp->wakeups++;
-	pool_mutex_unlock(&tp->lock);
-	if (wake)
-		pool_cond_signal(&tp->work);
 	return f;
 }
 
@@ -253,18 +319,18 @@ int threadpool_map(struct threadpool *tp, threadpool_fn fn, void *const args[], 
 
 void threadpool_shutdown(struct threadpool *tp, bool wait, bool cancel_pending)
 {
+	atomic_fetch_or(&tp->incoming, CLOSED); /* rule 1: no push lands after this */
 	struct future *cancelled = NULL;
 	pool_mutex_lock(&tp->lock);
-	tp->shutting_down = true;
 	if (cancel_pending) {
+		drain_incoming_locked(tp);
 		cancelled = tp->head;
 		tp->head = tp->tail = NULL;
 		tp->queued = 0;
-		atomic_store_explicit(&tp->queued_hint, 0, memory_order_relaxed);
 	}
-	pool_mutex_unlock(&tp->lock);
 	pool_cond_broadcast(&tp->work);
 	pool_cond_broadcast(&tp->space);
+	pool_mutex_unlock(&tp->lock);
 
 	/* Outside the lock: cancelling runs the futures' callbacks. */
 	while (cancelled) {

@@ -392,6 +392,65 @@ static void test_many_submitters(void **state)
 	threadpool_destroy(tp);
 }
 
+/* Submit, wait, repeat: every submit finds the worker asleep or nearly so,
+ * which is where a lost wake-up would show (as a timeout). */
+static void test_ping_pong_never_loses_a_wakeup(void **state)
+{
+	(void)state;
+	struct threadpool *tp = threadpool_create(1, 0);
+	for (intptr_t i = 0; i < 20000; i++) {
+		struct future *f = threadpool_submit(tp, square, (void *)i);
+		assert_int_equal(future_wait(f, 5LL * 1000000000), 0);
+		future_release(f);
+		if (i % 1000 == 0)
+			sleep_ms(1); /* let the worker fall properly asleep now and then */
+	}
+	threadpool_destroy(tp);
+}
+
+/* Submitters race shutdown: each submit either fails with ESHUTDOWN or
+ * returns a future that then completes; none may be stranded in the queue. */
+#define RACERS 4
+static struct threadpool *race_pool;
+
+static void *submit_until_refused(void *arg)
+{
+	long *accepted = arg;
+	for (;;) {
+		struct future *f = threadpool_submit(race_pool, square, NULL);
+		if (!f) {
+			if (errno != ESHUTDOWN)
+				abort();
+			return NULL;
+		}
+		if (future_wait(f, 10LL * 1000000000) != 0 || future_state(f) != FUTURE_DONE)
+			abort(); /* stranded: the push landed after the workers left */
+		future_release(f);
+		++*accepted;
+	}
+}
+
+static void test_submit_races_shutdown(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		race_pool = threadpool_create(2, 0);
+		pool_thread t[RACERS];
+		long accepted[RACERS] = { 0 };
+		for (int i = 0; i < RACERS; i++)
+			pool_thread_start(&t[i], submit_until_refused, &accepted[i]);
+		sleep_ms(2);
+		threadpool_shutdown(race_pool, true, false);
+		long total = 0;
+		for (int i = 0; i < RACERS; i++) {
+			pool_thread_join(&t[i]);
+			total += accepted[i];
+		}
+		assert_true(total > 0); /* the race really ran */
+		threadpool_destroy(race_pool);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +465,8 @@ int main(void)
 		cmocka_unit_test(test_cancel_race),
 		cmocka_unit_test(test_callbacks_fail_or_resubmit_safely),
 		cmocka_unit_test(test_many_submitters),
+		cmocka_unit_test(test_ping_pong_never_loses_a_wakeup),
+		cmocka_unit_test(test_submit_races_shutdown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
