@@ -31,9 +31,9 @@ KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
                kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
                kernel/main.c arch/armv7m/start.c arch/armv7m/cpu.c \
                arch/armv7m/fault.c arch/armv7m/switch.S arch/armv7m/mpu.c \
-               arch/armv7m/svc.c drivers/uart.c
+               drivers/uart.c
 # Processes: the loader, the process table, system calls, and the programs.
-PROC_SRCS   := kernel/proc.c kernel/syscall.c kernel/kobj.c kernel/buddy.c \
+PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/syscall.c kernel/kobj.c kernel/buddy.c \
                kernel/loader.c kernel/uaccess.c kernel/initproc.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
@@ -56,6 +56,8 @@ $(BUILD)/%.elf:
 # weft.elf: init and the user shell. weft-kshell.elf: the kernel shell alone.
 $(BUILD)/weft.elf: $(KERNEL_OBJS) $(PROC_OBJS)
 $(BUILD)/weft-kshell.elf: $(KERNEL_OBJS) $(BUILD)/arm/kernel/shell.c.o
+# usertests.elf: init runs usertests (hostile cases, leaks), exits with failures.
+$(BUILD)/usertests.elf: $(KERNEL_OBJS) $(PROC_OBJS) $(BUILD)/arm/tests/target/init_usertests.c.o
 
 $(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN)
 	@mkdir -p $(dir $@)
@@ -79,6 +81,10 @@ gdb: deps $(BUILD)/weft.elf
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 include $(wildcard mk/*.mk)
+
+# Processes, last: the demos through the user shell, then usertests.
+TEST_SUITES += tests/target/demos.sh $(BUILD)/usertests.elf
+test-build: $(BUILD)/weft.elf
 
 deps:
 	@tools/deps.sh $(sort $(DEPS_PKGS))

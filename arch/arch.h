@@ -59,6 +59,10 @@ void arch_switch_request(void);
 void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1);
 
+/* Turn on what user mode needs beyond threads: system calls and the
+ * killing of a faulting user thread's process. Called by kernel/proc.c. */
+void arch_user_mode_init(void);
+
 /* An address space, as the MPU sees it: a process's block, the read-only
  * executable code region at its start, and a no-access stack guard. */
 struct arch_mm {

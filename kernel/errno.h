@@ -1,8 +1,9 @@
 /*
  * errno.h: the error numbers kernel calls return, negated (-EAGAIN).
  *
- * The values are Linux's, so a student can look them up with `errno -l`,
- * and newlib's user programs agree with them (see lib/ in the process issue).
+ * The values are Linux's, so a student can look them up with `errno -l`.
+ * newlib numbers three of them differently (EDEADLK, ENOSYS, ETIMEDOUT);
+ * lib/user/syscall.c translates results into newlib's numbering.
  */
 #ifndef WEFT_ERRNO_H
 #define WEFT_ERRNO_H

@@ -12,17 +12,20 @@
 #include "printk.h"
 #include "proc.h"
 
-/* init's arguments, NUL-separated. Test images define their own. */
-__attribute__((weak)) const char init_args[] = "init";
-__attribute__((weak)) const int init_args_len = sizeof "init";
+/* init's arguments: NUL-terminated strings, ended by an empty one. A test
+ * image defines its own. Not const: the compiler must not fold a weak
+ * definition's contents into this file. */
+__attribute__((weak)) char init_args[] = "init\0";
 
 void app_start(void)
 {
-    int argc = 0;
-    for (int i = 0; i < init_args_len; i++)
-        argc += init_args[i] == '\0';
+    int len = 0, argc = 0;
+    while (init_args[len]) {            /* count the strings and their bytes */
+        len += (int)strlen(init_args + len) + 1;
+        argc++;
+    }
     proc_init();
-    int pid = proc_spawn(NULL, "init", init_args, init_args_len, argc, 0);
+    int pid = proc_spawn(NULL, "init", init_args, len, argc, 0);
     if (pid != 1)
         panic("cannot start init: %d", pid);
 }

@@ -39,6 +39,7 @@ static void proc_switch_mm_locked(struct thread *next);
 void proc_init(void)
 {
     buddy_init(&arena, ARENA_BASE, ARENA_LOG2, BLOCK_MIN_LOG2);
+    arch_user_mode_init();          /* system calls, user faults */
     thread_end_hook = proc_thread_ended_locked;
     sched_switch_mm_hook = proc_switch_mm_locked;
 }
@@ -171,7 +172,8 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
 
 undo:
     s = arch_irq_save();
-    buddy_free(&arena, mem);
+    if (buddy_free(&arena, mem) != 0)
+        panic("spawn: block %p is not a live block", mem);
     p->state = PROC_FREE;
     arch_irq_restore(s);
     return r;
@@ -188,7 +190,8 @@ static void become_zombie_locked(struct proc *p)
         arch_mm_switch(NULL);
         mm_loaded = NULL;
     }
-    buddy_free(&arena, p->mem);
+    if (buddy_free(&arena, p->mem) != 0)
+        panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
     p->state = PROC_ZOMBIE;
 

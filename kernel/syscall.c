@@ -178,11 +178,11 @@ static long sys_thread_create(long fn, long arg, long spec, long d)
     if (!UPTR(spec, sizeof ts, 0))
         return -EFAULT;
     ts = *(const struct thread_spec *)spec;
+    if (!UPTR(ts.stack, ts.stack_size, 1))
+        return -EFAULT;
     if (ts.stack_size < 256 || ((uintptr_t)ts.stack & 7) || (ts.stack_size & 7) ||
         (ts.flags & ~THREAD_DAEMON))
         return -EINVAL;
-    if (!UPTR(ts.stack, ts.stack_size, 1))
-        return -EFAULT;
     /* The entry must be code of this process (a Thumb address). */
     if (!(fn & 1) || (uintptr_t)fn < p->umem.base || (uintptr_t)fn >= p->umem.code_end)
         return -EFAULT;

@@ -23,7 +23,7 @@ $(BUILD)/ktest-fault.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_fault.c.
 $(BUILD)/bench-kernel.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/bench.c.o
 
 TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
-                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft.elf
+                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft-kshell.elf
 TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
                  tests/target/shell-pipe.sh

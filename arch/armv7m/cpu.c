@@ -47,6 +47,23 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
     return f;
 }
 
+void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+                           uintptr_t a0, uintptr_t a1)
+{
+    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)top & ~(uintptr_t)7)) - 1;
+    struct sw_ctx *c = (struct sw_ctx *)ctx;
+
+    c->control = 1;                 /* CONTROL.nPRIV: user mode */
+    c->r4 = c->r5 = c->r6 = c->r7 = c->r8 = c->r9 = c->r10 = c->r11 = 0;
+    f->r0 = (uint32_t)a0;
+    f->r1 = (uint32_t)a1;
+    f->r2 = f->r3 = f->r12 = 0;
+    f->lr = 0xFFFFFFFFu;            /* returning from the entry faults */
+    f->pc = (uint32_t)entry & ~1u;
+    f->xpsr = 1u << 24;
+    return f;
+}
+
 /* ---- Interrupt masking and the switch request ------------------------- */
 
 uint32_t arch_irq_save(void)
@@ -86,7 +103,6 @@ void arch_idle_wait(void)
 /* ---- Set-up, tick, console, halt -------------------------------------- */
 
 void arch_mpu_init(void);
-void arch_svc_init(void);
 
 void arch_init(void)
 {
@@ -97,7 +113,6 @@ void arch_init(void)
     SCB_SHPR3 = ((uint32_t)PRIO_IRQ << 24) | ((uint32_t)PRIO_PENDSV << 16);
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
     arch_mpu_init();                /* mpu.c: user mode sees nothing yet */
-    arch_svc_init();                /* svc.c: user faults kill processes */
 }
 
 void arch_tick_start(uint32_t hz)

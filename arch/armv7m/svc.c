@@ -97,24 +97,6 @@ __attribute__((naked)) void svc_handler(void)
         "pop    {r4, pc}        \n");
 }
 
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
-                           uintptr_t a0, uintptr_t a1)
-{
-    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)top & ~(uintptr_t)7)) - 1;
-    uint32_t *c = (uint32_t *)ctx;
-
-    c[0] = 1;                       /* CONTROL.nPRIV: user mode */
-    for (int i = 1; i < 9; i++)
-        c[i] = 0;
-    f->r0 = (uint32_t)a0;
-    f->r1 = (uint32_t)a1;
-    f->r2 = f->r3 = f->r12 = 0;
-    f->lr = 0xFFFFFFFFu;            /* returning from the entry faults */
-    f->pc = (uint32_t)entry & ~1u;
-    f->xpsr = 1u << 24;
-    return f;
-}
-
 /* ---- User faults -------------------------------------------------------- */
 
 /* Installed as fault_user_hook: a fault from a user thread (Thread mode,
@@ -152,7 +134,7 @@ static int user_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc, uint32
     return 1;
 }
 
-void arch_svc_init(void)
+void arch_user_mode_init(void)
 {
     fault_user_hook = user_fault;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shell-pipe.sh: drive the kernel shell (build/weft.elf) through a pipe.
+# shell-pipe.sh: drive the kernel shell (build/weft-kshell.elf) through a pipe.
 #
 # Types "ps", "demo states", "halt" into the console and checks the ps
 # table, the walker's trip through all five states, and exit status 0.
@@ -11,7 +11,7 @@
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-img=$root/${BUILD:-build}/weft.elf
+img=$root/${BUILD:-build}/weft-kshell.elf
 input='ps\ndemo states\nhalt\n'
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 passed=0; failed=0

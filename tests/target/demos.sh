@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# demos.sh: the process demos, each run from the user shell through a pipe
+# and judged by the lines a student is told to look for.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+img=$root/${BUILD:-build}/weft.elf
+out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nmem\nhalt\n' |
+      QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
+rc=$?
+pass=0 fail=0
+check() {   # check NAME PATTERN: the output must match the extended regex
+  if grep -Eq -- "$2" <<<"$out"; then echo "PASS $1"; pass=$((pass + 1))
+  else echo "FAIL $1: no line matching /$2/"; fail=$((fail + 1)); fi
+}
+check "procdemo: join a child"          'child [0-9]+ exited 7'
+check "procdemo: is-alive"              'still running'
+check "procdemo: kill"                  'child [0-9]+ killed'
+check "procdemo: rename"                "my name is 'renamed'"
+check "procdemo: exits 0"               '\[[0-9]+ procdemo\] exited 0'
+check "globals: parent's copy unchanged" "parent's counter is still 100"
+check "globals: threads share memory"   'main thread sees mailbox = 2'
+check "zombie: visible until reaped"    "state ZOMBIE"
+check "zombie: reaped"                  'wait\(\) reaped it: exited 5'
+check "zombie: orphan adopted by init"  "'orphan': state RUNNING, parent 1"
+check "fault kills only the process"    '\[[0-9]+ crash\] killed: MemManage DACCVIOL at 0x20000010'
+check "the kernel runs on"              'weft: halted'
+[ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
+echo "$out" > "${TMPDIR:-/tmp}/weft-demos.log"
+echo "demos: $pass passed, $fail failed"
+[ $fail -eq 0 ]
