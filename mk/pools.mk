@@ -48,7 +48,7 @@ pools: $(POOL_TOOLS)
 
 $(BUILD)/pool/weft-compare: tools/weft_compare.c tools/compare_svg.c tools/compare_svg.h $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $< tools/compare_svg.c $(POOL_LIB)
+	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $< tools/compare_svg.c $(POOL_LIB) -lm
 
 $(BUILD)/pool/weft-logs: tools/weft_logs.c $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)

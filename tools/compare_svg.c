@@ -10,6 +10,8 @@
  */
 #include "compare_svg.h"
 
+#include <math.h>
+
 static const char *const colour[CHART_MAX_BARS] = {
 	"#8c8c8c", "#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1",
 };
@@ -40,7 +42,9 @@ int chart_write_svg(const struct chart *c, FILE *out)
 		for (int b = 0; b < c->nbars; b++)
 			if (c->value[g][b] > max)
 				max = c->value[g][b];
-	max *= 1.15; /* head room for the labels */
+	/* Head room for the labels, and five grid steps of a round size. */
+	double step = ceil(max * 1.15 / 5 * 2) / 2;
+	max = step * 5;
 	char buf[64];
 
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "

@@ -238,7 +238,7 @@ static int add_task(const void *arg, size_t len, struct pool_bytes *out)
 
 static int counter_experiment(unsigned procs)
 {
-	const long tasks = 8, times = 250000;
+	const long tasks = 8, times = 1000000;
 	printf("Shared counter: %ld tasks x %ld increments on %u worker processes\n\n",
 	       tasks, times, procs);
 	printf("  %-22s %12s %12s %12s %9s\n", "method", "expected", "counted", "lost", "seconds");
