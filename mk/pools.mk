@@ -9,7 +9,7 @@
 
 DEPS_PKGS += libcmocka-dev libglib2.0-dev python3 pkg-config
 
-POOL_LIB  := $(addprefix lib/pool/,pool_os_posix.c future.c threadpool.c procpool.c procpool_manager.c procpool_worker.c shm_counter.c)
+POOL_LIB  := $(addprefix lib/pool/,pool_os_posix.c future.c threadpool.c procpool.c procpool_manager.c procpool_spawn.c procpool_worker.c shm_counter.c)
 POOL_HDRS := $(wildcard lib/pool/*.h) tests/host/pool_testutil.h
 POOL_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib/pool -g -pthread
 POOL_ASAN := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -108,6 +108,9 @@ struct procpool {
 };
 
 void *pp_manager_main(void *arg);
+int pp_spawn_worker(struct procpool *pp, struct pp_worker *w); /* 0 or an errno */
+void pp_release_worker(struct procpool *pp, struct pp_worker *w); /* after waitpid */
+void pp_close_fd(int *fd); /* close if open, and mark closed (-1) */
 _Noreturn void pp_worker_main(int in_fd, int out_fd, struct pp_slot *slot);
 
 int pp_buf_reserve(struct pp_buf *b, size_t more);

@@ -24,23 +24,19 @@
  *   8. deadline  SIGKILL workers whose current task is overdue (they are
  *                reaped in step 7 of a later iteration).
  *
- * The manager forks every worker, the first ones included, because a child's
- * PR_SET_PDEATHSIG fires when the *thread* that forked it exits; the manager
- * outlives every worker, while the thread that called procpool_create() might
- * not. SIGPIPE is blocked on this thread, so writing to a dead worker's pipe
- * gives EPIPE here instead of killing the program.
+ * The manager forks every worker (procpool_spawn.c), the first ones included.
+ * SIGPIPE is blocked on this thread, so writing to a dead worker's pipe gives
+ * EPIPE here instead of killing the program.
  *
- * Read next: procpool_worker.c (the other end), pool_shm.c.
+ * Read next: procpool_spawn.c (birth and burial of a worker),
+ * procpool_worker.c (the other end of the pipes), shm_counter.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,85 +47,6 @@
 #define DEPTH_MAX 64     /* ... and at most this many, so the tail stays balanced */
 #define RETRY_MS 100     /* how soon to retry a fork that failed */
 #define READS_PER_WAKE 16
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/* ---- spawning ---- */
-
-static _Noreturn void child_start(struct procpool *pp, int in_fd, int out_fd, int parent_ends[2],
-				  struct pp_slot *slot, pid_t parent)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent) /* the parent died before prctl took effect */
-		_exit(0);
-	sigset_t pipe_only;
-	sigemptyset(&pipe_only);
-	sigaddset(&pipe_only, SIGPIPE);
-	sigprocmask(SIG_UNBLOCK, &pipe_only, NULL); /* inherited from the manager */
-	close(parent_ends[0]);
-	close(parent_ends[1]);
-	close(pp->wake_fd);
-	for (unsigned i = 0; i < pp->nworkers; i++) { /* the other workers' pipes */
-		struct pp_worker *v = &pp->workers[i];
-		if (v->pid > 0) {
-			close(v->to_child);
-			close(v->from_child);
-			close(v->pidfd);
-		}
-	}
-	pp_worker_main(in_fd, out_fd, slot);
-}
-
-static int spawn_worker(struct procpool *pp, struct pp_worker *w)
-{
-	int task_pipe[2], result_pipe[2];
-	if (pipe2(task_pipe, O_CLOEXEC) < 0)
-		return errno;
-	if (pipe2(result_pipe, O_CLOEXEC) < 0) {
-		int err = errno;
-		close(task_pipe[0]);
-		close(task_pipe[1]);
-		return err;
-	}
-	atomic_store(&w->slot->running, 0);
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		int parent_ends[2] = { task_pipe[1], result_pipe[0] };
-		child_start(pp, task_pipe[0], result_pipe[1], parent_ends, w->slot, parent);
-	}
-	int err = pid < 0 ? errno : 0;
-	close(task_pipe[0]);
-	close(result_pipe[1]);
-	int pidfd = -1;
-	if (pid > 0 && (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0) { /* always CLOEXEC */
-		err = errno;
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	if (err) {
-		close(task_pipe[1]);
-		close(result_pipe[0]);
-		return err;
-	}
-	fcntl(task_pipe[1], F_SETFL, O_NONBLOCK);
-	fcntl(result_pipe[0], F_SETFL, O_NONBLOCK);
-	w->to_child = task_pipe[1];
-	w->from_child = result_pipe[0];
-	w->pidfd = pidfd;
-	w->deadline_kill = false;
-	pool_mutex_lock(&pp->lock);
-	w->pid = pid;
-	pp->stats.spawned++;
-	pool_mutex_unlock(&pp->lock);
-	return 0;
-}
 
 /* ---- 1. dispatch and 2. write ---- */
 
@@ -246,7 +163,7 @@ static void read_results(struct pp_worker *w)
 			continue;
 		if (n <= 0) { /* EAGAIN, or end of file: the worker is exiting */
 			if (n == 0)
-				close_fd(&w->from_child);
+				pp_close_fd(&w->from_child);
 			return;
 		}
 		b->end += (size_t)n;
@@ -284,18 +201,6 @@ static void describe_exit(char *buf, size_t n, pid_t pid, int status, bool reape
 		snprintf(buf, n, "worker %d exited with status %d", (int)pid, WEXITSTATUS(status));
 }
 
-static void release_worker(struct procpool *pp, struct pp_worker *w)
-{
-	close_fd(&w->to_child);
-	close_fd(&w->from_child);
-	close_fd(&w->pidfd);
-	pp_buf_free(&w->in);
-	pp_buf_free(&w->out);
-	pool_mutex_lock(&pp->lock);
-	w->pid = 0;
-	pool_mutex_unlock(&pp->lock);
-}
-
 static void reap_worker(struct procpool *pp, struct pp_worker *w)
 {
 	read_results(w); /* results written before it died still count */
@@ -328,7 +233,7 @@ static void reap_worker(struct procpool *pp, struct pp_worker *w)
 	w->ninflight = 0;
 	bool deadline = w->deadline_kill;
 	pid_t pid = w->pid;
-	release_worker(pp, w);
+	pp_release_worker(pp, w);
 
 	pool_mutex_lock(&pp->lock);
 	if (deadline)
@@ -399,14 +304,14 @@ static int64_t check_deadlines(struct procpool *pp, int64_t now)
 static void stop_workers(struct procpool *pp)
 {
 	for (unsigned i = 0; i < pp->nworkers; i++)
-		close_fd(&pp->workers[i].to_child); /* end of file: the worker exits */
+		pp_close_fd(&pp->workers[i].to_child); /* end of file: the worker exits */
 	for (unsigned i = 0; i < pp->nworkers; i++) {
 		struct pp_worker *w = &pp->workers[i];
 		if (w->pid <= 0)
 			continue;
 		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		release_worker(pp, w);
+		pp_release_worker(pp, w);
 	}
 }
 
@@ -420,7 +325,7 @@ void *pp_manager_main(void *arg)
 
 	int err = 0;
 	for (unsigned i = 0; i < pp->nworkers && !err; i++)
-		err = spawn_worker(pp, &pp->workers[i]);
+		err = pp_spawn_worker(pp, &pp->workers[i]);
 	pool_mutex_lock(&pp->lock);
 	pp->started = true;
 	pp->spawn_error = err;
@@ -446,7 +351,7 @@ void *pp_manager_main(void *arg)
 		for (unsigned i = 0; i < pp->nworkers; i++) {
 			struct pp_worker *w = &pp->workers[i];
 			if (w->pid <= 0 && (!stopping || queued)) {
-				if (spawn_worker(pp, w) == 0)
+				if (pp_spawn_worker(pp, w) == 0)
 					spawned = true;
 				else
 					missing = true;
