@@ -35,8 +35,15 @@ $(BUILD)/host/pool_logs_test: tests/host/pool_logs_test.sh $(BUILD)/pool/weft-lo
 	    -e 's|@GEN@|$(abspath tools/gen_access_logs.py)|' $< > $@
 	chmod +x $@
 
+# The comparison tool, smoke-tested the same way.
+TEST_SUITES += $(BUILD)/host/pool_compare_test
+$(BUILD)/host/pool_compare_test: tests/host/pool_compare_test.sh $(BUILD)/pool/weft-compare
+	@mkdir -p $(@D)
+	sed -e 's|@WEFT_COMPARE@|$(abspath $(BUILD)/pool/weft-compare)|' $< > $@
+	chmod +x $@
+
 .PHONY: pool-tests
-pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test
+pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test $(BUILD)/host/pool_compare_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # ---- tools (optimised, no sanitizers) ----
