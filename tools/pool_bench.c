@@ -189,9 +189,10 @@ int main(int argc, char **argv)
 	}
 	/* Ratios are the median of each round's own ratio: the two pools in a
 	 * ratio ran back to back, so they saw the same machine. */
-	double ratio[MAX_RUNS], sw[MAX_RUNS], sg[MAX_RUNS], sp[MAX_RUNS];
+	double ratio[MAX_RUNS], cpu_ratio[MAX_RUNS], sw[MAX_RUNS], sg[MAX_RUNS], sp[MAX_RUNS];
 	for (int r = 0; r < runs; r++) {
 		ratio[r] = wt[r] / gt[r];
+		cpu_ratio[r] = w2[r] / g2[r];
 		sw[r] = w2[r] / w1[r];
 		sg[r] = g2[r] / g1[r];
 		sp[r] = p2[r] / p1[r];
@@ -202,6 +203,7 @@ int main(int argc, char **argv)
 	printf("bench: procpool_tiny_weft %.0f tasks/s\n", median(pt, runs));
 	printf("bench: threadpool_cpu1ms_weft %.0f tasks/s\n", median(w2, runs));
 	printf("bench: threadpool_cpu1ms_gthreadpool %.0f tasks/s\n", median(g2, runs));
+	printf("bench: threadpool_cpu1ms_vs_gthreadpool %.2f x\n", median(cpu_ratio, runs));
 	printf("bench: procpool_cpu1ms_weft %.0f tasks/s\n", median(p2, runs));
 	printf("bench: threadpool_cpu1ms_scaling_weft %.2f x\n", median(sw, runs));
 	printf("bench: threadpool_cpu1ms_scaling_gthreadpool %.2f x\n", median(sg, runs));
