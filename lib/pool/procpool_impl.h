@@ -3,7 +3,8 @@
  *
  * Course idea: what travels between the parent and a worker, and what each
  * side remembers. Shared by procpool.c (the API), procpool_manager.c (the
- * parent's collector thread) and procpool_worker.c (the child).
+ * parent's collector thread), procpool_spawn.c (fork and clean-up) and
+ * procpool_worker.c (the child, and the byte-queue helpers both sides use).
  *
  * THE WIRE. Each worker has two pipes. Down the task pipe the parent writes
  * `struct pp_task_msg` followed by `len` argument bytes; up the result pipe
