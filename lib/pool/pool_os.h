@@ -1,13 +1,13 @@
 /*
  * pool_os.h: the only operating-system services the thread pool and futures use.
  *
- * Course idea: a thread pool is built from four primitives (a mutex, a
- * condition variable, thread create/join and a monotonic clock, plus a run-once
- * helper for static set-up). Keeping them
+ * Course idea: a thread pool is built from four primitives: a mutex, a
+ * condition variable, thread create/join and a monotonic clock (plus two
+ * helpers: run-once for static set-up, and yield for spinning). Keeping them
  * behind this one header is the same move as weft's arch.h: the pool's logic
- * (future.c, threadpool.c) includes no OS header, so it can later run on weft's
- * own user-space threads by adding a second implementation of this contract
- * (pool_os_weft.c, plus weft definitions of the four types below) next to
+ * (future.c, threadpool.c) includes no OS header, so it can later run on
+ * weft's own user-space threads by adding a second implementation of this
+ * contract (pool_os_weft.c, plus weft definitions of the types below) next to
  * pool_os_posix.c, which is the Linux/POSIX one used today.
  *
  * The process pool (procpool.c) is Linux-only by nature (fork, pipes, pidfd)
