@@ -73,6 +73,6 @@ compare: $(BUILD)/pool/weft-compare
 	@$< counter
 
 BENCHES += bench-pools
-POOL_BENCH_RUNS ?= 5
+POOL_BENCH_RUNS ?= 9
 bench-pools: $(BUILD)/pool/pool-bench
-	@tools/pool-bench.sh $< $(POOL_BENCH_RUNS)
+	@tools/pool-bench.sh $< $(POOL_BENCH_RUNS) 5

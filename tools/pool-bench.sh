@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # pool-bench.sh: weft's pools against GThreadPool and Python's executors, in one run.
 #
-# Usage: tools/pool-bench.sh POOL_BENCH_BINARY [runs]
+# Usage: tools/pool-bench.sh POOL_BENCH_BINARY [C_RUNS [PYTHON_RUNS]]
 # Runs the C bench (weft and GThreadPool side by side) and the Python bench
 # (ThreadPoolExecutor, ProcessPoolExecutor) one after the other, prints all
 # their "bench: NAME VALUE UNIT" lines, then the ratios of weft to each peer.
+# Tiny-task figures swing by 2x between rounds on a shared 2-core VM, hence
+# 9 rounds by default for the C pools (cheap) and 5 for Python (slow).
 # The system load average goes to stderr with the figures: on a busy machine
 # every pool slows down, but the ratios move less than the absolute numbers.
 set -euo pipefail
-bin=$1; runs=${2:-5}
+bin=$1; runs=${2:-9}; py_runs=${3:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 echo "pool-bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-out=$({ "$bin" "$runs"; /usr/bin/python3 "$here/pool_bench.py" "$runs"; })
+out=$({ "$bin" "$runs"; /usr/bin/python3 "$here/pool_bench.py" "$py_runs"; })
 echo "$out"
 echo "pool-bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "$out" | awk '
