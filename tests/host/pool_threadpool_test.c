@@ -412,6 +412,7 @@ static void test_ping_pong_never_loses_a_wakeup(void **state)
  * returns a future that then completes; none may be stranded in the queue. */
 #define RACERS 4
 static struct threadpool *race_pool;
+static _Atomic long race_accepted;
 
 static void *submit_until_refused(void *arg)
 {
@@ -427,6 +428,7 @@ static void *submit_until_refused(void *arg)
 			abort(); /* stranded: the push landed after the workers left */
 		future_release(f);
 		++*accepted;
+		atomic_fetch_add(&race_accepted, 1);
 	}
 }
 
@@ -437,16 +439,18 @@ static void test_submit_races_shutdown(void **state)
 		race_pool = threadpool_create(2, 0);
 		pool_thread t[RACERS];
 		long accepted[RACERS] = { 0 };
+		atomic_store(&race_accepted, 0);
 		for (int i = 0; i < RACERS; i++)
 			pool_thread_start(&t[i], submit_until_refused, &accepted[i]);
-		sleep_ms(2);
+		while (atomic_load(&race_accepted) < 100) /* the race is on */
+			pool_yield();
 		threadpool_shutdown(race_pool, true, false);
 		long total = 0;
 		for (int i = 0; i < RACERS; i++) {
 			pool_thread_join(&t[i]);
 			total += accepted[i];
 		}
-		assert_true(total > 0); /* the race really ran */
+		assert_int_equal(total, atomic_load(&race_accepted));
 		threadpool_destroy(race_pool);
 	}
 }
