@@ -53,7 +53,7 @@ POOL_TOOLS := $(BUILD)/pool/weft-compare $(BUILD)/pool/weft-logs $(BUILD)/pool/p
 .PHONY: pools compare bench-pools
 pools: $(POOL_TOOLS)
 
-$(BUILD)/pool/weft-compare: tools/weft_compare.c tools/compare_svg.c tools/compare_svg.h $(POOL_LIB) $(POOL_HDRS)
+$(BUILD)/pool/weft-compare: tools/weft_compare.c tools/compare_svg.c tools/compare_svg.h tools/cpuwork.h $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $< tools/compare_svg.c $(POOL_LIB) -lm
 
@@ -61,7 +61,7 @@ $(BUILD)/pool/weft-logs: tools/weft_logs.c $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -o $@ $< $(POOL_LIB)
 
-$(BUILD)/pool/pool-bench: tools/pool_bench.c $(POOL_LIB) $(POOL_HDRS)
+$(BUILD)/pool/pool-bench: tools/pool_bench.c tools/cpuwork.h $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(POOL_CFLAGS) $(POOL_OPT) $$(pkg-config --cflags glib-2.0) -o $@ $< $(POOL_LIB) \
 		$$(pkg-config --libs glib-2.0)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpuwork.h"
 #include "pool_os.h"
 #include "procpool.h"
 #include "threadpool.h"
@@ -34,37 +35,11 @@
 
 static uint64_t spin_iterations; /* hashing rounds that take about 1 ms */
 
-static uint64_t fnv1a_rounds(uint64_t rounds)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (uint64_t i = 0; i < rounds; i++) {
-		h ^= i & 0xff;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void calibrate(void)
-{
-	uint64_t n = 1 << 16;
-	for (;;) {
-		int64_t t0 = pool_now_ns();
-		volatile uint64_t sink = fnv1a_rounds(n);
-		(void)sink;
-		int64_t dt = pool_now_ns() - t0;
-		if (dt > 20000000) { /* measured over at least 20 ms */
-			spin_iterations = n * 1000000 / (uint64_t)dt;
-			return;
-		}
-		n *= 2;
-	}
-}
-
 static int tp_tiny(void *arg, void **result) { *result = arg; return 0; }
 static int tp_cpu(void *arg, void **result)
 {
 	(void)arg;
-	*result = (void *)(uintptr_t)fnv1a_rounds(spin_iterations);
+	*result = (void *)(uintptr_t)cpuwork_hash(spin_iterations, 1469598103934665603ULL);
 	return 0;
 }
 
@@ -74,7 +49,7 @@ static void g_cpu(gpointer data, gpointer user)
 {
 	(void)data;
 	(void)user;
-	volatile uint64_t sink = fnv1a_rounds(spin_iterations);
+	volatile uint64_t sink = cpuwork_hash(spin_iterations, 1469598103934665603ULL);
 	(void)sink;
 	atomic_fetch_add(&g_done, 1);
 }
@@ -84,7 +59,7 @@ static int pp_cpu(const void *arg, size_t len, struct pool_bytes *out)
 {
 	(void)arg;
 	(void)len;
-	uint64_t h = fnv1a_rounds(spin_iterations);
+	uint64_t h = cpuwork_hash(spin_iterations, 1469598103934665603ULL);
 	return pool_bytes_append(out, &h, sizeof h);
 }
 
@@ -158,7 +133,7 @@ int main(int argc, char **argv)
 	if (runs < 1 || runs > MAX_RUNS)
 		runs = 5;
 	futures = malloc(TINY_TASKS * sizeof *futures);
-	calibrate();
+	spin_iterations = cpuwork_calibrate(1000000, 20000000); /* 1 ms, over >= 20 ms */
 	fprintf(stderr, "pool-bench: %d runs; 1 ms = %llu hashing rounds\n", runs,
 		(unsigned long long)spin_iterations);
 

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "compare_svg.h"
+#include "cpuwork.h"
 #include "pool_os.h"
 #include "procpool.h"
 #include "shm_counter.h"
@@ -59,31 +60,6 @@ struct job {
 
 /* ---- the work itself ---- */
 
-static uint64_t fnv1a_rounds(uint64_t rounds, uint64_t h)
-{
-	for (uint64_t i = 0; i < rounds; i++) {
-		h ^= i & 0xff;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static void calibrate(void)
-{
-	uint64_t n = 1 << 16;
-	for (;;) {
-		int64_t t0 = pool_now_ns();
-		volatile uint64_t sink = fnv1a_rounds(n, 1);
-		(void)sink;
-		int64_t dt = pool_now_ns() - t0;
-		if (dt > 50000000) {
-			rounds_per_slice = n * (uint64_t)SLICE_NS / (uint64_t)dt;
-			return;
-		}
-		n *= 2;
-	}
-}
-
 /* One task. With the GIL it holds the lock whenever it is "running Python":
  * it lets go around each wait and after each 5 ms slice of hashing. */
 static uint64_t do_job(const struct job *j)
@@ -98,11 +74,11 @@ static uint64_t do_job(const struct job *j)
 			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 			if (j->with_gil)
 				pool_mutex_lock(&gil);
-			h = fnv1a_rounds(100, h); /* a little work on each reply */
+			h = cpuwork_hash(100, h); /* a little work on each reply */
 		}
 	} else {
 		for (int i = 0; i < CPU_SLICES; i++) {
-			h = fnv1a_rounds(rounds_per_slice, h);
+			h = cpuwork_hash(rounds_per_slice, h);
 			if (j->with_gil) { /* the switch interval: give others a turn */
 				pool_mutex_unlock(&gil);
 				pool_mutex_lock(&gil);
@@ -304,7 +280,7 @@ int main(int argc, char **argv)
 	if (counter)
 		return counter_experiment(procs);
 
-	calibrate();
+	rounds_per_slice = cpuwork_calibrate(SLICE_NS, 50000000); /* over >= 50 ms */
 	long n[NWORKLOADS] = { (long)(100 * scale), (long)(40 * scale) };
 	printf("weft-compare: %ld cores; thread pools of %u, process pools of %u\n", cores, threads,
 	       procs);
