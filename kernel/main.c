@@ -12,7 +12,8 @@
 #include "printk.h"
 #include "sched.h"
 
-/* The image's first threads: the shell in weft.elf, a test suite in a test
+/* The image's first threads: init (pid 1, kernel/initproc.c) in weft.elf,
+ * the kernel shell in weft-kshell.elf, a test suite in a test
  * image (tests/target/). */
 void app_start(void);
 

@@ -12,9 +12,15 @@
  *                       ^    yield,     |      exit        ^
  *                       |    preempt    | wait, sleep      |
  *                       |               v                  |
- *                       +---------- BLOCKED ---------------+
- *                          wake,              kill
+ *                       +---------- BLOCKED
+ *                          wake,
  *                          timeout
+ *
+ *     READY -> TERMINATED (kill): a killed process's thread that was waiting
+ *     in user mode is ended where it stands (kernel/proc.c). A killed thread
+ *     that is BLOCKED is woken instead (-EINTR) and exits on its way out of
+ *     the kernel, so BLOCKED -> TERMINATED and NEW -> TERMINATED are legal
+ *     but not taken today.
  *
  * BLOCKED never goes straight to RUNNING: a woken thread queues like
  * everyone else. Nothing leaves TERMINATED: the slot is reaped instead.

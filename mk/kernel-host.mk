@@ -7,7 +7,6 @@
 # bigger here (KSTACK_SIZE, see kernel/config.h): host code under ASan needs
 # far more than the board's 2 KiB.
 #   make host-tests       build and run just these suites
-#   make host-known-bugs  the cases that show unfixed kernel bugs (they fail)
 
 KHOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -41,7 +41,8 @@ int fault_describe(char *buf, int size, uint32_t cfsr, uint32_t exc)
         if ((cfsr & b) && b != (1u << 7) && b != (1u << 15) && n < size)
             n += ksnprintf(buf + n, (size_t)(size - n), " %s", cfsr_bits[i].name);
     }
-    if ((cfsr & (1u << 7)) && n < size)
+    /* After a stacking error (MSTKERR) MMFAR holds no useful address. */
+    if ((cfsr & (1u << 7)) && !(cfsr & (1u << 4)) && n < size)
         n += ksnprintf(buf + n, (size_t)(size - n), " at %p", (void *)SCB_MMFAR);
     else if ((cfsr & (1u << 15)) && n < size)
         n += ksnprintf(buf + n, (size_t)(size - n), " at %p", (void *)SCB_BFAR);

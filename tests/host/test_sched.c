@@ -14,7 +14,7 @@
 static uint32_t seen_tick;          /* a tick a thread observed */
 
 /* The most urgent thread runs first and puts the kernel in cooperative mode
- * (sched_set_policy() needs a running thread: see test_known_bugs.c). */
+ * (sched_set_policy() before sched_start(): see test_regressions.c). */
 static void *go_coop(void *arg)
 {
     (void)arg;

@@ -6,7 +6,7 @@
  * joiner or (detached) at its last switch; a full table is -EAGAIN, an
  * ordinary error. Join hands the exit value over and has its own errors.
  *
- * Read next: test_known_bugs.c (what join still gets wrong).
+ * Read next: test_regressions.c (the join bugs found and fixed).
  */
 #include "ktest.h"
 
