@@ -22,6 +22,7 @@
 #include "regs.h"
 
 #define MPU_CTRL  REG32(0xE000ED94)
+#define MPU_RNR   REG32(0xE000ED98)
 #define MPU_RBAR  REG32(0xE000ED9C)
 #define MPU_RASR  REG32(0xE000EDA0)
 #define CTRL_ENABLE     (1u << 0)
@@ -53,6 +54,12 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
     mm->regs[5] = RASR_XN | AP_NONE | ATTR_SRAM | size_field(guard_size) | RASR_ENABLE;
 }
 
+/* Each region changes in two stores, so for one instruction it has its new
+ * base with its old size and rights. Loading, that is harmless: old and new
+ * both lie in the process arena, where the kernel neither runs nor keeps its
+ * stacks. Clearing, it is not: moving a live execute-never region to base 0
+ * would put kernel code under it, and the very next fetch would fault. So a
+ * region is cleared by selecting it (RNR) and disabling it (RASR) alone. */
 void arch_mm_switch(const struct arch_mm *mm)
 {
     if (mm) {
@@ -61,7 +68,7 @@ void arch_mm_switch(const struct arch_mm *mm)
         MPU_RBAR = mm->regs[4]; MPU_RASR = mm->regs[5];
     } else {
         for (uint32_t r = REGION_BLOCK; r <= REGION_GUARD; r++) {
-            MPU_RBAR = RBAR_VALID | r;
+            MPU_RNR = r;
             MPU_RASR = 0;
         }
     }
