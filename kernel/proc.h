@@ -101,6 +101,8 @@ void proc_check_killed(void);
 struct proc *proc_by_pid(int pid);
 struct proc *proc_current(void);
 int proc_free_slots(void);
+uint32_t proc_mem_free(void);      /* bytes of the process arena not in use */
+uint32_t proc_mem_total(void);
 void proc_info(const struct proc *p, struct proc_info *out);
 
 /* The program table embedded in the kernel image (kernel/progtab.S). */

@@ -326,9 +326,6 @@ static long sys_proginfo(long index, long out, long c, long d)
     return 0;
 }
 
-uint32_t proc_mem_free(void);
-uint32_t proc_mem_total(void);
-
 static long sys_kstat(long out, long b, long c, long d)
 {
     (void)b; (void)c; (void)d;

@@ -3,8 +3,9 @@
 #
 #   make build/ktest-NAME.elf   one test image (the kernel + tests/target/...)
 #   make target-tests           build and run every target suite (< 60 s)
-#   make bench-kernel           instruction counts under QEMU icount (also
-#                               part of `make bench`)
+#   make bench-kernel           kernel-thread costs under QEMU icount
+#   make bench-proc             system call, process switch, spawn costs
+#                               (both are part of `make bench`)
 #
 # A test image is the kernel plus the objects that define app_start(); the
 # objects are compiled with the kernel's KCFLAGS by the top Makefile's
@@ -21,12 +22,16 @@ $(BUILD)/ktest-regs.elf:  $(KERNEL_OBJS) $(KTEST_OBJ) $(BUILD)/arm/tests/target/
 $(BUILD)/ktest-stack.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_stack.c.o
 $(BUILD)/ktest-fault.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_fault.c.o
 $(BUILD)/bench-kernel.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/bench.c.o
+# The process bench plays init's part itself, so it leaves initproc.c out.
+$(BUILD)/bench-proc.elf: $(KERNEL_OBJS) $(filter-out %/initproc.c.o,$(PROC_OBJS)) \
+                         $(BUILD)/arm/tests/target/bench_proc.c.o
 
 TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
-                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft-kshell.elf
+                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft-kshell.elf \
+                 $(BUILD)/bench-kernel.elf $(BUILD)/bench-proc.elf
 TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
-                 tests/target/shell-pipe.sh
+                 tests/target/shell-pipe.sh tests/target/bench-check.sh
 TEST_SUITES += $(TARGET_SUITES)
 
 # The scripts are suites, but what they run must be built first.
@@ -41,12 +46,14 @@ target-tests: $(TARGET_IMAGES)
 # a timer read is an instruction counter and the figures are the same on
 # every run of the same binary. Only the "bench:" lines reach stdout; a run
 # that does not exit 0 fails the target (its output goes to stderr).
-BENCHES += bench-kernel
+BENCHES += bench-kernel bench-proc
 
-.PHONY: bench-kernel
-bench-kernel:
-	@$(MAKE) --no-print-directory $(BUILD)/bench-kernel.elf >&2
+# bench-kernel: kernel threads (tests/target/bench.c); bench-proc: system
+# calls, process switches and spawns (tests/target/bench_proc.c).
+.PHONY: bench-kernel bench-proc
+bench-kernel bench-proc:
+	@$(MAKE) --no-print-directory $(BUILD)/$@.elf >&2
 	@QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=120 tools/qemu.sh \
-	    $(BUILD)/bench-kernel.elf < /dev/null > $(BUILD)/bench-kernel.log 2>&1 \
-	    || { cat $(BUILD)/bench-kernel.log >&2; exit 1; }
-	@tr -d '\r' < $(BUILD)/bench-kernel.log | grep '^bench: '
+	    $(BUILD)/$@.elf < /dev/null > $(BUILD)/$@.log 2>&1 \
+	    || { cat $(BUILD)/$@.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/$@.log | grep '^bench: '

@@ -1,23 +1,13 @@
 /*
  * bench.c: what the kernel's basic operations cost, in guest instructions.
  *
- * Course idea: measure, don't guess. Under QEMU with -icount shift=10 every
- * guest instruction advances virtual time by exactly 1024 ns, and CMSDK
- * Timer1 counts that time at 25 MHz, so a difference of timer readings is an
- * instruction count (ticks / 25.6) and the same binary gives the same figures
- * on every run (docs: ../shared/PLATFORM.md, "Time").
- *
- * Method. Each scenario runs twice, with N1 and N2 operations, between two
- * timer reads; the difference of the two totals divided by N2 - N1 is the
- * cost of one operation, with everything done once per run (creating the
- * threads, joining them, the timer reads) cancelled out. What is left of the
- * harness is the loop around each operation: an empty loop of the same shape
- * is measured the same way and subtracted (about 3 instructions, so figures
- * are good to +-1 instruction). irq_to_thread is measured per event instead
- * (see bench_irq). SysTick is stopped during every measured run: a tick
- * would add its handler (and maybe a slice switch) to whichever run it fell
- * in. Nothing is printed until all runs are done, so no console interrupt
- * falls in a run either; make bench-kernel feeds the console /dev/null.
+ * Course idea: measure, don't guess. The method (two runs of N1 and N2
+ * operations, the difference over N2 - N1, an empty loop of the same shape
+ * subtracted, SysTick stopped) is in tests/target/bench.h. Kernel threads
+ * here; user processes and system calls in tests/target/bench_proc.c.
+ * irq_to_thread is measured per event instead (see bench_irq). The console
+ * is fed /dev/null by `make bench-kernel`, so no input interrupt falls in a
+ * run.
  *
  * Output: one line "bench: NAME VALUE instructions" per figure.
  * Image: build/bench-kernel.elf, run by `make bench-kernel`.
@@ -25,41 +15,13 @@
 #include <stdint.h>
 
 #include "../../arch/arch.h"
-#include "../../arch/armv7m/regs.h"
-#include "../../kernel/printk.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/sem.h"
 #include "../../kernel/thread.h"
+#include "bench.h"
 
-#define TIMER1_CTRL   REG32(0x40001000)
-#define TIMER1_VALUE  REG32(0x40001004)     /* counts down at 25 MHz */
-#define TIMER1_RELOAD REG32(0x40001008)
-#define ICSR_PENDSTCLR (1u << 25)
 #define SOFT_IRQ 31
-
-#define N1 100u
-#define N2 1100u
 #define BENCH_PRIO 6        /* the measuring thread; workers use 5 and 7 */
-
-static inline uint32_t timer_now(void) { return TIMER1_VALUE; }
-
-/* Stop the tick for a measured run, and start it again. */
-static void tick_stop(void)
-{
-    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT;
-    SCB_ICSR = ICSR_PENDSTCLR;
-}
-
-static void tick_go(void)
-{
-    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
-}
-
-/* Timer ticks (1/25.6 instruction) -> thousandths of an instruction per op. */
-static int64_t milli_insns(uint64_t timer_ticks, uint32_t ops)
-{
-    return (int64_t)(timer_ticks * 10000u / (256u * (uint64_t)ops));
-}
 
 static uint32_t n_ops;      /* operations per worker in the current run */
 
@@ -202,48 +164,26 @@ static int64_t bench_irq(uint32_t n)
 
 /* ---- Running and printing ----------------------------------------------- */
 
-/* Per-operation cost of a scenario: the N2 run minus the N1 run, over
- * ops_per_n * (N2 - N1) operations, less `loops` empty-loop passes each. */
-static int64_t per_op(uint32_t (*run)(uint32_t), uint32_t ops_per_n, int64_t loops)
-{
-    tick_stop();
-    uint32_t t1 = run(N1);
-    uint32_t t2 = run(N2);
-    tick_go();
-    return milli_insns(t2 - t1, ops_per_n * (N2 - N1)) - loops;
-}
-
-static void print(const char *name, int64_t milli)
-{
-    int64_t tenths = (milli < 0 ? milli - 50 : milli + 50) / 100;
-    int64_t mag = tenths < 0 ? -tenths : tenths;
-    kprintf("bench: %s %s%ld.%ld instructions\n", name, tenths < 0 ? "-" : "",
-            (long)(mag / 10), (long)(mag % 10));
-}
-
 static void *bench_main(void *arg)
 {
     (void)arg;
-    TIMER1_CTRL = 0;
-    TIMER1_RELOAD = 0xFFFFFFFFu;
-    TIMER1_VALUE = 0xFFFFFFFFu;
-    TIMER1_CTRL = 1;                /* enable; no interrupt */
+    timer_start();
     thread_sleep(2);                /* let boot-time console output finish */
 
-    int64_t loop = per_op(run_empty, 1, 0);
-    int64_t yield = per_op(run_yield, 2, loop);         /* one switch: one pass */
-    int64_t pingpong = per_op(run_pingpong, 1, 2 * loop);   /* two loops per trip */
-    int64_t create = per_op(run_create, 1, loop);
+    int64_t loop = bench_per_op(run_empty, 1, 0);
+    int64_t yield = bench_per_op(run_yield, 2, loop);         /* one switch: one pass */
+    int64_t pingpong = bench_per_op(run_pingpong, 1, 2 * loop);   /* two loops per trip */
+    int64_t create = bench_per_op(run_create, 1, loop);
     tick_stop();
-    int64_t irq = bench_irq(N2);
+    int64_t irq = bench_irq(BENCH_N2);
     tick_go();
 
     kprintf("bench-kernel: N1=%u N2=%u, empty loop pass %ld.%03ld instructions\n",
-            N1, N2, (long)(loop / 1000), (long)(loop % 1000));
-    print("yield_switch", yield);
-    print("sem_pingpong", pingpong);
-    print("irq_to_thread", irq);
-    print("thread_create_exit_join", create);
+            BENCH_N1, BENCH_N2, (long)(loop / 1000), (long)(loop % 1000));
+    bench_print("yield_switch", yield);
+    bench_print("sem_pingpong", pingpong);
+    bench_print("irq_to_thread", irq);
+    bench_print("thread_create_exit_join", create);
     arch_halt(EXIT_OK);
 }
 
