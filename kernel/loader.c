@@ -47,25 +47,33 @@ static int header_ok(const struct prog_header *h)
     return 1;
 }
 
-const struct prog_header *prog_at(const void *table, int index)
+/* The first header of the table, or the one after h; NULL at the end of
+ * the table or at a header that fails the checks. One step of the walk. */
+static const struct prog_header *walk(const void *table, const struct prog_header *h)
 {
-    const uint8_t *p = table;
-    if (p == NULL || index < 0 || index >= PROG_MAX_COUNT)
-        return NULL;
-    for (int i = 0; ; i++) {
-        const struct prog_header *h = (const struct prog_header *)p;
-        if (!header_ok(h))              /* also the zeroed end marker */
-            return NULL;
-        if (i == index)
-            return h;
-        p += prog_image_bytes(h);       /* < 4 * PROG_MAX_BLOCK + 52: no wrap */
-    }
+    const uint8_t *p = h ? (const uint8_t *)h + prog_image_bytes(h) : table;
+    h = (const struct prog_header *)p;  /* < 4 * PROG_MAX_BLOCK + 52 on: no wrap */
+    return header_ok(h) ? h : NULL;     /* also the zeroed end marker */
 }
 
+const struct prog_header *prog_at(const void *table, int index)
+{
+    if (table == NULL || index < 0 || index >= PROG_MAX_COUNT)
+        return NULL;
+    const struct prog_header *h = walk(table, NULL);
+    for (int i = 0; h && i < index; i++)
+        h = walk(table, h);
+    return h;
+}
+
+/* One pass, each header checked once (a lookup per index would check the
+ * first headers again for every later one). */
 const struct prog_header *prog_find(const void *table, const char *name)
 {
-    const struct prog_header *h;
-    for (int i = 0; (h = prog_at(table, i)) != NULL; i++)
+    if (table == NULL)
+        return NULL;
+    const struct prog_header *h = walk(table, NULL);
+    for (int i = 0; h && i < PROG_MAX_COUNT; i++, h = walk(table, h))
         if (strncmp(h->name, name, PROG_NAME_LEN) == 0)
             return h;
     return NULL;
