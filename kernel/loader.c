@@ -142,9 +142,13 @@ int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layo
             return -EINVAL;
     }
 
-    memset(base, 0, l->block_size);
+    /* Every byte the two copies do not cover is zeroed: a process never
+     * sees what the block's previous owner left there. */
+    uint32_t data_end = l->data_offset + h->data_size;
     memcpy(base, text, h->text_size);
+    memset(base + h->text_size, 0, l->data_offset - h->text_size);
     memcpy(base + l->data_offset, data, h->data_size);
+    memset(base + data_end, 0, l->block_size - data_end);
 
     /* A word's value says which section it points into, and so how far it
      * moves: text moved to base, data and bss to base + data_offset. */

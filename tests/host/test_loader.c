@@ -292,6 +292,10 @@ static void test_load_relocates_every_pointer(void **state)
         if (!relocated)
             assert_int_equal(word(copy + i), word(text_img + i));
     }
+    /* The block was 0xA5 before: the gap after the text and everything
+     * after the data must have been zeroed. */
+    for (uint32_t i = h->text_size; i < l.data_offset; i++)
+        assert_int_equal(base[i], 0);
     for (uint32_t i = l.data_offset + h->data_size; i < l.block_size; i++)
         assert_int_equal(base[i], 0);
     assert_true(h->nrelocs >= 8);                          /* the probes' own 8 */
