@@ -305,6 +305,11 @@ static void test_enosys(void)
     }
 }
 
+#define HANDLE_WAITER(name, call) \
+    static void *name(void *h) { return (void *)(intptr_t)call((int)(intptr_t)h, WAIT_INFINITE); }
+HANDLE_WAITER(sem_waiter, sem_wait)
+HANDLE_WAITER(mutex_waiter, mutex_lock)
+
 static void test_ebadf(void)
 {
     int s = sem_create(1), m = mutex_create();
@@ -332,6 +337,27 @@ static void test_ebadf(void)
     judge("ebadf foreign", status == 0 && sem_wait(h, WAIT_NONE) == -ETIMEDOUT ? NULL
           : FAILMSG("child status %d: another process used handle %d", status, h));
     close(h);
+
+    /* Closed while other threads wait on it: they wake with -EBADF, and a
+     * new object that takes the freed slot is not touched by them. */
+    s = sem_create(0);
+    m = mutex_create();
+    void *rs = NULL, *rm = NULL;
+    int lock = mutex_lock(m, WAIT_NONE);
+    int ts = thread_create(sem_waiter, (void *)(intptr_t)s, 0);
+    int tm = thread_create(mutex_waiter, (void *)(intptr_t)m, 0);
+    sleep_ticks(2);                 /* both are blocked by now */
+    close(s);
+    close(m);
+    thread_join(ts, &rs, WAIT_INFINITE);
+    thread_join(tm, &rm, WAIT_INFINITE);
+    int fresh = sem_create(0);
+    r = sem_post(fresh) == 0 ? sem_wait(fresh, WAIT_NONE) : -1;
+    close(fresh);
+    judge("ebadf closed while waiting", lock == 0 && ts > 0 && tm > 0
+          && (intptr_t)rs == -EBADF && (intptr_t)rm == -EBADF && r == 0 ? NULL
+          : FAILMSG("lock %d, threads %d %d: waits gave %d and %d, fresh sem %d",
+                    lock, ts, tm, (int)(intptr_t)rs, (int)(intptr_t)rm, r));
 }
 
 /* ---- 4. Filling tables and memory -------------------------------------- */

@@ -3,7 +3,8 @@
  *
  * Invariant: a handle slot in use points at an object in use of the type
  * recorded there, and each object is named by exactly one handle. Everything
- * is changed with interrupts masked.
+ * is changed with interrupts masked, and an object found through a handle
+ * is used under the same masking that found it (see lookup_locked).
  */
 #include "kobj.h"
 
@@ -54,15 +55,15 @@ int kobj_create(struct proc *p, enum kobj_type type, int count)
     return r;
 }
 
-struct kobj *kobj_get(struct proc *p, int h, enum kobj_type type)
+/* Handle h of p, insisting on `type`: its object, or NULL. Interrupts
+ * masked, and they must stay masked for as long as the object is used: an
+ * object is only valid under the lock that found it, since another thread
+ * of p may close h (and a create may reuse the slot) the moment it drops. */
+static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
 {
-    uint32_t s = arch_irq_save();
     int idx = handle_slot(p, h);
     struct kobj *o = idx < 0 ? NULL : &pool[p->handles[idx].obj];
-    if (o && o->type != type)
-        o = NULL;
-    arch_irq_restore(s);
-    return o;
+    return o && o->type == type ? o : NULL;
 }
 
 static void close_slot_locked(struct proc *p, int idx)
@@ -99,21 +100,56 @@ int kobj_free_count(void)
     return n;
 }
 
-int kobj_mutex_lock(struct kobj *o, uint32_t timeout)
+/* The four operations below look the handle up and use the object in one
+ * masked section. A wait blocks inside it: sched_block_locked() lets other
+ * threads run while this one sleeps and masks again before it returns, and a
+ * close while it sleeps wakes it with -EBADF, after which the object is
+ * never touched again. (sem_wait and sem_post mask too; masking nests.) */
+
+int kobj_sem_wait(struct proc *p, int h, uint32_t timeout)
 {
-    if (o->owner == current)
-        return -EDEADLK;            /* not recursive: it would wait forever */
-    int r = sem_wait(&o->sem, timeout);
-    if (r == 0)
-        o->owner = current;
+    uint32_t s = arch_irq_save();
+    struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
+    int r = o ? sem_wait(&o->sem, timeout) : -EBADF;
+    arch_irq_restore(s);
     return r;
 }
 
-int kobj_mutex_unlock(struct kobj *o)
+int kobj_sem_post(struct proc *p, int h)
 {
-    if (o->owner != current)
-        return -EPERM;
-    o->owner = NULL;
-    sem_post(&o->sem);
-    return 0;
+    uint32_t s = arch_irq_save();
+    struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
+    if (o)
+        sem_post(&o->sem);
+    arch_irq_restore(s);
+    return o ? 0 : -EBADF;
+}
+
+int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout)
+{
+    uint32_t s = arch_irq_save();
+    struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
+    int r = -EBADF;
+    if (o && o->owner == current)
+        r = -EDEADLK;               /* not recursive: it would wait forever */
+    else if (o && (r = sem_wait(&o->sem, timeout)) == 0)
+        o->owner = current;
+    arch_irq_restore(s);
+    return r;
+}
+
+int kobj_mutex_unlock(struct proc *p, int h)
+{
+    uint32_t s = arch_irq_save();
+    struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
+    int r = -EBADF;
+    if (o && o->owner != current) {
+        r = -EPERM;
+    } else if (o) {
+        o->owner = NULL;
+        sem_post(&o->sem);
+        r = 0;
+    }
+    arch_irq_restore(s);
+    return r;
 }

@@ -29,9 +29,6 @@ struct kobj {
  * (p's handle table or the object pool is full), -EINVAL. */
 int kobj_create(struct proc *p, enum kobj_type type, int count);
 
-/* Look handle h of p up, insisting on `type`: the object, or NULL (-EBADF). */
-struct kobj *kobj_get(struct proc *p, int h, enum kobj_type type);
-
 /* Close h: waiters wake with -EBADF, the object is freed. 0 or -EBADF. */
 int kobj_close(struct proc *p, int h);
 
@@ -41,7 +38,15 @@ void kobj_close_all_locked(struct proc *p);
 /* Free objects in the pool, for SYS_KSTAT. */
 int kobj_free_count(void);
 
-int kobj_mutex_lock(struct kobj *o, uint32_t timeout);
-int kobj_mutex_unlock(struct kobj *o);
+/* The operations on a handle h of p. Each checks h (-EBADF: not a live
+ * handle of p of the right type) and acts in one step, so a handle closed
+ * by another thread at any moment is either found whole or not at all.
+ *   sem_wait:     0, -ETIMEDOUT, -EINTR, -EBADF (also: closed while waiting)
+ *   mutex_lock:   the same, or -EDEADLK if the caller holds it already
+ *   mutex_unlock: 0, -EPERM if the caller is not the holder, -EBADF */
+int kobj_sem_wait(struct proc *p, int h, uint32_t timeout);
+int kobj_sem_post(struct proc *p, int h);
+int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout);
+int kobj_mutex_unlock(struct proc *p, int h);
 
 #endif

@@ -395,18 +395,13 @@ static long sys_sem_create(long count, long b, long c, long d)
 static long sys_sem_wait(long h, long timeout, long c, long d)
 {
     (void)c; (void)d;
-    struct kobj *o = kobj_get(SELF, (int)h, KOBJ_SEM);
-    return o ? sem_wait(&o->sem, (uint32_t)timeout) : -EBADF;
+    return kobj_sem_wait(SELF, (int)h, (uint32_t)timeout);
 }
 
 static long sys_sem_post(long h, long b, long c, long d)
 {
     (void)b; (void)c; (void)d;
-    struct kobj *o = kobj_get(SELF, (int)h, KOBJ_SEM);
-    if (!o)
-        return -EBADF;
-    sem_post(&o->sem);
-    return 0;
+    return kobj_sem_post(SELF, (int)h);
 }
 
 static long sys_mutex_create(long a, long b, long c, long d)
@@ -418,15 +413,13 @@ static long sys_mutex_create(long a, long b, long c, long d)
 static long sys_mutex_lock(long h, long timeout, long c, long d)
 {
     (void)c; (void)d;
-    struct kobj *o = kobj_get(SELF, (int)h, KOBJ_MUTEX);
-    return o ? kobj_mutex_lock(o, (uint32_t)timeout) : -EBADF;
+    return kobj_mutex_lock(SELF, (int)h, (uint32_t)timeout);
 }
 
 static long sys_mutex_unlock(long h, long b, long c, long d)
 {
     (void)b; (void)c; (void)d;
-    struct kobj *o = kobj_get(SELF, (int)h, KOBJ_MUTEX);
-    return o ? kobj_mutex_unlock(o) : -EBADF;
+    return kobj_mutex_unlock(SELF, (int)h);
 }
 
 static long sys_close(long h, long b, long c, long d)
