@@ -11,6 +11,7 @@
  * exits 0, which usertests counts as a failure.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "weft.h"
@@ -56,6 +57,44 @@ static int __attribute__((noinline)) recurse(int depth)
     if (depth >= recurse_limit)
         return frame[0];
     return recurse(depth + 1) + frame[0];
+}
+
+/* A thread's stack (THREAD_STACK_SIZE bytes, malloc'ed) has a guard of its
+ * own at its bottom, so an overflow faults there, not in the heap below.
+ * The heap below is a buffer malloc'ed first and filled with a pattern;
+ * 100 small frames (about 1.6 KiB) overrun the stack but stay inside the
+ * buffer, so without the guard the thread returns and the damage shows.
+ * The frames are small on purpose: every one writes most of its words, so
+ * one of them lands in the 32-byte guard. A single frame bigger than the
+ * guard could step over it without a write there (a "stack clash"). */
+static int __attribute__((noinline)) recurse_small(int depth)
+{
+    volatile int here = depth;
+    if (depth >= recurse_limit)
+        return here;
+    return recurse_small(depth + 1) + here;
+}
+
+static void *recurse_thread(void *arg)
+{
+    return (void *)(intptr_t)recurse_small((int)(intptr_t)arg);
+}
+
+static int thread_overflow(void)
+{
+    enum { BELOW = 2048 };
+    unsigned char *below = malloc(BELOW);
+    if (!below)
+        return 2;
+    memset(below, 0x5A, BELOW);
+    recurse_limit = 100;
+    thread_join(thread_create(recurse_thread, NULL, 0), NULL, WAIT_INFINITE);
+    for (int i = 0; i < BELOW; i++)
+        if (below[i] != 0x5A) {
+            printf("crash: the thread's stack ran into the heap (byte %d)\n", i);
+            break;
+        }
+    return 0;
 }
 
 /* Returns only if the attack did not fault: 0, or 2 for an unknown KIND. */
@@ -104,11 +143,13 @@ static int attack(const char *kind)
                          : "r2", "r3", "memory");
     } else if (!strcmp(kind, "overflow")) {
         recurse(0);
+    } else if (!strcmp(kind, "threadoverflow")) {
+        thread_overflow();
     } else {
         printf("crash: unknown kind %s; kinds:\n"
                "  kread kwrite devread devwrite scbread scbwrite mpuoff unmapped\n"
                "  nullread nullwrite nullcall textwrite execdata execstack foreign\n"
-               "  privesc div0 udf unaligned overflow\n", kind);
+               "  privesc div0 udf unaligned overflow threadoverflow\n", kind);
         return 2;
     }
     printf("crash: %s did not fault\n", kind);

@@ -124,6 +124,7 @@ static const struct crash_case {
     { "udf",       FAULTED(FAULT_USAGEFAULT) },
     { "unaligned", FAULTED(FAULT_USAGEFAULT) },
     { "overflow",  FAULTED(FAULT_STACK) },
+    { "threadoverflow", FAULTED(FAULT_STACK) },
 };
 
 static void test_crashes(void)

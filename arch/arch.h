@@ -63,16 +63,20 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
  * killing of a faulting user thread's process. Called by kernel/proc.c. */
 void arch_user_mode_init(void);
 
-/* An address space, as the MPU sees it: a process's block, the read-only
- * executable code region at its start, and a no-access stack guard. */
+/* An address space, as the MPU sees it: a process's block and the
+ * read-only executable code region at its start. */
 struct arch_mm {
-    uint32_t regs[6];
+    uint32_t regs[4];
 };
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
-                  uint32_t code_size, uintptr_t guard, uint32_t guard_size);
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
 /* Make mm the user-accessible memory (NULL: none). Called on a switch
  * between processes only, and when a process's memory is freed. */
 void arch_mm_switch(const struct arch_mm *mm);
+/* Make [guard, guard + ARCH_GUARD_SIZE) inaccessible to user mode: the
+ * running thread's stack guard (0: none). Called on a switch to a user
+ * thread whose guard is not the one loaded. guard is ARCH_GUARD_SIZE-aligned. */
+#define ARCH_GUARD_SIZE 32u
+void arch_mm_guard(uintptr_t guard);
 
 /* Start the first thread (whose saved stack pointer is sp). Never returns. */
 void arch_start_first(void *sp) __attribute__((noreturn));

@@ -28,12 +28,14 @@
 #define ARENA_BASE 0x21000000u      /* PSRAM, 16 MiB: processes' memory */
 #define ARENA_LOG2 24
 #define BLOCK_MIN_LOG2 10
+_Static_assert(PROG_GUARD_SIZE == ARCH_GUARD_SIZE, "the loader leaves room for the MPU's guard");
 
 struct proc proc_table[MAX_PROCS];
 static struct buddy arena;
 static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
 static const struct proc *mm_loaded; /* whose regions the MPU holds */
+static uintptr_t guard_loaded;      /* which thread guard it holds (0: none) */
 static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
@@ -133,8 +135,7 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
     p->umem.end = base + l.block_size;
     p->umem.guard_lo = base + l.stack_guard;
     p->umem.guard_hi = base + l.stack_guard + PROG_GUARD_SIZE;
-    arch_mm_init(&p->mm, base, l.block_size, l.code_size, p->umem.guard_lo,
-                 PROG_GUARD_SIZE);
+    arch_mm_init(&p->mm, base, l.block_size, l.code_size);
 
     memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_find checked the NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';
@@ -158,7 +159,7 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
     arch_irq_restore(s);
 
     r = thread_create_user(p, p->name, base + l.entry, (uintptr_t)argc, argv,
-                           (void *)(base + l.stack_top), 0);
+                           (void *)(base + l.stack_top), p->umem.guard_lo, 0);
     if (r < 0) {
         s = arch_irq_save();
         p->state = PROC_NEW;
@@ -187,8 +188,9 @@ static void become_zombie_locked(struct proc *p)
 {
     kobj_close_all_locked(p);
     if (mm_loaded == p) {           /* its regions must not outlive its memory */
-        arch_mm_switch(NULL);
+        arch_mm_switch(NULL);       /* the guard region too */
         mm_loaded = NULL;
+        guard_loaded = 0;
     }
     if (buddy_free(&arena, p->mem) != 0)
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
@@ -358,9 +360,9 @@ int proc_wait(struct proc *p, int pid, int *status, uint32_t timeout)
     return r;
 }
 
-int proc_addr_in_guard(const struct proc *p, uintptr_t a)
+int proc_addr_in_guard(const struct thread *t, uintptr_t a)
 {
-    return a >= p->umem.guard_lo && a < p->umem.guard_hi;
+    return t->uguard && a - t->uguard < ARCH_GUARD_SIZE;
 }
 
 /* ---- Information -------------------------------------------------------- */
@@ -390,13 +392,19 @@ void proc_info(const struct proc *p, struct proc_info *out)
     memcpy(out->why, p->why, sizeof out->why);
 }
 
-/* Called from kernel_switch: load the incoming process's regions if they
- * are not loaded already. A kernel thread keeps whatever is loaded. */
+/* Called from kernel_switch for a user thread: load its process's regions
+ * and its stack guard, each only if it is not loaded already. A kernel
+ * thread keeps whatever is loaded (it is privileged: the regions do not
+ * limit it, and the guard lets it write). */
 static void proc_switch_mm_locked(struct thread *next)
 {
     struct proc *p = next->proc;
-    if (p && p != mm_loaded) {
+    if (p != mm_loaded) {
         arch_mm_switch(&p->mm);
         mm_loaded = p;
+    }
+    if (next->uguard != guard_loaded) {
+        arch_mm_guard(next->uguard);
+        guard_loaded = next->uguard;
     }
 }

@@ -183,6 +183,12 @@ static long sys_thread_create(long fn, long arg, long spec, long d)
     if (ts.stack_size < 256 || ((uintptr_t)ts.stack & 7) || (ts.stack_size & 7) ||
         (ts.flags & ~THREAD_DAEMON))
         return -EINVAL;
+    /* The lowest aligned ARCH_GUARD_SIZE bytes become the thread's guard
+     * (arch_mm_guard): running off its stack faults instead of writing
+     * over whatever lies below, in the process's heap. With 256 bytes or
+     * more, at least 200 are left above the guard. */
+    uintptr_t top = (uintptr_t)ts.stack + ts.stack_size;
+    uintptr_t guard = ((uintptr_t)ts.stack + ARCH_GUARD_SIZE - 1) & ~(uintptr_t)(ARCH_GUARD_SIZE - 1);
     /* The entry must be code of this process (a Thumb address). */
     if (!(fn & 1) || (uintptr_t)fn < p->umem.base || (uintptr_t)fn >= p->umem.code_end)
         return -EFAULT;
@@ -199,7 +205,7 @@ static long sys_thread_create(long fn, long arg, long spec, long d)
         p->nondaemon++;
     arch_irq_restore(s);
     int r = thread_create_user(p, name, (uintptr_t)fn, (uintptr_t)arg, 0,
-                               (char *)ts.stack + ts.stack_size, ts.flags & THREAD_DAEMON);
+                               (void *)top, guard, ts.flags & THREAD_DAEMON);
     if (r < 0) {
         s = arch_irq_save();
         p->nthreads--;

@@ -70,6 +70,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->proc = NULL;
     t->user_sp = NULL;
     t->in_syscall = t->user_daemon = 0;
+    t->uguard = 0;
     t->ticks_run = t->switches = t->wakeups = 0;
     t->stack_base = kstacks[i];
     t->stack_size = KSTACK_SIZE;
@@ -100,13 +101,15 @@ static int create(const char *name, thread_fn fn, void *arg, int prio, int detac
 }
 
 int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
-                       uintptr_t a0, uintptr_t a1, void *ustack_top, int daemon)
+                       uintptr_t a0, uintptr_t a1, void *ustack_top, uintptr_t uguard,
+                       int daemon)
 {
     struct thread *t = claim(name, USER_PRIO, 0);
     if (!t)
         return -EAGAIN;
     t->proc = p;
     t->user_daemon = (uint8_t)daemon;
+    t->uguard = uguard;
     t->sp = arch_user_stack_init(&t->ctx, ustack_top, entry, a0, a1);
     return admit(t);
 }

@@ -80,6 +80,7 @@ struct thread {
     uint32_t sysno;             /* the system call being run */
     uint8_t in_syscall;         /* running kernel code for its process */
     uint8_t user_daemon;        /* THREAD_DAEMON: ends with the main thread */
+    uintptr_t uguard;           /* its user stack's guard (ARCH_GUARD_SIZE bytes) */
 
     /* Accounting, shown by `ps`. */
     uint32_t ticks_run;         /* ticks during which it was RUNNING */
@@ -108,9 +109,11 @@ int thread_create(const char *name, thread_fn fn, void *arg, int prio);
 int thread_create_detached(const char *name, thread_fn fn, void *arg, int prio);
 
 /* Create a user-mode thread of process p, starting at entry(a0, a1) on the
- * user stack whose top is ustack_top. Returns its id or -EAGAIN. */
+ * user stack whose top is ustack_top and whose overflow guard is at uguard
+ * (ARCH_GUARD_SIZE-aligned, below the stack). Returns its id or -EAGAIN. */
 int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
-                       uintptr_t a0, uintptr_t a1, void *ustack_top, int daemon);
+                       uintptr_t a0, uintptr_t a1, void *ustack_top, uintptr_t uguard,
+                       int daemon);
 
 /* The process layer (kernel/proc.c) is told when a user thread ends, with
  * interrupts masked, through this hook; the thread core knows nothing else

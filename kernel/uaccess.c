@@ -17,15 +17,6 @@ static int overlaps(uintptr_t a, size_t n, uintptr_t lo, uintptr_t hi)
     return lo < hi && a < hi && lo < a + n;
 }
 
-static int in_guard(const struct umem *m, uintptr_t a, size_t n)
-{
-    if (overlaps(a, n, m->guard_lo, m->guard_hi))
-        return 1;
-    for (int i = 0; i < UMEM_GUARDS; i++)
-        if (overlaps(a, n, m->guards[i].lo, m->guards[i].hi))
-            return 1;
-    return 0;
-}
 
 int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 {
@@ -34,7 +25,7 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
         return a >= m->base && a <= m->end;
     if (a < m->base || a >= m->end || n > m->end - a)
         return 0;
-    if (in_guard(m, a, n))
+    if (overlaps(a, n, m->guard_lo, m->guard_hi))
         return 0;
     if (write && a < m->code_end)       /* the text is the bottom of the block */
         return 0;
@@ -42,7 +33,7 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 }
 
 /* How many bytes from a on can be read: up to the end of the block or the
- * nearest guard above a; 0 if a itself cannot be read. */
+ * guard if it lies above a; 0 if a itself cannot be read. */
 static size_t readable_from(const struct umem *m, uintptr_t a)
 {
     if (!uaccess_ok(m, (const void *)a, 1, 0))
@@ -50,9 +41,6 @@ static size_t readable_from(const struct umem *m, uintptr_t a)
     uintptr_t stop = m->end;
     if (m->guard_lo < m->guard_hi && m->guard_lo > a && m->guard_lo < stop)
         stop = m->guard_lo;
-    for (int i = 0; i < UMEM_GUARDS; i++)
-        if (m->guards[i].lo < m->guards[i].hi && m->guards[i].lo > a && m->guards[i].lo < stop)
-            stop = m->guards[i].lo;
     return stop - a;
 }
 

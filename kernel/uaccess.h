@@ -12,9 +12,11 @@
  *   [base, code_end)        text: readable, not writable
  *   [code_end, end)         data, heap, stack: readable and writable
  *   [guard_lo, guard_hi)    the main stack's guard: no access
- *   guards[i]               up to UMEM_GUARDS more guards (thread stacks)
  *
- * A guard with lo == hi is empty, so a zeroed struct umem has no guards.
+ * A guard with lo == hi is empty, so a zeroed struct umem has none. The
+ * guards of other threads' stacks (SYS_THREAD_CREATE) are not listed: they
+ * are ordinary process memory to the kernel (arch_mm_guard lets privileged
+ * code write there), and only stop the thread itself.
  * Pointers are only compared as integers here; memory is read only inside
  * a range that has passed the check.
  *
@@ -26,21 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef UMEM_GUARDS
-#define UMEM_GUARDS 4
-#endif
-
-struct urange {
-    uintptr_t lo, hi;               /* [lo, hi); empty if lo == hi */
-};
-
 struct umem {
     uintptr_t base, code_end, end;  /* the block; text is [base, code_end) */
     uintptr_t guard_lo, guard_hi;   /* the main thread's stack guard */
-    struct urange guards[UMEM_GUARDS];  /* other threads' stack guards */
 };
 
-/* 1 if every byte of [p, p + n) lies in [base, end), in no guard, and (for
+/* 1 if every byte of [p, p + n) lies in [base, end), not in the guard, and (for
  * write != 0) not in the text; else 0. A range that would wrap around the
  * end of the address space is refused whatever n is. n == 0 touches no
  * byte, so only base <= p <= end is asked of it: an empty buffer at the end
@@ -49,7 +42,7 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write);
 
 /* The length of the string at s, if its NUL lies in readable memory within
  * the first max bytes (so the result is < max). -EFAULT if readable memory
- * ends (the block's end or a guard) first, -EINVAL if max bytes were read
+ * ends (the block's end or the guard) first, -EINVAL if max bytes were read
  * without a NUL. Reads nothing outside the readable memory. */
 long uaccess_strnlen(const struct umem *m, const char *s, size_t max);
 

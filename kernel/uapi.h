@@ -68,7 +68,8 @@ enum {
 /* SYS_THREAD_CREATE's stack: inside the caller's memory, 8-byte aligned. */
 struct thread_spec {
     void *stack;                    /* lowest address */
-    uint32_t stack_size;            /* bytes, >= 256 */
+    uint32_t stack_size;            /* bytes, >= 256; its lowest 32-aligned
+                                       32 bytes become the stack's guard */
     int flags;                      /* THREAD_DAEMON */
     const char *name;               /* may be NULL */
 };

@@ -9,11 +9,13 @@
  *
  *   region 5  the process's block      user RW, never executable
  *   region 6  its code (block start)   user RO + executable, kernel RO
- *   region 7  its stack guard          no access at all
+ *   region 7  the running thread's     no user access; the kernel may
+ *             stack guard (32 bytes)   (see arch_mm_guard)
  *
  * Where regions overlap the higher number wins, so the code region carves
  * the executable part out of the block and the guard a hole in it.
- * Reprogramming is six stores, done only on a switch between processes.
+ * Regions 5 and 6 are four stores, made on a switch between processes only;
+ * region 7 is two, made on a switch to a thread with another guard.
  * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
  */
 #include <stddef.h>
@@ -30,7 +32,7 @@
 #define RBAR_VALID      (1u << 4)   /* the region number is in RBAR[3:0] */
 #define RASR_ENABLE     (1u << 0)
 #define RASR_XN         (1u << 28)
-#define AP_NONE         (0u << 24)
+#define AP_PRIV         (1u << 24)  /* privileged RW, user none */
 #define AP_FULL         (3u << 24)  /* privileged RW, user RW */
 #define AP_RO           (6u << 24)  /* privileged RO, user RO */
 #define ATTR_SRAM       ((1u << 17) | (1u << 16))   /* normal memory, write-back */
@@ -43,15 +45,12 @@ static uint32_t size_field(uint32_t size)
     return (uint32_t)(31 - __builtin_clz(size) - 1) << 1;  /* size = 2^(SIZE+1) */
 }
 
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
-                  uint32_t code_size, uintptr_t guard, uint32_t guard_size)
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size)
 {
     mm->regs[0] = (uint32_t)base | RBAR_VALID | REGION_BLOCK;
     mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
     mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
     mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
-    mm->regs[4] = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
-    mm->regs[5] = RASR_XN | AP_NONE | ATTR_SRAM | size_field(guard_size) | RASR_ENABLE;
 }
 
 /* Each region changes in two stores, so for one instruction it has its new
@@ -65,12 +64,29 @@ void arch_mm_switch(const struct arch_mm *mm)
     if (mm) {
         MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
         MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
-        MPU_RBAR = mm->regs[4]; MPU_RASR = mm->regs[5];
     } else {
         for (uint32_t r = REGION_BLOCK; r <= REGION_GUARD; r++) {
             MPU_RNR = r;
             MPU_RASR = 0;
         }
+    }
+    __asm volatile ("dsb\n\tisb" ::: "memory");
+}
+
+/* A guard only has to stop the thread itself: its stack running off the
+ * bottom faults, in the thread's own access or in the CPU's exception
+ * stacking (which uses the thread's privilege). The kernel may still write
+ * there: a thread's guard is a part of its process's memory (the bottom of
+ * a malloc'ed stack, say), and a system call's buffer may lie across it;
+ * the kernel checks such pointers against the process's memory instead. */
+void arch_mm_guard(uintptr_t guard)
+{
+    if (guard) {
+        MPU_RBAR = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
+        MPU_RASR = RASR_XN | AP_PRIV | ATTR_SRAM | size_field(ARCH_GUARD_SIZE) | RASR_ENABLE;
+    } else {
+        MPU_RNR = REGION_GUARD;
+        MPU_RASR = 0;
     }
     __asm volatile ("dsb\n\tisb" ::: "memory");
 }

@@ -113,9 +113,9 @@ static int user_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc, uint32
     int code = exc == 4 ? FAULT_MEMMANAGE : exc == 5 ? FAULT_BUSFAULT :
                exc == 6 ? FAULT_USAGEFAULT : FAULT_HARDFAULT;
     uintptr_t addr = SCB_MMFAR;
-    extern int proc_addr_in_guard(const struct proc *p, uintptr_t a);
+    extern int proc_addr_in_guard(const struct thread *t, uintptr_t a);
     if ((cfsr & (1u << 4)) || (cfsr & (1u << 12)) ||
-        ((cfsr & (1u << 7)) && proc_addr_in_guard(p, addr)))
+        ((cfsr & (1u << 7)) && proc_addr_in_guard(current, addr)))
         code = FAULT_STACK;         /* stacking failed, or the guard was hit */
     /* The description goes straight into the process: the first reason wins. */
     char *why = p->killed ? (char *)"" : p->why;

@@ -256,11 +256,11 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
     panic("arch/linux: user-mode threads need the board (arch/armv7m)");
 }
 
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size,
-                  uint32_t code_size, uintptr_t guard, uint32_t guard_size)
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size)
 {
-    (void)base; (void)size; (void)code_size; (void)guard; (void)guard_size;
+    (void)base; (void)size; (void)code_size;
     memset(mm, 0, sizeof *mm);
 }
 
 void arch_mm_switch(const struct arch_mm *mm) { (void)mm; }
+void arch_mm_guard(uintptr_t guard) { (void)guard; }

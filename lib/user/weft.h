@@ -51,7 +51,8 @@ void halt(int status) __attribute__((noreturn));   /* leave QEMU */
 
 /* ---- Threads ----------------------------------------------------------- */
 
-#define THREAD_STACK_SIZE 1024  /* bytes; thread_create() mallocs it */
+#define THREAD_STACK_SIZE 1024  /* bytes; thread_create() mallocs it; the kernel
+                                   makes its lowest 32-aligned 32 a guard */
 #define THREAD_MAX        32    /* threads per process with a malloc'ed stack */
 
 /* Run fn(arg) in a new thread of this process; returning from fn is the
