@@ -12,13 +12,13 @@
  *
  * Output: one `PASS name` or `FAIL name: why` line per case, then exactly
  * one `usertests: N passed, N failed`; the exit status is the number of
- * failures (at most 100). With an argument, usertests plays a child's part
- * for one of its own cases (see child_role()).
- * Read next: apps/crash.c, the hostile acts themselves.
+ * failures (at most 100). The children are apps/crash.c (the hostile acts
+ * themselves), apps/userchild.c (the other parts children play), exitwith,
+ * sleeper and hog.
+ * Read next: apps/crash.c.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "syscall.h"
@@ -310,6 +310,7 @@ static void test_enosys(void)
     static void *name(void *h) { return (void *)(intptr_t)call((int)(intptr_t)h, WAIT_INFINITE); }
 HANDLE_WAITER(sem_waiter, sem_wait)
 HANDLE_WAITER(mutex_waiter, mutex_lock)
+static void *unlocker(void *h) { return (void *)(intptr_t)mutex_unlock((int)(intptr_t)h); }
 
 static void test_ebadf(void)
 {
@@ -333,7 +334,7 @@ static void test_ebadf(void)
     char hs[12], why[48];
     int h = sem_create(0);
     snprintf(hs, sizeof hs, "%d", h);
-    char *argv[] = { "usertests", "foreign", hs, NULL };
+    char *argv[] = { "userchild", "foreign", hs, NULL };
     int status = run(argv, why, sizeof why);
     judge("ebadf foreign", status == 0 && sem_wait(h, WAIT_NONE) == -ETIMEDOUT ? NULL
           : FAILMSG("child status %d: another process used handle %d", status, h));
@@ -359,6 +360,15 @@ static void test_ebadf(void)
           && (intptr_t)rs == -EBADF && (intptr_t)rm == -EBADF && r == 0 ? NULL
           : FAILMSG("lock %d, threads %d %d: waits gave %d and %d, fresh sem %d",
                     lock, ts, tm, (int)(intptr_t)rs, (int)(intptr_t)rm, r));
+
+    /* A mutex is held by a thread, not by its table slot: a later thread
+     * (in the slot of one that ended holding it) may not unlock it. */
+    m = mutex_create();
+    thread_join(thread_create(mutex_waiter, (void *)(intptr_t)m, 0), &rm, WAIT_INFINITE);
+    thread_join(thread_create(unlocker, (void *)(intptr_t)m, 0), &rs, WAIT_INFINITE);
+    judge("mutex held by an ended thread", rm == 0 && (intptr_t)rs == -EPERM ? NULL
+          : FAILMSG("lock %d, unlock by a later thread %d", (int)(intptr_t)rm, (int)(intptr_t)rs));
+    close(m);
 }
 
 /* ---- 4. Filling tables and memory -------------------------------------- */
@@ -400,10 +410,10 @@ static void test_memory(void)
     judge("sbrk too much", big == -ENOMEM && brk0 == brk1 && brk0 > 0 ? NULL
           : FAILMSG("sbrk(256 MiB) gave %ld; break %ld then %ld", big, brk0, brk1));
 
-    char *oom[] = { "usertests", "oom", NULL };
+    char *oom[] = { "userchild", "oom", NULL };
     int status = run(oom, why, sizeof why);
     judge("malloc until NULL", status == 0 ? NULL : FAILMSG("child status 0x%x %s", status, why));
-    char *threads[] = { "usertests", "threads", NULL };
+    char *threads[] = { "userchild", "threads", NULL };
     status = run(threads, why, sizeof why);
     judge("threads until full", status == 0 ? NULL
           : FAILMSG("child status 0x%x %s", status, why));
@@ -482,7 +492,7 @@ static void test_family(void)
 
     /* An orphan: its parent ends first, init adopts it. */
     char why[48];
-    char *orphan[] = { "usertests", "orphanparent", NULL };
+    char *orphan[] = { "userchild", "orphanparent", NULL };
     status = run(orphan, why, sizeof why);
     int adopted = find("sleeper", 1);
     judge("orphan adopted by init", status == 0 && adopted > 0 ? NULL
@@ -491,56 +501,13 @@ static void test_family(void)
         kill(adopted);              /* init reaps it */
 
     /* A daemon: it ends with its parent. */
-    char *daemon[] = { "usertests", "daemonparent", NULL };
+    char *daemon[] = { "userchild", "daemonparent", NULL };
     status = run(daemon, why, sizeof why);
     int left = -1;
     for (int t = 0; t < SETTLE_TICKS && (left = find("sleeper", -1)) > 0; t += 5)
         sleep_ticks(5);
     judge("daemon ends with its parent", status == 0 && left < 0 ? NULL
           : FAILMSG("parent status 0x%x, sleeper %d still alive", status, left));
-}
-
-/* ---- The parts children play ------------------------------------------- */
-
-static void *blocker(void *sem)
-{
-    sem_wait((int)(intptr_t)sem, WAIT_INFINITE);
-    return NULL;
-}
-
-static int child_role(int argc, char **argv)
-{
-    const char *role = argv[1];
-    if (!strcmp(role, "foreign") && argc > 2) {
-        int h = atoi(argv[2]);
-        return sem_post(h) == -EBADF && mutex_lock(h, WAIT_NONE) == -EBADF
-               && close(h) == -EBADF ? 0 : 1;
-    }
-    if (!strcmp(role, "oom")) {
-        int n = 0;
-        while (malloc(1024))
-            n++;
-        return n > 0 ? 0 : 1;
-    }
-    if (!strcmp(role, "threads")) {
-        int tids[THREAD_MAX], n = 0, r = 0, joined = 0;
-        int sem = sem_create(0);
-        while (n < THREAD_MAX && (r = thread_create(blocker, (void *)(intptr_t)sem, 0)) > 0)
-            tids[n++] = r;
-        for (int i = 0; i < n; i++)
-            sem_post(sem);
-        for (int i = 0; i < n; i++)
-            joined += thread_join(tids[i], NULL, WAIT_INFINITE) == 0;
-        close(sem);
-        return n > 0 && (r == -EAGAIN || r == -ENOMEM) && joined == n ? 0 : 1;
-    }
-    if (!strcmp(role, "orphanparent") || !strcmp(role, "daemonparent")) {
-        char *argv_s[] = { "sleeper", "sleep", NULL };
-        int daemon = role[0] == 'd';
-        return spawn("sleeper", argv_s, daemon ? SPAWN_DAEMON : 0) > 0 ? 0 : 1;
-    }
-    printf("usertests: unknown role %s\n", role);
-    return 2;
 }
 
 /* ---- The suite --------------------------------------------------------- */
@@ -583,11 +550,8 @@ static void round_of_tests(int round)
                     (unsigned long)before.handles_free, (unsigned long)after.handles_free));
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-    if (argc > 1)
-        return child_role(argc, argv);
-
     for (int round = 1; round <= ROUNDS; round++) {
         printf("usertests: round %d\n", round);
         round_of_tests(round);

@@ -45,7 +45,7 @@ int kobj_create(struct proc *p, enum kobj_type type, int count)
     int r = -EAGAIN;
     if (idx >= 0 && o >= 0) {
         pool[o].type = (uint8_t)type;
-        pool[o].owner = NULL;
+        pool[o].owner = 0;
         sem_init(&pool[o].sem, type == KOBJ_MUTEX ? 1 : count);
         p->handles[idx].in_use = 1;
         p->handles[idx].obj = (int16_t)o;
@@ -130,10 +130,10 @@ int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout)
     uint32_t s = arch_irq_save();
     struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
     int r = -EBADF;
-    if (o && o->owner == current)
+    if (o && o->owner == current->id)
         r = -EDEADLK;               /* not recursive: it would wait forever */
     else if (o && (r = sem_wait(&o->sem, timeout)) == 0)
-        o->owner = current;
+        o->owner = current->id;
     arch_irq_restore(s);
     return r;
 }
@@ -143,10 +143,10 @@ int kobj_mutex_unlock(struct proc *p, int h)
     uint32_t s = arch_irq_save();
     struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
     int r = -EBADF;
-    if (o && o->owner != current) {
+    if (o && o->owner != current->id) {
         r = -EPERM;
     } else if (o) {
-        o->owner = NULL;
+        o->owner = 0;
         sem_post(&o->sem);
         r = 0;
     }

@@ -21,7 +21,8 @@ enum kobj_type { KOBJ_NONE, KOBJ_SEM, KOBJ_MUTEX };
 
 struct kobj {
     uint8_t type;               /* enum kobj_type; KOBJ_NONE = free */
-    struct thread *owner;       /* KOBJ_MUTEX: the holder, or NULL */
+    int owner;                  /* KOBJ_MUTEX: the holder's thread id (ids are
+                                   never reused, slots are), or 0 */
     struct sem sem;             /* both types block on a semaphore */
 };
 
