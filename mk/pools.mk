@@ -74,5 +74,7 @@ compare: $(BUILD)/pool/weft-compare
 
 BENCHES += bench-pools
 POOL_BENCH_RUNS ?= 9
-bench-pools: $(BUILD)/pool/pool-bench
-	@tools/pool-bench.sh $< $(POOL_BENCH_RUNS) 5
+# Built first with its output on stderr: stdout carries only "bench:" lines.
+bench-pools:
+	@$(MAKE) --no-print-directory $(BUILD)/pool/pool-bench >&2
+	@tools/pool-bench.sh $(BUILD)/pool/pool-bench $(POOL_BENCH_RUNS) 5
