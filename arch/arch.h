@@ -53,10 +53,12 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
 void arch_switch_request(void);
 
 /* Same for a thread that runs in user mode (unprivileged, under the MPU) on
- * the user stack whose top is `top`: it starts at entry with R0 = a0 and
+ * the user stack whose top is `utop`: it starts at entry with R0 = a0 and
  * R1 = a1. A user entry must never return (its runtime ends the thread with
- * a system call); returning faults, which kills the process. */
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+ * a system call); returning faults, which kills the process. `ktop` is the
+ * top of the thread's kernel stack, for a port that has no user mode and
+ * runs a stand-in for the program there (arch/linux); the board ignores it. */
+void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1);
 
 /* Turn on what user mode needs beyond threads: system calls and the

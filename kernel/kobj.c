@@ -8,11 +8,18 @@
  */
 #include "kobj.h"
 
+#include <string.h>
+
 #include "errno.h"
 #include "sched.h"
 #include "state.h"
 
 static struct kobj pool[MAX_KOBJS];
+
+void kobj_init(void)
+{
+    memset(pool, 0, sizeof pool);
+}
 
 static int handle_value(const struct proc *p, int idx)
 {

@@ -113,7 +113,8 @@ int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
         return -EAGAIN;
     t->daemon = (uint8_t)daemon;
     t->uguard = uguard;
-    t->sp = arch_user_stack_init(&t->ctx, ustack_top, entry, a0, a1);
+    t->sp = arch_user_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, ustack_top,
+                                 entry, a0, a1);
     return admit(t, p, admit_hook);
 }
 

@@ -28,6 +28,21 @@ $(BUILD)/host/obj/%.o: %.c mk/kernel-host.mk
 $(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
 
+# The process layer on the host: processes, handles, system calls and the
+# user-memory gateway, with arch/linux standing in for user mode (host.h)
+# and the loader's fixture programs (mk/progs-host.mk) as the program table.
+KHOST_PROC_SRCS := kernel/proc.c kernel/ufault.c kernel/syscall.c kernel/sys_proc.c \
+                   kernel/sys_thread.c kernel/sys_io.c kernel/sys_info.c kernel/sys_kobj.c \
+                   kernel/kobj.c kernel/buddy.c kernel/loader.c kernel/uaccess.c
+KHOST_PROC_OBJS := $(KHOST_PROC_SRCS:%.c=$(BUILD)/host/obj/%.o) $(BUILD)/host/obj/progtab.o \
+                   $(BUILD)/host/obj/arch/linux/hostproc.o
+$(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
+	@mkdir -p $(@D)
+	$(CC) -c -DPROGS_BIN='"$(BUILD)/host/fixtures/table.bin"' $< -o $@
+$(BUILD)/host/test_proc: $(BUILD)/host/obj/tests/host/test_proc.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+TEST_SUITES += $(BUILD)/host/test_proc
+
 .PHONY: host-tests
 host-tests: $(KHOST_BINS)
 	@tools/testsuite.sh $(BUILD)/test-logs $^

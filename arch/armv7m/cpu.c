@@ -42,10 +42,11 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
     return f;
 }
 
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1)
 {
-    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)top & ~(uintptr_t)7)) - 1;
+    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)utop & ~(uintptr_t)7)) - 1;
+    (void)ktop;                     /* the CPU gives user mode its own stack */
     struct sw_ctx *c = (struct sw_ctx *)ctx;
 
     c->control = 1;                 /* CONTROL.nPRIV: user mode */
