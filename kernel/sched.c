@@ -238,6 +238,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
               "section): only depth 1 may block", t->id, t->name,
               (unsigned long)arch_irq_depth());
     KASSERT(t != idle_thread, "the idle thread never blocks");
+    if (t->kill_pending)
+        return -EINTR;              /* its process is ending: never block again */
     if (timeout == NO_WAIT)
         return -ETIMEDOUT;
 
