@@ -112,8 +112,19 @@ void arch_irq_disable(void);
 #endif
 uint32_t arch_irq_depth(void);      /* 0 when IRQ_CHECKS is 0 */
 
-/* True while interrupts are masked (PRIMASK on the board). */
+/* True while interrupts are masked. Every `_locked` function asks on entry,
+ * so on the board it is inline: one read of PRIMASK, one test. (The one
+ * place this header knows the CPU; the host port's is in arch/linux/cpu.c.) */
+#if defined(__ARM_ARCH_7M__)
+static inline bool arch_irq_masked(void)
+{
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask" : "=r"(primask) :: "memory");
+    return primask & 1;
+}
+#else
 bool arch_irq_masked(void);
+#endif
 
 /* True when called from an interrupt handler rather than a thread. */
 bool arch_in_isr(void);

@@ -92,13 +92,6 @@ void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
 
 uint32_t arch_irq_depth(void) { return irq_depth; }
 
-bool arch_irq_masked(void)
-{
-    uint32_t primask;
-    __asm volatile ("mrs %0, primask" : "=r"(primask));
-    return primask & 1;
-}
-
 bool arch_in_isr(void)
 {
     return (SCB_ICSR & ICSR_VECTACTIVE) != 0;
