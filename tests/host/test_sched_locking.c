@@ -142,6 +142,32 @@ static void test_waiting_inside_a_critical_section_panics(void **state)
     expect_nested_block_panic(wait_in_a_critical_section, "waity");
 }
 
+/* The legal form of the same wait (kernel/kobj.c looks an object up and
+ * waits on it in one masked step): sem_wait_locked() from depth 1. */
+static int locked_wait_result;
+
+static void *wait_locked_properly(void *arg)
+{
+    (void)arg;
+    uint32_t s = arch_irq_save();
+    locked_wait_result = sem_wait_locked(&never, 2);
+    arch_irq_restore(s);
+    mark('w');
+    return NULL;
+}
+
+static void test_sem_wait_locked_blocks_from_one_critical_section(void **state)
+{
+    (void)state;
+    sem_init(&never, 0);
+    locked_wait_result = 99;
+    thread_create("waiter", wait_locked_properly, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "w");
+    assert_int_equal(locked_wait_result, -ETIMEDOUT);
+    assert_int_equal(ticks, 2);
+}
+
 /* ---- The normal paths do not panic, and the depth is per thread -------- */
 
 static uint32_t depth_seen[8];
@@ -211,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_a_locked_call_with_interrupts_on_panics_naming_it),
         cmocka_unit_test_setup(test_sleeping_inside_a_critical_section_panics, boot_fresh),
         cmocka_unit_test_setup(test_waiting_inside_a_critical_section_panics, boot_fresh),
+        cmocka_unit_test_setup(test_sem_wait_locked_blocks_from_one_critical_section, boot_fresh),
         cmocka_unit_test_setup(test_normal_paths_keep_the_depth_per_thread, boot_fresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
