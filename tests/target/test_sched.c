@@ -361,7 +361,9 @@ static void *mlfq_io(void *arg)
 
 /* Under mlfq a CPU hog sinks below an interactive thread of the same
  * priority, which then runs in the tick it wakes (under rr it would wait
- * for the hog's slice to end); back under rr the hog's priority is its own. */
+ * for the hog's slice to end: 8 ticks here). A busy host can make QEMU
+ * deliver two ticks back to back, and SysTick outranks PendSV, so one tick
+ * of lateness is allowed. */
 static void mlfq_hog_sinks_below_interactive(void)
 {
     int mlfq = sched_policy_find("mlfq");
@@ -369,6 +371,9 @@ static void mlfq_hog_sinks_below_interactive(void)
     io_done = 0;
     for (int i = 0; i < 5; i++)
         io_latency[i] = 99;
+    /* Start just after a boost (every 100 ticks, kernel/sched_mlfq.c), so
+     * that none falls in the case's 40 ticks and lifts the hog again. */
+    thread_sleep(100 - ticks % 100 + 1);
     KT_EQ(sched_set_policy(mlfq), 0);
     int h = thread_create("hog", mlfq_hog, NULL, 3);
     int io = thread_create("io", mlfq_io, NULL, 3);
@@ -378,7 +383,8 @@ static void mlfq_hog_sinks_below_interactive(void)
     KT_EQ(hog_prio_at_end, 1);
     KT_EQ(io_prio_at_end, 3);
     for (int i = 0; i < 5; i++)
-        KT_EQ(io_latency[i], 0);
+        KT_TRUE(io_latency[i] >= 0 && io_latency[i] <= 1, "wake-up %d ran %ld ticks late",
+                i, io_latency[i]);
 }
 
 /* ---- Create and join ------------------------------------------------------ */
