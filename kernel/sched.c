@@ -17,6 +17,8 @@
  */
 #include "sched.h"
 
+#include <string.h>
+
 #include "../arch/arch.h"
 #include "errno.h"
 #include "panic.h"
@@ -106,13 +108,9 @@ const char *sched_policy_about(int i)
 
 int sched_policy_find(const char *name)
 {
-    for (int i = 0; i < NPOLICIES; i++) {
-        const char *a = policies[i]->name, *b = name;
-        while (*a && *a == *b)
-            a++, b++;
-        if (*a == *b)
+    for (int i = 0; i < NPOLICIES; i++)
+        if (strcmp(policies[i]->name, name) == 0)
             return i;
-    }
     return -ENOENT;
 }
 
