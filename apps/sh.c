@@ -43,7 +43,7 @@ static void wait_and_report(int pid)
         printf("wait: no process %d\n", pid);
         return;
     }
-    int r = wait_why(pid, &status, why, sizeof why, WAIT_INFINITE);
+    int r = wait_why(pid, &status, why, sizeof why, WAIT_FOREVER);
     if (r < 0)
         printf("wait: %d is not a child of this shell (%d)\n", pid, r);
     else

@@ -39,8 +39,9 @@ enum {
 /* ---- Arguments and results -------------------------------------------- */
 
 #define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
-#define WAIT_NONE      0u           /* timeout: poll (is it alive?) */
-#define WAIT_INFINITE  0xFFFFFFFFu  /* timeout: until it happens */
+/* Every timeout, in ticks, here and in the kernel: */
+#define WAIT_NONE      0u           /* do not wait: just try (or look) */
+#define WAIT_FOREVER   0xFFFFFFFFu  /* until it happens */
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
