@@ -55,7 +55,8 @@ SCHED_POLICIES(SCHED_POLICY_DECLARE)
 /* ---- The mechanism's calls a policy may use (kernel/sched.c) ----------- */
 
 /* Move t to priority prio, and to that priority's ready queue (at the back)
- * if it is READY. Asks for no switch. Masked. */
+ * if it is READY; a BLOCKED thread keeps its place in its wait queue (the
+ * order was decided when it blocked). Asks for no switch. Masked. */
 void sched_requeue_locked(struct thread *t, int prio);
 
 /* Under a preemptive policy, ask for a switch if a READY thread is now more
