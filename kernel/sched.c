@@ -72,7 +72,7 @@ int sched_ready_at_or_above(int prio)
     return (ready_mask >> prio) != 0;
 }
 
-/* ---- Policies ----------------------------------------------------------- */
+/* ---- The policy in force, and the table ----------------------------------- */
 
 int sched_get_policy(void)
 {
@@ -113,6 +113,8 @@ int sched_policy_find(const char *name)
             return i;
     return -ENOENT;
 }
+
+/* ---- Ready, yield, priorities ------------------------------------------- */
 
 void sched_make_ready_locked(struct thread *t, int why)
 {
