@@ -17,7 +17,7 @@
 #include "../arch/arch.h"
 #include "config.h"
 #include "list.h"
-#include "uapi.h"
+#include "timeout.h"
 
 /* The five-state model. Each value is one line of docs/states.md. */
 enum thread_state {
@@ -29,7 +29,6 @@ enum thread_state {
     TS_NSTATES
 };
 
-/* How long to wait, in ticks: WAIT_NONE, WAIT_FOREVER (kernel/uapi.h). */
 
 /* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
  * See kernel/sched.c for the two calls that use it. */

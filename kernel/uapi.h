@@ -39,9 +39,8 @@ enum {
 /* ---- Arguments and results -------------------------------------------- */
 
 #define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
-/* Every timeout, in ticks, here and in the kernel: */
-#define WAIT_NONE      0u           /* do not wait: just try (or look) */
-#define WAIT_FOREVER   0xFFFFFFFFu  /* until it happens */
+/* Every timeout is in ticks: WAIT_NONE, WAIT_FOREVER or a count. */
+#include "timeout.h"
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
