@@ -25,6 +25,7 @@
 #define _XOPEN_SOURCE 700       /* ucontext: getcontext, makecontext */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../kernel/panic.h"
@@ -32,11 +33,6 @@
 #include "../arch.h"
 #include "host.h"
 #include "port.h"
-
-/* After kernel/uapi.h (through sched.h), whose WIFEXITED and WEXITSTATUS
- * are weft's; <stdlib.h> (XSI) defines them again, silently in a system
- * header, and only abort(), exit() and getenv() are wanted from it here. */
-#include <stdlib.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>

@@ -12,6 +12,7 @@
 #include "host.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../kernel/printk.h"
@@ -20,11 +21,6 @@
 #include "../../kernel/timeq.h"
 #include "../arch.h"
 #include "port.h"
-
-/* After kernel/uapi.h (through sched.h), whose WIFEXITED and WEXITSTATUS
- * are weft's; <stdlib.h> (XSI) defines them again, silently in a system
- * header, and only abort(), exit() and getenv() are wanted from it here. */
-#include <stdlib.h>
 
 jmp_buf port_run_jmp, port_catch_jmp;
 ucontext_t port_boot_uc;
