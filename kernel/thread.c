@@ -58,7 +58,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     if (!t)
         return NULL;
 
-    t->prio = (uint8_t)prio;
+    t->prio = t->base_prio = (uint8_t)prio;
     t->detached = (uint8_t)detached;
     t->slice_left = 0;
     strncpy(t->name, name, THREAD_NAME_LEN - 1);

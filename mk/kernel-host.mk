@@ -11,13 +11,13 @@
 KHOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DKSTACK_SIZE=65536 -MMD -MP
-KHOST_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
+KHOST_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel/thread.c kernel/timeq.c \
               kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
               arch/linux/cpu.c arch/linux/host.c
 KHOST_OBJS := $(KHOST_SRCS:%.c=$(BUILD)/host/obj/%.o)
 
-KHOST_TESTS := test_state test_sched test_sem test_thread test_timeq \
-               test_ring test_printk test_regressions
+KHOST_TESTS := test_state test_sched test_sched_locking test_sched_mlfq test_sem \
+               test_thread test_timeq test_ring test_printk test_regressions
 KHOST_BINS  := $(KHOST_TESTS:%=$(BUILD)/host/%)
 TEST_SUITES += $(KHOST_BINS)
 

@@ -158,26 +158,40 @@ void arch_switch_request(void)
     switch_if_due();
 }
 
+/* The nesting depth (arch.h), counted in the same order as on the board:
+ * save() masks, then counts; restore() counts, then unmasks (and switches). */
+static uint32_t irq_depth;
+
 uint32_t arch_irq_save(void)
 {
     uint32_t was = port_masked;
     port_masked = true;
+    if (IRQ_CHECKS)
+        irq_depth++;
     return was;
 }
 
 void arch_irq_restore(uint32_t saved)
 {
+    if (IRQ_CHECKS)
+        irq_depth--;
     port_masked = saved != 0;
     switch_if_due();
 }
 
 void arch_irq_enable(void)
 {
+    if (IRQ_CHECKS)
+        irq_depth = 0;
     port_masked = false;
     switch_if_due();
 }
 
 void arch_irq_disable(void) { port_masked = true; }
+
+uint32_t arch_irq_depth(void) { return irq_depth; }
+
+bool arch_irq_masked(void) { return port_masked; }
 
 bool arch_in_isr(void) { return port_in_isr; }
 
@@ -240,7 +254,13 @@ void arch_idle_wait(void)
     port_masked = true;
 }
 
-void arch_init(void) { port_masked = true; }
+/* Also after a panic that left a thread's critical sections open: a test's
+ * next host_boot() starts from depth 0 again. */
+void arch_init(void)
+{
+    port_masked = true;
+    irq_depth = 0;
+}
 
 /* The tick is whatever the test (host_tick) and idle deliver. */
 void arch_tick_start(uint32_t hz) { (void)hz; }
