@@ -53,6 +53,15 @@ void uart_write(const char *buf, size_t n)
         arch_putc_polled(buf[i]);
 }
 
+size_t uart_read_nonblock(char *buf, size_t n)
+{
+    size_t k = n < input_len ? n : input_len;
+    memcpy(buf, input, k);
+    memmove(input, input + k, input_len - k);
+    input_len -= k;
+    return k;
+}
+
 long uart_read(char *buf, size_t n)
 {
     uint32_t s = arch_irq_save();
