@@ -27,8 +27,10 @@ typedef int (*threadpool_fn)(void *arg, void **result);
 
 /* Start `workers` threads (at least 1). queue_limit bounds the number of tasks
  * waiting for a worker: when that many are queued, submit() blocks until a
- * worker takes one (back-pressure). 0 means unbounded. Returns NULL with errno
- * set on failure. */
+ * worker takes one (back-pressure); a submit from one of the pool's own
+ * workers (a task, or a done callback running on it) never blocks and may
+ * overfill the queue, since it would be waiting for itself. 0 means
+ * unbounded. Returns NULL with errno set on failure. */
 struct threadpool *threadpool_create(unsigned workers, size_t queue_limit);
 
 /* Queue fn(arg) and return its future (the caller owns one reference; drop it
@@ -44,8 +46,8 @@ struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *
 int threadpool_map(struct threadpool *tp, threadpool_fn fn, void *const args[], void *results[],
 		   size_t n);
 
-/* Stop accepting tasks. With cancel_pending, every task still queued is
- * cancelled (its future becomes CANCELLED and its callbacks run); otherwise
+/* Stop accepting tasks. With cancel_pending, every task not yet started is
+ * cancelled before this returns (also those a worker has taken in a batch) (its future becomes CANCELLED and its callbacks run); otherwise
  * the workers finish the queue first. With wait, return only after every
  * worker has exited; without, return at once (threadpool_destroy joins them).
  * Safe to call more than once and from several threads, but never with
