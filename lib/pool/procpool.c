@@ -286,6 +286,7 @@ void procpool_terminate(struct procpool *pp, int sig)
 {
 	procpool_shutdown(pp, false, true);
 	pool_mutex_lock(&pp->lock); /* the manager closes a pidfd only under it */
+	pp->terminating = true; /* a task its worker never read fails, not re-runs */
 	for (unsigned i = 0; i < pp->nworkers; i++)
 		if (pp->workers[i].pid > 0)
 			pp_signal(pp, &pp->workers[i], sig);

@@ -102,6 +102,31 @@ struct future *procpool_submit(struct procpool *pp, procpool_fn fn, const void *
 void procpool_shutdown(struct procpool *pp, bool wait, bool cancel_pending);
 void procpool_destroy(struct procpool *pp);
 
+/* Python's executor.map(fn, args, timeout=, chunksize=), lazy. Items are
+ * sent `chunksize` to a task (1 if 0), so many small items share one round
+ * trip to a worker; at most two chunks per worker are queued or running at
+ * a time, and a new one is submitted as the caller consumes results, so a
+ * million items never sit in memory at once. args[i] (lens[i] bytes) must
+ * stay valid until procpool_map_end(). timeout_ns counts from this call,
+ * for the whole map, as in Python (negative: no limit). NULL with errno on
+ * failure (EINVAL, ENOMEM, or the first submit's error). */
+struct procpool_map;
+struct procpool_map *procpool_map_start(struct procpool *pp, procpool_fn fn,
+					const void *const args[], const size_t lens[], size_t n,
+					size_t chunksize, int64_t timeout_ns);
+
+/* The next result, in argument order: 0 with *result, *len (valid until the
+ * next call), or fn's own non-zero code for this item (the map goes on; see
+ * procpool_map_error()), or a pool error for every item of a chunk whose
+ * worker died, ETIMEDOUT once the deadline has passed (the map is over),
+ * ENOENT after the last item. */
+int procpool_map_next(struct procpool_map *m, const void **result, size_t *len);
+const char *procpool_map_error(const struct procpool_map *m); /* of the last item */
+
+/* Cancel the chunks not yet started and free the map; it does not wait for
+ * the running ones (their results are dropped). */
+void procpool_map_end(struct procpool_map *m);
+
 /* Python 3.14's terminate_workers()/kill_workers(): shutdown(wait=false,
  * cancel_pending=true), then send `sig` to every live worker through its
  * pidfd (no pid-reuse race). Running tasks fail ("killed by signal N"). Call

@@ -117,6 +117,7 @@ struct procpool {
 	struct pp_task *head, *tail; /* tasks waiting for a worker */
 	size_t queued;
 	bool shutting_down;
+	bool terminating;        /* procpool_terminate(): a dead worker's task fails */
 	bool manager_asleep;     /* in poll(): a submit must write wake_fd */
 	int spawn_error;         /* the first fork failure at start-up, or 0 */
 	bool started;            /* initial workers spawned (or failed) */

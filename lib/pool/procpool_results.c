@@ -196,8 +196,8 @@ void pp_reap_worker(struct procpool *pp, struct pp_worker *w)
 	/* The slot says whether the worker had started its task. */
 	struct pp_task *t = w->task;
 	uint64_t running = atomic_load_explicit(&w->slot->running, memory_order_acquire);
-	bool started = t && (running == t->id || w->protocol_error);
 	pool_mutex_lock(&pp->lock);
+	bool started = t && (running == t->id || w->protocol_error || pp->terminating);
 	if (w->protocol_error)
 		pp->stats.protocol_errors++;
 	else if (w->deadline_kill)

@@ -95,6 +95,12 @@ struct threadpool {
 	size_t queued;               /* length of fifo */
 	unsigned wakeups;            /* signals sent to `work`, not yet consumed */
 	unsigned blocked;            /* submitters asleep on `space` */
+	unsigned inits_done;         /* initializers that have returned */
+	int init_error;              /* the first initializer's failure, or 0 */
+	unsigned exited;             /* workers that have left worker_main */
+	pool_cond ready;             /* create_with() waits here for the initializers */
+	threadpool_init_fn init;     /* constant */
+	void *initarg;
 
 	size_t limit;                /* queue bound, 0 = none; constant */
 	pool_mutex join_lock;        /* serialises joining; guards `joined` */
@@ -204,7 +210,12 @@ static void *worker_main(void *arg)
 	struct threadpool *tp = me->tp;
 	struct future *finished = NULL; /* the last batch, unpublished, to release */
 	current_pool = tp;
+	int rc = tp->init ? tp->init(tp->initarg) : 0;
 	pool_mutex_lock(&tp->lock);
+	tp->inits_done++;
+	if (rc && !tp->init_error)
+		tp->init_error = rc;
+	pool_cond_broadcast(&tp->ready);
 	for (;;) {
 		drain_incoming_locked(tp);
 		if (!tp->head) {
@@ -243,6 +254,7 @@ static void *worker_main(void *arg)
 		pool_mutex_lock(&tp->lock);
 		me->batch = NULL;
 	}
+	tp->exited++;
 	pool_mutex_unlock(&tp->lock);
 	release_batch(finished);
 	return NULL;
@@ -250,6 +262,13 @@ static void *worker_main(void *arg)
 
 struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
 {
+	struct threadpool_options o = { .workers = workers, .queue_limit = queue_limit };
+	return threadpool_create_with(&o);
+}
+
+struct threadpool *threadpool_create_with(const struct threadpool_options *opt)
+{
+	unsigned workers = opt ? opt->workers : 0;
 	if (workers == 0) {
 		errno = EINVAL;
 		return NULL;
@@ -262,7 +281,10 @@ struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
 	pool_mutex_init(&tp->join_lock);
 	pool_cond_init(&tp->work);
 	pool_cond_init(&tp->space);
-	tp->limit = queue_limit;
+	pool_cond_init(&tp->ready);
+	tp->init = opt->initializer;
+	tp->initarg = opt->initarg;
+	tp->limit = opt->queue_limit;
 	tp->nworkers = workers; /* fixed before any worker reads it */
 	for (unsigned i = 0; i < workers; i++) {
 		tp->workers[i].tp = tp;
@@ -273,6 +295,16 @@ struct threadpool *threadpool_create(unsigned workers, size_t queue_limit)
 			errno = rc;
 			return NULL;
 		}
+	}
+	pool_mutex_lock(&tp->lock);
+	while (tp->inits_done < workers)
+		pool_cond_wait(&tp->ready, &tp->lock);
+	int err = tp->init_error;
+	pool_mutex_unlock(&tp->lock);
+	if (err) {
+		threadpool_destroy(tp);
+		errno = err;
+		return NULL;
 	}
 	return tp;
 }
@@ -424,8 +456,24 @@ void threadpool_destroy(struct threadpool *tp)
 {
 	threadpool_shutdown(tp, true, false);
 	pool_cond_destroy(&tp->space);
+	pool_cond_destroy(&tp->ready);
 	pool_cond_destroy(&tp->work);
 	pool_mutex_destroy(&tp->join_lock);
 	pool_mutex_destroy(&tp->lock);
 	free(tp);
+}
+
+struct threadpool_stats threadpool_stats(struct threadpool *tp)
+{
+	struct threadpool_stats st = { 0 };
+	pool_mutex_lock(&tp->lock);
+	drain_incoming_locked(tp); /* what workers would do next anyway */
+	st.queued = tp->queued;
+	for (unsigned i = 0; i < tp->nworkers; i++) /* rule 6: batches are alive */
+		for (struct future *f = tp->workers[i].batch; f; f = f->exec_next)
+			st.queued += future_state(f) == FUTURE_PENDING;
+	st.live = tp->nworkers - tp->exited;
+	st.idle = atomic_load(&tp->idle);
+	pool_mutex_unlock(&tp->lock);
+	return st;
 }
