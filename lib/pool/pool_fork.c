@@ -45,6 +45,8 @@ void pool_fork_lock(void)
 	pthread_mutex_lock(&reg_lock);
 }
 
+void pool_fork_watch(void) { pthread_once(&atfork_once, install); }
+
 void pool_fork_unlock(void) { pthread_mutex_unlock(&reg_lock); }
 
 int pool_fork_reserve_locked(size_t n)

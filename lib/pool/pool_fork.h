@@ -42,4 +42,8 @@ void pool_fork_keep(int a, int b);
  * inherited from the parent when the epoch is no longer E. */
 unsigned pool_fork_epoch(void);
 
+/* Install the atfork handlers (pool_fork_lock() does it too): a pool that
+ * only needs the epoch calls this once at creation. */
+void pool_fork_watch(void);
+
 #endif

@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "future_exec.h"
+#include "pool_fork.h"
 #include "pool_os.h"
 
 #define BATCH_MAX 64   /* most futures a worker takes per lock round trip */
@@ -99,6 +100,7 @@ struct threadpool {
 	int init_error;              /* the first initializer's failure, or 0 */
 	unsigned exited;             /* workers that have left worker_main */
 	pool_cond ready;             /* create_with() waits here for the initializers */
+	unsigned epoch;              /* pool_fork_epoch() at creation; constant */
 	threadpool_init_fn init;     /* constant */
 	void *initarg;
 
@@ -282,6 +284,8 @@ struct threadpool *threadpool_create_with(const struct threadpool_options *opt)
 	pool_cond_init(&tp->work);
 	pool_cond_init(&tp->space);
 	pool_cond_init(&tp->ready);
+	pool_fork_watch();
+	tp->epoch = pool_fork_epoch();
 	tp->init = opt->initializer;
 	tp->initarg = opt->initarg;
 	tp->limit = opt->queue_limit;
@@ -333,6 +337,10 @@ static bool reserve_place(struct threadpool *tp)
 
 struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *arg)
 {
+	if (tp->epoch != pool_fork_epoch()) { /* a fork() child: no workers here */
+		errno = ECHILD;
+		return NULL;
+	}
 	struct future *f = future_create();
 	if (!f) {
 		errno = ENOMEM;

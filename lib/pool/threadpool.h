@@ -52,7 +52,9 @@ struct threadpool *threadpool_create_with(const struct threadpool_options *opt);
 /* Queue fn(arg) and return its future (the caller owns one reference; drop it
  * with future_release). Returns NULL with errno = ESHUTDOWN once shutdown has
  * begun, including for a submitter that was blocked by a full queue at that
- * moment, or ENOMEM. */
+ * moment, ENOMEM, or ECHILD in a fork() child of the pool's owner (the child
+ * has a copy of the pool but none of its threads; Python's executor waits
+ * for ever there). */
 struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *arg);
 
 /* Python's map: run fn on each of args[0..n), wait for all, and store each
