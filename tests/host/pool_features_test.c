@@ -274,6 +274,8 @@ static int cube_or_fail(const void *arg, size_t len, struct pool_bytes *out)
 	if (x == 500)
 		while (shm_counter_get(release) == 0)
 			sleep_ms(1);
+	if (x == -7)
+		raise(SIGKILL); /* its worker dies mid-chunk */
 	x = x * x * x;
 	return pool_bytes_append(out, &x, sizeof x);
 }
@@ -356,6 +358,36 @@ static void test_map_timeout_then_end(void **state)
 	assert_int_equal(count_zombies(), 0);
 }
 
+/* A worker killed in the middle of a chunk fails every item of that chunk,
+ * once, with the cause; the chunks before and after are unharmed. */
+static void test_map_chunk_whose_worker_dies(void **state)
+{
+	(void)state;
+	map_setup();
+	map_vals[7] = -7;
+	struct procpool *pp = procpool_create(2, 0);
+	struct procpool_map *m = procpool_map_start(pp, cube_or_fail, map_args, map_lens, 20, 5,
+						    HANG_NS);
+	for (int64_t i = 0; i < 20; i++) {
+		const void *r;
+		size_t len;
+		int rc = procpool_map_next(m, &r, &len);
+		if (i >= 5 && i < 10) {
+			assert_int_equal(rc, EOWNERDEAD);
+			assert_non_null(strstr(procpool_map_error(m), "signal 9"));
+		} else {
+			assert_int_equal(rc, 0);
+			int64_t x;
+			memcpy(&x, r, sizeof x);
+			assert_int_equal(x, i * i * i);
+		}
+	}
+	procpool_map_end(m);
+	assert_int_equal(procpool_stats(pp).died, 1);
+	procpool_destroy(pp);
+	assert_int_equal(count_zombies(), 0);
+}
+
 /* ---- a pool belongs to the process that created it ---- */
 
 static int noop(const void *arg, size_t len, struct pool_bytes *out)
@@ -400,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_threadpool_monitoring),
 		cmocka_unit_test(test_map_in_order_chunked_lazy),
 		cmocka_unit_test(test_map_timeout_then_end),
+		cmocka_unit_test(test_map_chunk_whose_worker_dies),
 		cmocka_unit_test(test_submit_from_a_forked_child_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -347,6 +347,9 @@ static void test_fork_failure_fails_the_futures(void **state)
 			fail_msg("message: %s", future_error_message(fs[i]));
 		future_release(fs[i]);
 	}
+	errno = 0; /* a pool that cannot fork its first workers is not created */
+	assert_null(procpool_create(1, 0));
+	assert_int_equal(errno, EAGAIN);
 	pool_os_set_fork(NULL); /* fork() works again: so does the pool */
 	struct future *f = submit_job(pp, SQUARE, 9);
 	must_resolve(f);
