@@ -150,6 +150,8 @@ void pp_read_results(struct procpool *pp, struct pp_worker *w)
 			initializer_failed(pp, h);
 		else
 			take_packet(pp, w, h);
+		if (!w->task)
+			return; /* it sends nothing more until it has a new task */
 	}
 }
 

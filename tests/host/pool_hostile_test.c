@@ -304,6 +304,15 @@ static void scribbler_among_innocents(int64_t kind)
 		}
 		future_release(fs[i]);
 	}
+	struct procpool_stats st = procpool_stats(pp);
+	assert_int_equal(st.protocol_errors, 1);
+	assert_int_equal(st.died, 0);
+	for (int64_t t0 = pool_now_ns(); procpool_stats(pp).spawned < 3;) { /* replaced */
+		if (pool_now_ns() - t0 > HANG_NS)
+			fail_msg("the culprit's worker was not replaced");
+		sleep_ms(1);
+	}
+	assert_int_equal(procpool_stats(pp).spawned, 3);
 	destroy_or_fail(pp);
 	assert_int_equal(shm_counter_get(ran), 40); /* each ran once, none again */
 }
