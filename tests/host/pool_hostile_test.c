@@ -227,6 +227,27 @@ static void test_workers_do_not_inherit_other_pools(void **state)
 	destroy_or_fail(b);
 }
 
+/* A worker that does not read its stop message (stuck in its initializer
+ * here) is killed when its grace period ends; destroy does not wait 30 s. */
+static int stuck_initializer(const void *arg, size_t len)
+{
+	(void)arg;
+	(void)len;
+	sleep_ms(30000);
+	return 0;
+}
+
+static void test_stop_grace_then_kill(void **state)
+{
+	(void)state;
+	struct procpool_options o = { .workers = 2, .initializer = stuck_initializer,
+				      .stop_grace_ns = 50 * 1000000 };
+	struct procpool *pp = procpool_create_with(&o);
+	assert_non_null(pp);
+	destroy_or_fail(pp);
+	assert_int_equal(count_zombies(), 0);
+}
+
 /* ---- nothing is RUNNING before a worker starts it (bug 3) ---- */
 
 static void test_queued_tasks_stay_pending_and_cancel(void **state)
@@ -390,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_destroy_with_another_pool_alive),
 		cmocka_unit_test(test_destroy_with_a_forked_child_alive),
 		cmocka_unit_test(test_workers_do_not_inherit_other_pools),
+		cmocka_unit_test(test_stop_grace_then_kill),
 		cmocka_unit_test(test_queued_tasks_stay_pending_and_cancel),
 		cmocka_unit_test(test_short_tasks_do_not_wait_behind_a_long_one),
 		cmocka_unit_test(test_scribbled_huge_header_fails_only_the_culprit),
