@@ -9,14 +9,15 @@
 
 DEPS_PKGS += libcmocka-dev libglib2.0-dev python3 pkg-config
 
-POOL_LIB  := $(addprefix lib/pool/,pool_os_posix.c future.c threadpool.c procpool.c procpool_manager.c procpool_spawn.c procpool_worker.c shm_counter.c)
+POOL_LIB  := $(addprefix lib/pool/,pool_os_posix.c pool_fork.c future.c future_many.c threadpool.c procpool.c procpool_map.c procpool_manager.c procpool_results.c procpool_spawn.c procpool_worker.c shm_counter.c)
 POOL_HDRS := $(wildcard lib/pool/*.h) tests/host/pool_testutil.h
 POOL_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib/pool -g -pthread
 POOL_ASAN := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 POOL_TSAN := -O1 -fsanitize=thread
 POOL_OPT  := -O2
 
-POOL_TESTS := pool_future_test pool_threadpool_test pool_procpool_test pool_shm_test
+POOL_TESTS := pool_future_test pool_threadpool_test pool_procpool_test pool_shm_test \
+              pool_hostile_test pool_wait_test pool_features_test
 TEST_SUITES += $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%)
 
 $(BUILD)/host/pool_%_test: tests/host/pool_%_test.c $(POOL_LIB) $(POOL_HDRS) mk/pools.mk
