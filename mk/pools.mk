@@ -50,8 +50,18 @@ $(BUILD)/host/pool_compare_test: tests/host/pool_compare_test.sh $(BUILD)/pool/w
 	sed -e 's|@WEFT_COMPARE@|$(abspath $(BUILD)/pool/weft-compare)|' $< > $@
 	chmod +x $@
 
+# The benchmarks' arguments, statistics and pipeline (quick: no timing judged).
+TEST_SUITES += $(BUILD)/host/pool_bench_test
+$(BUILD)/host/pool_bench_test: tests/host/pool_bench_test.sh $(BUILD)/pool/pool-bench \
+		tools/pool_bench.py tools/pool_bench_stats.py tools/pool-bench.sh
+	@mkdir -p $(@D)
+	sed -e 's|@POOL_BENCH@|$(abspath $(BUILD)/pool/pool-bench)|' \
+	    -e 's|@TOOLS@|$(abspath tools)|' $< > $@
+	chmod +x $@
+
 .PHONY: pool-tests
-pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test $(BUILD)/host/pool_compare_test
+pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test \
+		$(BUILD)/host/pool_compare_test $(BUILD)/host/pool_bench_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # ---- tools (optimised, no sanitizers) ----
@@ -83,6 +93,9 @@ compare: $(BUILD)/pool/weft-compare
 BENCHES += bench-pools
 POOL_BENCH_RUNS ?= 9
 # Built first with its output on stderr: stdout carries only "bench:" lines.
+# Measured figures: medians over POOL_BENCH_RUNS paired rounds, each with
+# NAME_min and NAME_max lines; tools/pool-bench.sh says how, and which
+# figures the machine was too busy to measure.
 bench-pools:
 	@$(MAKE) --no-print-directory $(BUILD)/pool/pool-bench >&2
-	@tools/pool-bench.sh $(BUILD)/pool/pool-bench $(POOL_BENCH_RUNS) 5
+	@tools/pool-bench.sh $(BUILD)/pool/pool-bench $(POOL_BENCH_RUNS)
