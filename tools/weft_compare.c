@@ -26,11 +26,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,9 +253,52 @@ struct options {
 	double scale;
 	unsigned threads, procs;
 	const char *svg;
-	FILE *svg_out; /* opened at once, so a bad -o fails before measuring */
-	bool counter;
+	FILE *svg_out; /* a new file next to svg, made at once: a bad -o fails */
+	bool counter;  /* before measuring, and an old chart stays until the new
+			* one is complete (renamed over it) */
 };
+
+static char *svg_tmp;   /* its name, removed at exit unless renamed */
+static pid_t svg_owner; /* only this process removes it, not a forked worker */
+
+static void remove_svg_tmp(void)
+{
+	if (svg_tmp && getpid() == svg_owner)
+		unlink(svg_tmp);
+}
+
+/* Ctrl-C or kill: remove the half-made file, then die of the signal. */
+static void on_signal(int sig)
+{
+	remove_svg_tmp(); /* getpid() and unlink() are async-signal-safe */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Make the file the chart is written to, next to the chart's path. */
+static FILE *open_chart(const char *svg)
+{
+	struct stat st;
+	FILE *f = NULL;
+	int fd = -1;
+	if (stat(svg, &st) == 0 && S_ISDIR(st.st_mode))
+		errno = EISDIR;
+	else if (asprintf(&svg_tmp, "%s.XXXXXX", svg) < 0)
+		svg_tmp = NULL, errno = ENOMEM;
+	else if ((fd = mkstemp(svg_tmp)) < 0 || fchmod(fd, 0644) != 0 || !(f = fdopen(fd, "w")))
+		fd >= 0 ? close(fd) : 0, free(svg_tmp), svg_tmp = NULL;
+	if (!f) {
+		fprintf(stderr, "weft-compare: cannot write the chart to %s: %s\n", svg,
+			strerror(errno));
+		exit(2);
+	}
+	svg_owner = getpid();
+	atexit(remove_svg_tmp);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	return f;
+}
 
 static void usage(FILE *to)
 {
@@ -336,11 +381,7 @@ static struct options parse_args(int argc, char **argv)
 	if (!o.counter) {
 		if (!o.svg)
 			o.svg = access("build", W_OK) == 0 ? "build/weft-compare.svg" : "weft-compare.svg";
-		if (!(o.svg_out = fopen(o.svg, "w"))) {
-			fprintf(stderr, "weft-compare: cannot write the chart to %s: %s\n", o.svg,
-				strerror(errno));
-			exit(2);
-		}
+		o.svg_out = open_chart(o.svg);
 	}
 	return o;
 }
@@ -407,10 +448,13 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	if (chart_write_svg(&c, o.svg_out) != 0 || fclose(o.svg_out) != 0) {
+	if (chart_write_svg(&c, o.svg_out) != 0 || fclose(o.svg_out) != 0 ||
+	    rename(svg_tmp, o.svg) != 0) {
 		perror(o.svg);
 		return 1;
 	}
+	free(svg_tmp);
+	svg_tmp = NULL; /* renamed: nothing to remove */
 	printf("\nchart: %s\n", o.svg);
 	return 0;
 }

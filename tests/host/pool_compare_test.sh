@@ -55,6 +55,13 @@ done
 check "an unwritable -o fails before measuring" \
   "[ $rc -eq 2 ] && grep -q 'cannot write the chart to /nonexistent/dir/chart.svg' '$dir/err' && ! [ -s '$dir/out' ]"
 
+"$compare" -s 0.1 -o "$dir" > "$dir/out" 2> "$dir/err"; rc=$?
+check "-o naming a directory fails before measuring" "[ $rc -eq 2 ] && grep -q 'Is a directory' '$dir/err' && ! [ -s '$dir/out' ]"
+mkdir "$dir/keep" && echo "old chart" > "$dir/keep/c.svg"
+timeout -s INT 0.5 "$compare" -s 1 -o "$dir/keep/c.svg" > /dev/null 2>&1
+check "Ctrl-C in the middle keeps the old chart and leaves no half-made file" \
+  "[ \"\$(cat '$dir/keep/c.svg')\" = 'old chart' ] && [ \$(ls '$dir/keep' | wc -l) -eq 1 ]"
+
 "$compare" counter -p 2 > "$dir/counter"; rc=$?
 cat "$dir/counter"
 check "counter exits 0" "[ $rc -eq 0 ]"
