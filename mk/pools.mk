@@ -43,6 +43,12 @@ $(BUILD)/host/pool_logs_test: tests/host/pool_logs_test.sh $(BUILD)/host/weft-lo
 	    -e 's|@GEN@|$(abspath tools/gen_access_logs.py)|' $< > $@
 	chmod +x $@
 
+# The log reader's edges, one cmocka case each (single-threaded: ASan+UBSan only).
+TEST_SUITES += $(BUILD)/host/logscan_test
+$(BUILD)/host/logscan_test: tests/host/logscan_test.c tools/logscan.c $(LOGS_HDRS) mk/pools.mk
+	@mkdir -p $(@D)
+	$(CC) $(POOL_CFLAGS) $(POOL_ASAN) -Itools -o $@ $< tools/logscan.c -lz -lcmocka
+
 # The comparison tool, smoke-tested the same way.
 TEST_SUITES += $(BUILD)/host/pool_compare_test
 $(BUILD)/host/pool_compare_test: tests/host/pool_compare_test.sh $(BUILD)/pool/weft-compare
@@ -61,6 +67,7 @@ $(BUILD)/host/pool_bench_test: tests/host/pool_bench_test.sh $(BUILD)/pool/pool-
 
 .PHONY: pool-tests
 pool-tests: $(POOL_TESTS:%=$(BUILD)/host/%) $(POOL_TESTS:%=$(BUILD)/tsan/%) $(BUILD)/host/pool_logs_test \
+		$(BUILD)/host/logscan_test \
 		$(BUILD)/host/pool_compare_test $(BUILD)/host/pool_bench_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 

@@ -119,6 +119,19 @@ static void malformed(struct scan *s)
 		s->c->first_malformed = s->line_no;
 }
 
+/* Does the kept prefix hold the whole first field, blank-terminated? If
+ * the field runs to the end of a prefix that was cut, its end is unseen:
+ * "1.2.3.4" may be the start of "1.2.3.45". */
+static bool field_complete(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && blank(p[i]))
+		i++;
+	while (i < n && !blank(p[i]))
+		i++;
+	return i < n;
+}
+
 /* The current line has ended (at a newline or at the end of the file). */
 static int end_line(struct scan *s)
 {
@@ -127,7 +140,8 @@ static int end_line(struct scan *s)
 	int r = logscan_parse_client(s->field, s->kept, key);
 	bool cut = s->line_len > s->kept; /* we saw only a prefix of it */
 	int err = 0;
-	if (s->line_len > LOGSCAN_LINE_MAX || r == 0 || (r < 0 && cut))
+	if (s->line_len > LOGSCAN_LINE_MAX || r == 0 ||
+	    (cut && !field_complete(s->field, s->kept)))
 		malformed(s);
 	else if (r > 0) {
 		s->c->requests++;

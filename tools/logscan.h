@@ -12,7 +12,8 @@
  *     spellings of one IPv6 address count once; a line whose first field
  *     is not an address is malformed: counted, never a request;
  *   - memory per line is bounded: only the first LOGSCAN_FIELD_MAX bytes
- *     of a line are kept, and a line longer than LOGSCAN_LINE_MAX bytes is
+ *     of a line are kept (the client field must end within them, or the
+ *     line is malformed), and a line longer than LOGSCAN_LINE_MAX bytes is
  *     malformed, so a 1 GB file with no newline costs kilobytes, not GBs;
  *   - a read error (a corrupt or truncated gzip file, a directory, an I/O
  *     error) fails the file; it is never mistaken for an empty file.
