@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     }
     for (;;) {
         int status;
-        int r = wait(WAIT_ANY, &status, WAIT_INFINITE);
+        int r = wait(WAIT_ANY, &status, WAIT_FOREVER);
         if (r == pid) {
             int code = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
             printf("init: %s %s; halting with %d\n", first[0],

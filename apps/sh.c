@@ -27,9 +27,8 @@
 static void report(int pid, const char *name, int status, const char *why)
 {
     char how[32];
-    if (WIFFAULTED(status))
-        printf("[%d %s] killed: %s\n", pid, name,
-               why[0] ? why : status_str(status, how, sizeof how));
+    if (WIFFAULTED(status))         /* the kernel's words: "segmentation fault: ..." */
+        printf("[%d %s] %s\n", pid, name, why[0] ? why : status_str(status, how, sizeof how));
     else
         printf("[%d %s] %s\n", pid, name, status_str(status, how, sizeof how));
 }
@@ -44,7 +43,7 @@ static void wait_and_report(int pid)
         printf("wait: no process %d\n", pid);
         return;
     }
-    int r = wait_why(pid, &status, why, sizeof why, WAIT_INFINITE);
+    int r = wait_why(pid, &status, why, sizeof why, WAIT_FOREVER);
     if (r < 0)
         printf("wait: %d is not a child of this shell (%d)\n", pid, r);
     else

@@ -171,7 +171,9 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
 
     KASSERT(!arch_in_isr(), "an interrupt handler never blocks");
     KASSERT(t != idle_thread, "the idle thread never blocks");
-    if (timeout == NO_WAIT)
+    if (t->kill_pending)
+        return -EINTR;              /* its process is ending: never block again */
+    if (timeout == WAIT_NONE)
         return -ETIMEDOUT;
 
     thread_set_state(t, TS_BLOCKED, (enum transition_reason)why);
