@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--messy", action="store_true", help="CRLF, tabs, IPv6, junk lines")
     args = ap.parse_args()
+    if args.files < 1 or args.lines < 1:
+        ap.error("--files and --lines want whole numbers of at least 1")
     rng = random.Random(args.seed)
     os.makedirs(args.dir, exist_ok=True)
     v4, v6 = clients(rng)

@@ -155,12 +155,8 @@ static void emit(int round, const char *name, double value, const char *unit)
 	fflush(stdout);
 }
 
-/* Run a and b back to back, in the order asked; store their rates. */
-#define PAIR(b_first, ra, a, rb, b) do {             \
-		if (b_first) { rb = (b); ra = (a); } \
-		else { ra = (a); rb = (b); }         \
-	} while (0)
-
+/* Each pair runs back to back, the first of the two as `peer_first` says:
+ * weft then its peer, or the peer then weft (1 worker then 2, or 2 then 1). */
 static void one_round(int r, bool peer_first)
 {
 	double w, g, w1, g1, p, p1;
@@ -169,21 +165,40 @@ static void one_round(int r, bool peer_first)
 	 * this process takes a copy-on-write fault during the thread pools. */
 	run_weft(WORKERS, tp_tiny, tiny_tasks / 10);
 	run_glib(WORKERS, g_tiny, tiny_tasks / 10);
-	PAIR(peer_first, w, run_weft(WORKERS, tp_tiny, tiny_tasks),
-	     g, run_glib(WORKERS, g_tiny, tiny_tasks));
+	if (peer_first) {
+		g = run_glib(WORKERS, g_tiny, tiny_tasks);
+		w = run_weft(WORKERS, tp_tiny, tiny_tasks);
+		g1 = run_glib(1, g_cpu, cpu_tasks);
+		w1 = run_weft(1, tp_cpu, cpu_tasks);
+	} else {
+		w = run_weft(WORKERS, tp_tiny, tiny_tasks);
+		g = run_glib(WORKERS, g_tiny, tiny_tasks);
+		w1 = run_weft(1, tp_cpu, cpu_tasks);
+		g1 = run_glib(1, g_cpu, cpu_tasks);
+	}
 	emit(r, "threadpool_tiny_weft", w, "tasks/s");
 	emit(r, "threadpool_tiny_gthreadpool", g, "tasks/s");
-	PAIR(peer_first, w1, run_weft(1, tp_cpu, cpu_tasks), g1, run_glib(1, g_cpu, cpu_tasks));
-	PAIR(peer_first, w, run_weft(WORKERS, tp_cpu, cpu_tasks),
-	     g, run_glib(WORKERS, g_cpu, cpu_tasks));
 	emit(r, "threadpool_cpu_1worker_weft", w1, "tasks/s");
 	emit(r, "threadpool_cpu_1worker_gthreadpool", g1, "tasks/s");
+	if (peer_first) {
+		g = run_glib(WORKERS, g_cpu, cpu_tasks);
+		w = run_weft(WORKERS, tp_cpu, cpu_tasks);
+	} else {
+		w = run_weft(WORKERS, tp_cpu, cpu_tasks);
+		g = run_glib(WORKERS, g_cpu, cpu_tasks);
+	}
 	emit(r, "threadpool_cpu_weft", w, "tasks/s");
 	emit(r, "threadpool_cpu_gthreadpool", g, "tasks/s");
 	/* The process pool last: after its first fork, every page this process
 	 * writes takes a copy-on-write fault once. */
 	emit(r, "procpool_tiny_weft", run_proc(WORKERS, pp_tiny, proc_tiny_tasks), "tasks/s");
-	PAIR(peer_first, p1, run_proc(1, pp_cpu, cpu_tasks), p, run_proc(WORKERS, pp_cpu, cpu_tasks));
+	if (peer_first) {
+		p = run_proc(WORKERS, pp_cpu, cpu_tasks);
+		p1 = run_proc(1, pp_cpu, cpu_tasks);
+	} else {
+		p1 = run_proc(1, pp_cpu, cpu_tasks);
+		p = run_proc(WORKERS, pp_cpu, cpu_tasks);
+	}
 	emit(r, "procpool_cpu_1worker_weft", p1, "tasks/s");
 	emit(r, "procpool_cpu_weft", p, "tasks/s");
 	emit(r, "control_end", control(), "s");

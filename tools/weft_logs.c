@@ -113,7 +113,7 @@ static struct file_result *list_logs(const char *dir, size_t *count)
 	struct file_result *files = calloc(cap, sizeof *files);
 	bool oom = !files;
 	struct dirent *e;
-	while (!oom && (e = readdir(d))) {
+	while (!oom && (errno = 0, e = readdir(d))) {
 		if (e->d_name[0] == '.' || e->d_type == DT_DIR)
 			continue;
 		if (n == cap) {
@@ -128,9 +128,10 @@ static struct file_result *list_logs(const char *dir, size_t *count)
 			      asprintf(&f->path, "%s/%s", dir, e->d_name) < 0;
 		}
 	}
+	int err = oom ? ENOMEM : errno; /* readdir() returns NULL at the end or on error */
 	closedir(d);
-	if (oom) {
-		fprintf(stderr, "weft-logs: out of memory listing %s\n", dir);
+	if (err) {
+		fprintf(stderr, "weft-logs: listing %s: %s\n", dir, strerror(err));
 		exit(1);
 	}
 	qsort(files, n, sizeof *files, by_name);
