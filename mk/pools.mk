@@ -49,11 +49,17 @@ $(BUILD)/host/logscan_test: tests/host/logscan_test.c tools/logscan.c $(LOGS_HDR
 	@mkdir -p $(@D)
 	$(CC) $(POOL_CFLAGS) $(POOL_ASAN) -Itools -o $@ $< tools/logscan.c -lz -lcmocka
 
-# The comparison tool, smoke-tested the same way.
+# The comparison tool, checked the same way, under ASan+UBSan (its figures
+# are not judged, only what it prints, draws and refuses).
+COMPARE_SRCS := tools/weft_compare.c tools/compare_svg.c
+COMPARE_HDRS := tools/compare_svg.h tools/cpuwork.h
 TEST_SUITES += $(BUILD)/host/pool_compare_test
-$(BUILD)/host/pool_compare_test: tests/host/pool_compare_test.sh $(BUILD)/pool/weft-compare
+$(BUILD)/host/weft-compare: $(COMPARE_SRCS) $(COMPARE_HDRS) $(POOL_LIB) $(POOL_HDRS) mk/pools.mk
 	@mkdir -p $(@D)
-	sed -e 's|@WEFT_COMPARE@|$(abspath $(BUILD)/pool/weft-compare)|' $< > $@
+	$(CC) $(POOL_CFLAGS) $(POOL_ASAN) -Itools -o $@ $(COMPARE_SRCS) $(POOL_LIB) -lm
+$(BUILD)/host/pool_compare_test: tests/host/pool_compare_test.sh $(BUILD)/host/weft-compare
+	@mkdir -p $(@D)
+	sed -e 's|@WEFT_COMPARE@|$(abspath $(BUILD)/host/weft-compare)|' $< > $@
 	chmod +x $@
 
 # The benchmarks' arguments, statistics and pipeline (quick: no timing judged).
@@ -78,9 +84,9 @@ POOL_TOOLS := $(BUILD)/pool/weft-compare $(BUILD)/pool/weft-logs $(BUILD)/pool/p
 .PHONY: pools compare bench-pools
 pools: $(POOL_TOOLS)
 
-$(BUILD)/pool/weft-compare: tools/weft_compare.c tools/compare_svg.c tools/compare_svg.h tools/cpuwork.h $(POOL_LIB) $(POOL_HDRS)
+$(BUILD)/pool/weft-compare: $(COMPARE_SRCS) $(COMPARE_HDRS) $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $< tools/compare_svg.c $(POOL_LIB) -lm
+	$(CC) $(POOL_CFLAGS) $(POOL_OPT) -Itools -o $@ $(COMPARE_SRCS) $(POOL_LIB) -lm
 
 $(BUILD)/pool/weft-logs: $(LOGS_SRCS) $(LOGS_HDRS) $(POOL_LIB) $(POOL_HDRS)
 	@mkdir -p $(@D)
