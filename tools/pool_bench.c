@@ -4,7 +4,7 @@
  * Course idea: the cost of handing work to a pool. Two workloads:
  *   tiny  a task that does nothing: the figure is pure pool overhead
  *         (submit, hand-off, run, resolve the future, collect it);
- *   cpu   a task that hashes a fixed CPU_ROUNDS times (about 1 ms on the
+ *   cpu   a task that hashes a fixed CPU_ROUNDS times (about 1.4 ms on the
  *         development machine; fixed, never calibrated, so that a loaded
  *         machine shows up as fewer tasks/s instead of as lighter tasks),
  *         run on 1 worker and on 2: their ratio is how well the pool scales.

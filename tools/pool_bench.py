@@ -5,7 +5,7 @@ Course idea: the peers the course compares against. ThreadPoolExecutor and
 ProcessPoolExecutor with 2 workers run
   tiny  a task that returns its argument (pool overhead per submit), and
   cpu   a pure-Python hashing loop of a fixed PY_CPU_ROUNDS rounds (about
-        1 ms on the development machine; fixed, never calibrated, so a busy
+        1.4 ms on the development machine; fixed, never calibrated, so a busy
         machine shows as fewer tasks/s, not as lighter tasks), on 1 worker
         and on 2: the ratio is the scaling. Threads stay near 1.0x, because
         the GIL lets one thread run Python at a time.
