@@ -86,8 +86,9 @@ def main():
     ap.add_argument("-r", "--round", type=round_number, default=1,
                     help="the round's number, 1 to 1000, for the output (default 1)")
     ap.add_argument("--order", choices=["weft", "peer"], default="weft",
-                    help="which member of each pair runs first: weft (= 2 workers "
-                         "first, as pool-bench) or peer (1 worker first)")
+                    help="which member of each 1-worker/2-worker pair runs first: "
+                         "weft (2 workers first, the default) or peer (1 worker first); "
+                         "tools/pool-bench.sh alternates it from round to round")
     ap.add_argument("-q", "--quick", action="store_true",
                     help="1/20 of the tasks: a smoke test, not a measurement")
     args = ap.parse_args()
