@@ -112,6 +112,12 @@ check "unreadable files: a truncated gzip file fails, not counted as a short one
 check "unreadable files: a corrupt gzip file fails" "grep -q '^corrupt.log.2.gz  *failed: read error' '$dir/out'"
 check "unreadable files: each named on stderr" "[ \$(grep -c 'failed\|read error\|cannot open' '$dir/err') -ge 4 ]"
 check "unreadable files: the total says how many failed" "grep -q 'in 1 files, 4 failed' '$dir/out'"
+if [ "$(id -u)" -ne 0 ]; then # root reads a mode-000 file anyway
+  mkdir "$dir/perm" && echo "10.0.0.1 - -" > "$dir/perm/secret.log" && chmod 000 "$dir/perm/secret.log"
+  "$weft_logs" "$dir/perm" > "$dir/out" 2> /dev/null; rc=$?
+  check "unreadable files: no permission fails with its reason" \
+    "[ $rc -eq 1 ] && grep -q '^secret.log  *failed: .*Permission denied' '$dir/out'"
+fi
 
 # 4. A directory deeper than PATH_MAX (4096 bytes), and a 255-byte file name.
 name=$(printf 'd%.0s' $(seq 200)); long=$dir/deep
