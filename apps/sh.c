@@ -139,6 +139,26 @@ static void cmd_mem(void)
     printf("tick     %7lu\n", (unsigned long)k.ticks);
 }
 
+/* `sched [NAME]`: the kernel's policies, named by the kernel (SYS_SCHEDINFO),
+ * the one in force marked with '*'; with a name, switch to it first. */
+static void cmd_sched(const char *name)
+{
+    struct sched_info si;
+    int i;
+
+    if (name) {
+        for (i = 0; sched_info(i, &si) == 0 && strcmp(si.name, name); i++)
+            ;
+        if (sched_info(i, &si) < 0)
+            printf("sched: no policy '%s'\n", name);
+        else
+            sched_policy(i);
+    }
+    int now = sched_policy(-1);
+    for (i = 0; sched_info(i, &si) == 0; i++)
+        printf("%c %-5s %s\n", i == now ? '*' : ' ', si.name, si.about);
+}
+
 static void help(void)
 {
     printf("ls                 programs in the program table\n"
@@ -146,7 +166,7 @@ static void help(void)
            "ps                 processes, then threads\n"
            "kill PID           end a process\n"
            "wait PID           wait for a background child\n"
-           "sched [coop|rr]    show or set the scheduling policy\n"
+           "sched [NAME]       the scheduling policies; switch to NAME\n"
            "trace [N]          the last N thread state transitions\n"
            "mem                kernel memory and table use\n"
            "exit [N]           leave the shell (init then halts)\n"
@@ -204,10 +224,9 @@ static void execute(int argc, char **argv)
             printf("kill: %s: no such process (%d)\n", a1, r);
     } else if (!strcmp(cmd, "wait") && a1)
         wait_and_report(atoi(a1));
-    else if (!strcmp(cmd, "sched")) {
-        int p = sched_policy(a1 && !strcmp(a1, "rr") ? 1 : a1 && !strcmp(a1, "coop") ? 0 : -1);
-        printf("policy: %s\n", p == 1 ? "rr (preemptive round-robin)" : "coop (cooperative)");
-    } else if (!strcmp(cmd, "trace"))
+    else if (!strcmp(cmd, "sched"))
+        cmd_sched(a1);
+    else if (!strcmp(cmd, "trace"))
         cmd_trace(a1 ? atoi(a1) : 20);
     else if (!strcmp(cmd, "mem"))
         cmd_mem();

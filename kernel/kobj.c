@@ -8,11 +8,18 @@
  */
 #include "kobj.h"
 
+#include <string.h>
+
 #include "errno.h"
 #include "sched.h"
 #include "state.h"
 
 static struct kobj pool[MAX_KOBJS];
+
+void kobj_init(void)
+{
+    memset(pool, 0, sizeof pool);
+}
 
 static int handle_value(const struct proc *p, int idx)
 {
@@ -105,13 +112,15 @@ int kobj_free_count(void)
  * masked section. A wait blocks inside it: sched_block_locked() lets other
  * threads run while this one sleeps and masks again before it returns, and a
  * close while it sleeps wakes it with -EBADF, after which the object is
- * never touched again. (sem_wait and sem_post mask too; masking nests.) */
+ * never touched again. A wait must block from its caller's only critical
+ * section (depth 1, docs/states.md), so the waits here are sem_wait_locked()
+ * and sched_block_locked(); sem_post masks again, which nests. */
 
 int kobj_sem_wait(struct proc *p, int h, uint32_t timeout)
 {
     uint32_t s = arch_irq_save();
     struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
-    int r = o ? sem_wait(&o->sem, timeout) : -EBADF;
+    int r = o ? sem_wait_locked(&o->sem, timeout) : -EBADF;
     arch_irq_restore(s);
     return r;
 }

@@ -41,6 +41,12 @@ static void proc_switch_mm_locked(struct thread *next);
 void proc_init(void)
 {
     uintptr_t base;
+    memset(proc_table, 0, sizeof proc_table);   /* a host test boots again */
+    next_pid = 1;
+    init_proc = NULL;
+    mm_loaded = NULL;
+    guard_loaded = 0;
+    kobj_init();
     unsigned log2 = arch_proc_arena(&base);
     buddy_init(&arena, base, log2, BLOCK_MIN_LOG2);
     arena_bytes = 1u << log2;

@@ -65,6 +65,7 @@ int thread_transition_legal(enum thread_state from, enum thread_state to)
 void thread_set_state(struct thread *t, enum thread_state to,
                       enum transition_reason why)
 {
+    ASSERT_LOCKED();
     enum thread_state from = (enum thread_state)t->state;
 
     if (!(legal[from] & BIT(to)))
@@ -78,6 +79,7 @@ void thread_set_state(struct thread *t, enum thread_state to,
 
 void thread_set_state_new(struct thread *t)
 {
+    ASSERT_LOCKED();
     t->state = TS_NEW;
     trace_record_locked(t->id, TS_NEW, TS_NEW, WHY_CREATE);
 }

@@ -71,7 +71,8 @@ SYSCALL2(PROCLIST,      proclist,      proclist,       int, int *, pids, int, ma
 SYSCALL2(THREADINFO,    threadinfo,    threadinfo,     int, int, index, struct thread_info *, out)
 SYSCALL2(PROGINFO,      proginfo,      proginfo,       int, int, index, struct prog_info *, out)
 SYSCALL1(KSTAT,         kstat,         kstat,          int, struct kstat *, out)
-/* Set the scheduling policy (-1: only ask) -> the policy now. */
+/* Set the scheduling policy by index (-1: only ask) -> the index now;
+ * -EINVAL if there is no such policy. SCHEDINFO names them. */
 SYSCALL1(SCHED,         sched,         sched_policy,   int, int, policy)
 /* The newest max (<= 32) state transitions, oldest first -> count. */
 SYSCALL2(TRACE,         trace,         trace,          int, struct trace_entry *, out, int, max)
@@ -86,3 +87,8 @@ SYSCALL0(MUTEX_CREATE,  mutex_create,  mutex_create,   int)
 SYSCALL2(MUTEX_LOCK,    mutex_lock,    mutex_lock,     int, int, h, uint32_t, timeout)
 SYSCALL1(MUTEX_UNLOCK,  mutex_unlock,  mutex_unlock,   int, int, h)
 SYSCALL1(CLOSE,         close,         close,          int, int, h)
+
+/* ---- Added since (each at the end: numbers are positions) ---------------- */
+/* Policy `index`'s name and description (kernel/sys_info.c) -> 0;
+ * -ENOENT past the last policy. */
+SYSCALL2(SCHEDINFO,     schedinfo,     sched_info,     int, int, index, struct sched_info *, out)

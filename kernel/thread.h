@@ -59,7 +59,8 @@ struct thread {
 
     int id;                     /* 1, 2, 3...; never reused while booted */
     uint8_t state;              /* enum thread_state; see kernel/state.c */
-    uint8_t prio;               /* 0 (idle) .. NPRIO-1 */
+    uint8_t prio;               /* 0 (idle) .. NPRIO-1: the one it runs at */
+    uint8_t base_prio;          /* its own: a policy may run it lower (mlfq) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
     uint16_t slice_left;        /* ticks left in the round-robin slice */

@@ -103,6 +103,12 @@ struct prog_info {
     uint32_t text_size, data_size, bss_size, image_size;
 };
 
+/* SYS_SCHEDINFO: one scheduling policy, by the index SYS_SCHED takes. */
+struct sched_info {
+    char name[8];                   /* "coop", "rr", "mlfq": what `sched` takes */
+    char about[72];                 /* one line for `sched` to print */
+};
+
 struct kstat {
     uint32_t mem_free;              /* bytes free for processes */
     uint32_t mem_total;
