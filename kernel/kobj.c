@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "errno.h"
+#include "panic.h"
 #include "sched.h"
 #include "state.h"
 
@@ -69,6 +70,7 @@ int kobj_create(struct proc *p, enum kobj_type type, int count)
  * of p may close h (and a create may reuse the slot) the moment it drops. */
 static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
 {
+    ASSERT_LOCKED();
     int idx = handle_slot(p, h);
     struct kobj *o = idx < 0 ? NULL : &pool[p->handles[idx].obj];
     return o && o->type == type ? o : NULL;
@@ -76,6 +78,7 @@ static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
 
 static void close_slot_locked(struct proc *p, int idx)
 {
+    ASSERT_LOCKED();
     struct kobj *o = &pool[p->handles[idx].obj];
     sched_wake_all_locked(&o->sem.waiters, -EBADF);
     o->type = KOBJ_NONE;
@@ -95,6 +98,7 @@ int kobj_close(struct proc *p, int h)
 
 void kobj_close_all_locked(struct proc *p)
 {
+    ASSERT_LOCKED();
     for (int i = 0; i < MAX_HANDLES; i++)
         if (p->handles[i].in_use)
             close_slot_locked(p, i);

@@ -1,9 +1,11 @@
 /*
  * thread.h: the thread control block, the five states, and the thread calls.
  *
- * Course idea: a thread is a saved stack pointer plus bookkeeping. All of a
- * thread's registers live on its own stack while it is not running; the
- * control block below only remembers where (sp) and what the scheduler needs.
+ * Course idea: a thread is a saved stack pointer plus bookkeeping. While a
+ * thread is not running, the registers the CPU stacks on an exception (R0-R3,
+ * R12, LR, PC, xPSR) are on its own stack, at sp; the rest (R4-R11 and
+ * CONTROL) are in `ctx` below, never on a user stack (arch/armv7m/switch.S
+ * draws both and says why).
  *
  * The five states and their legal transitions are in kernel/state.c, which is
  * the only code allowed to change `state`. Read next: kernel/sched.c.

@@ -41,6 +41,7 @@ enum {
 #define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
 /* Every timeout is in ticks: WAIT_NONE, WAIT_FOREVER or a count. */
 #include "timeout.h"
+#include "state_names.h"   /* thread_info.state and trace_entry.why, in words */
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 

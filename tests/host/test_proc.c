@@ -183,9 +183,11 @@ static void test_the_gateway_refuses_and_copies_whole(void **state)
  * lands before it runs. It must not block again. */
 static void wake_then_kill(void)
 {
+    uint32_t s = arch_irq_save();       /* a handler masks, as the kernel's do */
     struct proc *p = proc_by_pid(1);
     sched_wake_all_locked(&p->child_wait, 0);
     proc_end_locked(p, WSTATUS_KILLED, "killed");
+    arch_irq_restore(s);
 }
 
 static void *raise_irq(void *fn)
