@@ -196,11 +196,12 @@ static const struct kobj_ops mutex_ops = { .name = "mutex", .release_locked = mu
 
 /* ---- The table of types ------------------------------------------------- */
 
-extern const struct kobj_ops console_ops, pipe_ops;
+extern const struct kobj_ops console_ops, pipe_ops, shm_ops;
 
 const struct kobj_ops *const kobj_ops[KOBJ_NTYPES] = {
     [KOBJ_CONSOLE] = &console_ops,
     [KOBJ_PIPE] = &pipe_ops,
     [KOBJ_SEM] = &sem_ops,
     [KOBJ_MUTEX] = &mutex_ops,
+    [KOBJ_SHM] = &shm_ops,
 };
