@@ -32,6 +32,8 @@
  *                   first word
  *   peek ADDR       reads the word at ADDR (a segment it was not handed:
  *                   it must fault)
+ *   latewrite       sleeps 5 ticks, then writes one byte to 1
+ *   pollforever     polls 0 (a pipe no one writes) for ever
  * Read next: apps/usertests.c.
  */
 #include <errno.h>
@@ -180,6 +182,15 @@ static int ending_role(const char *role, char **argv, int argc)
     }
     if (!strcmp(role, "peek") && argc > 2)
         return *(volatile int *)(uintptr_t)strtoul(argv[2], NULL, 0) == 12345 ? 3 : 4;
+    if (!strcmp(role, "latewrite")) {
+        sleep_ticks(5);
+        return write(1, "!", 1) == 1 ? 0 : 1;
+    }
+    if (!strcmp(role, "pollforever")) {
+        struct pollfd pfd = { 0, POLLIN, 0 };
+        poll(&pfd, 1, WAIT_FOREVER);
+        return 9;
+    }
     if (!strcmp(role, "regs")) {        /* two checkers preempt each other */
         void *other = (void *)1;
         int tid = thread_create(regs_thread, (void *)2000, 0);

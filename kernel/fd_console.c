@@ -13,6 +13,7 @@
 #include "../drivers/uart.h"
 #include "errno.h"
 #include "kobj.h"
+#include "uapi.h"
 
 static long console_read(struct kobj *o, char *buf, size_t n, int fdflags)
 {
@@ -32,8 +33,17 @@ static long console_write(struct kobj *o, const char *buf, size_t n, int fdflags
     return (long)n;
 }
 
+/* Ready to read when a byte has arrived; output is always accepted (a
+ * full transmit ring only makes the writer wait for the wire). */
+static int console_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)o;
+    return (fdflags & FD_READ) && uart_rx_pending() ? POLLIN : (fdflags & FD_WRITE) ? POLLOUT : 0;
+}
+
 const struct kobj_ops console_ops = {
     .name = "console",
     .read = console_read,
     .write = console_write,
+    .poll_locked = console_poll_locked,
 };

@@ -67,7 +67,13 @@ struct kobj_ops {
     void (*opened_locked)(struct kobj *o, int fdflags); /* one more descriptor */
     void (*closed_locked)(struct kobj *o, int fdflags); /* one fewer */
     void (*release_locked)(struct kobj *o);             /* the last one went */
+    int (*poll_locked)(struct kobj *o, int fdflags);    /* POLLIN | POLLOUT ... now */
 };
+
+/* poll (kernel/poll.c): a type calls poll_notify_locked() whenever one of
+ * its objects may have become ready (bytes in, room made, a post, a close),
+ * and every thread in poll looks again. Cheap when nobody polls. */
+void poll_notify_locked(void);
 extern const struct kobj_ops *const kobj_ops[KOBJ_NTYPES];
 
 /* Empty the pool (at boot). */

@@ -118,3 +118,8 @@ SYSCALL1(SHM_CREATE,    shm_create,    shm_create,     int, uint32_t, size)
 SYSCALL2(SHM_MAP,       shm_map,       sys_shm_map,    long, int, fd, uint32_t *, size)
 /* Unmap the segment mapped at addr -> 0, -EINVAL. */
 SYSCALL1(SHM_UNMAP,     shm_unmap,     shm_unmap,      int, void *, addr)
+
+/* ---- Waiting on many descriptors (kernel/poll.c) -------------------------- */
+/* Block until one of fds[0..n) (n <= POLL_MAX) is ready or timeout ticks
+ * pass -> how many are ready, 0 on timeout; each revents says what. */
+SYSCALL3(POLL,          poll,          poll,           int, struct pollfd *, fds, int, n, uint32_t, timeout)
