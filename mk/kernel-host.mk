@@ -42,7 +42,9 @@ $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
 	$(CC) -c -DPROGS_BIN='"$(BUILD)/host/fixtures/table.bin"' $< -o $@
 $(BUILD)/host/test_proc: $(BUILD)/host/obj/tests/host/test_proc.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
-TEST_SUITES += $(BUILD)/host/test_proc
+$(BUILD)/host/test_fd: $(BUILD)/host/obj/tests/host/test_fd.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+TEST_SUITES += $(BUILD)/host/test_proc $(BUILD)/host/test_fd
 
 .PHONY: host-tests
 host-tests: $(KHOST_BINS)
