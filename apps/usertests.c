@@ -180,6 +180,7 @@ static long c_procinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return
 static long c_proclist(uint32_t p, uint32_t l, int c) { (void)c; return sys2(SYS_PROCLIST, p, l < 16 ? 4 : l / 4); }
 static long c_threadinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_THREADINFO, 0, p); }
 static long c_proginfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_PROGINFO, 0, p); }
+static long c_fdinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys3(SYS_FDINFO, 0, 0, p); }
 static long c_kstat(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys1(SYS_KSTAT, p); }
 static long c_trace(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys2(SYS_TRACE, p, 4); }
 static long c_setname(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys1(SYS_SETNAME, p); }
@@ -224,7 +225,7 @@ static const struct efault_case {
     { "write", c_write, 0, 0 },             { "read", c_read, 1, 0 },
     { "procinfo", c_procinfo, 1, 0 },       { "proclist", c_proclist, 1, 0 },
     { "threadinfo", c_threadinfo, 1, 0 },   { "proginfo", c_proginfo, 1, 0 },
-    { "kstat", c_kstat, 1, 0 },             { "trace", c_trace, 1, 0 },
+    { "kstat", c_kstat, 1, 0 },             { "fdinfo", c_fdinfo, 1, 0 },             { "trace", c_trace, 1, 0 },
     { "setname", c_setname, 0, 1 },         { "spawn prog", c_spawn_prog, 0, 1 },
     { "spawn argv", c_spawn_argv, 0, 1 },   /* NULL-terminated: like a string */   { "spawn argv[1]", c_spawn_arg, 0, 1 },
     { "thread_create spec", c_thread_spec, 0, 0 },

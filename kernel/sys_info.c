@@ -97,6 +97,33 @@ long sys_threadinfo(void)
     return found ? copyout(out, &ti, sizeof ti) : -ESRCH;
 }
 
+long sys_fdinfo(void)
+{
+    int pid = arg_int(0), index = arg_int(1);
+    uintptr_t out = arg_uaddr(2);
+    struct fd_info fi;
+    int found = 0;
+
+    if (!uaddr_writable(out, sizeof fi))
+        return -EFAULT;
+    memset(&fi, 0, sizeof fi);
+    uint32_t s = arch_irq_save();
+    struct proc *p = pid == 0 ? SELF : proc_by_pid(pid);
+    for (int i = 0, n = 0; p && i < MAX_FDS && !found; i++) {
+        const struct fd *e = &p->fds[i];
+        if (!e->obj || n++ != index)
+            continue;
+        const struct kobj_ops *ops = kobj_ops[e->obj->type];
+        fi.fd = i + FD_GEN_STEP * e->gen;
+        fi.refs = e->obj->refs;
+        fi.flags = e->flags;
+        strncpy(fi.type, ops && ops->name ? ops->name : "?", sizeof fi.type - 1);
+        found = 1;
+    }
+    arch_irq_restore(s);
+    return found ? copyout(out, &fi, sizeof fi) : -ESRCH;
+}
+
 long sys_proginfo(void)
 {
     int index = arg_int(0);

@@ -123,3 +123,8 @@ SYSCALL1(SHM_UNMAP,     shm_unmap,     shm_unmap,      int, void *, addr)
 /* Block until one of fds[0..n) (n <= POLL_MAX) is ready or timeout ticks
  * pass -> how many are ready, 0 on timeout; each revents says what. */
 SYSCALL3(POLL,          poll,          poll,           int, struct pollfd *, fds, int, n, uint32_t, timeout)
+
+/* ---- Looking at descriptors (kernel/sys_info.c) ---------------------------- */
+/* The index-th open descriptor of process pid (0: self) -> 0, -ESRCH past
+ * the end or with no such process. */
+SYSCALL3(FDINFO,        fdinfo,        fdinfo,         int, int, pid, int, index, struct fd_info *, out)

@@ -126,6 +126,14 @@ struct thread_info {
     char name[12];
 };
 
+/* SYS_FDINFO: one descriptor of a process, as `lsfd` shows it. */
+struct fd_info {
+    int fd;                         /* the number, generation included */
+    int refs;                       /* descriptors and mappings naming its object */
+    int flags;                      /* 1 read, 2 write, 4 non-blocking */
+    char type[16];                  /* "console", "pipe", "mutex"... */
+};
+
 struct prog_info {
     char name[16];
     uint32_t text_size, data_size, bss_size, image_size;
