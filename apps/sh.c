@@ -138,6 +138,9 @@ static void cmd_mem(void)
     printf("handles  %7lu of %7lu free\n", (unsigned long)k.handles_free,
            (unsigned long)k.handles_total);
     printf("tick     %7lu\n", (unsigned long)k.ticks);
+    printf("console  %7lu bytes in, %lu dropped, held back %lu times\n",
+           (unsigned long)k.con_rx, (unsigned long)k.con_dropped,
+           (unsigned long)k.con_stalls);
 }
 
 static void help(void)
@@ -212,6 +215,11 @@ static void execute(int argc, char **argv)
         cmd_trace(a1 ? atoi(a1) : 20);
     else if (!strcmp(cmd, "mem"))
         cmd_mem();
+    else if (!strcmp(cmd, "echo")) {
+        for (int i = 1; i < argc; i++)
+            printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+        printf("\n");
+    }
     else if (!strcmp(cmd, "exit"))
         exit(a1 ? atoi(a1) : 0);
     else if (!strcmp(cmd, "halt")) {

@@ -350,6 +350,9 @@ static long sys_kstat(long out, long b, long c, long d)
     k.handles_free = (uint32_t)kobj_free_count();
     k.handles_total = MAX_KOBJS;
     k.ticks = ticks;
+    k.con_rx = uart_stats.rx;
+    k.con_dropped = uart_stats.rx_dropped;
+    k.con_stalls = uart_stats.rx_stalls;
     arch_irq_restore(s);
     memcpy((void *)out, &k, sizeof k);
     return 0;

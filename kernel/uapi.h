@@ -127,6 +127,9 @@ struct kstat {
     uint32_t threads_free, threads_total;
     uint32_t handles_free, handles_total;   /* kernel objects (semaphores, mutexes) */
     uint32_t ticks;
+    uint32_t con_rx;                /* console bytes received */
+    uint32_t con_dropped;           /* of which lost (should stay 0) */
+    uint32_t con_stalls;            /* times input was held back (ring full) */
 };
 
 struct trace_entry {
