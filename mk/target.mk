@@ -31,11 +31,12 @@ TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
                  $(BUILD)/bench-kernel.elf $(BUILD)/bench-proc.elf
 TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
-                 tests/target/shell-pipe.sh tests/target/bench-check.sh
+                 tests/target/shell-pipe.sh tests/target/console.sh \
+                 tests/target/bench-check.sh
 TEST_SUITES += $(TARGET_SUITES)
 
 # The scripts are suites, but what they run must be built first.
-test-build: $(TARGET_IMAGES)
+test-build: $(TARGET_IMAGES) $(BUILD)/weft.elf
 
 .PHONY: target-tests
 target-tests: $(TARGET_IMAGES)

@@ -7,6 +7,7 @@
 #                                 only back-pressure makes this pass)
 #   console_eof_ends_session      end of piped input ends the run, status 0,
 #                                 in seconds
+#   console_kshell_eof_ends_session the same for the kernel shell
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +53,14 @@ why=
 [ -z "$why" ] && ! grep -q '^init' "$tmp/eof.out" && why="init did not say it halts"
 tail -3 "$tmp/eof.out"
 verdict console_eof_ends_session "$why"
+
+# ---- the kernel shell ends at end of input too ----
+printf 'ps\n' > "$tmp/in"
+img=$root/${BUILD:-build}/weft-kshell.elf run kshell_eof 20
+why=
+[ "$rc" -eq 0 ] || why="exit status $rc, expected 0"
+[ -z "$why" ] && ! grep -q 'end of input; halted' "$tmp/kshell_eof.out" && why="no 'end of input' line"
+verdict console_kshell_eof_ends_session "$why"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
