@@ -34,7 +34,8 @@ KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
                drivers/uart.c
 # Processes: the loader, the process table, system calls, and the programs.
 PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/syscall.c kernel/kobj.c kernel/buddy.c \
-               kernel/loader.c kernel/uaccess.c kernel/initproc.c
+               kernel/loader.c kernel/uaccess.c kernel/initproc.c \
+               kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))

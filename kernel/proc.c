@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "buddy.h"
+#include "console.h"
 #include "errno.h"
 #include "kobj.h"
 #include "loader.h"
@@ -208,6 +209,7 @@ static void become_zombie_locked(struct proc *p)
         else if (c->state == PROC_ZOMBIE && init_proc)
             sched_wake_all_locked(&init_proc->child_wait, 0);
     }
+    console_proc_ended_locked(p);   /* its parent gets the console back */
     if (p->parent)
         sched_wake_all_locked(&p->parent->child_wait, 0);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../drivers/uart.h"
+#include "console.h"
 #include "errno.h"
 #include "kobj.h"
 #include "loader.h"
@@ -56,7 +57,7 @@ static long sys_read(long fd, long buf, long n, long d)
         return -EFAULT;
     if (n == 0)
         return 0;
-    return uart_read((char *)buf, (size_t)n);
+    return console_read((char *)buf, (size_t)n);
 }
 
 static long sys_sbrk(long incr, long b, long c, long d)
@@ -155,10 +156,21 @@ static long sys_yield(long a, long b, long c, long d)
     return 0;
 }
 
+/* The timer queue compares ticks modulo 2^32, so one sleep may span at
+ * most 2^31 - 1 ticks; a longer one is slept in pieces (before, a sleep of
+ * 2^31 ticks or more ended at once). A kill ends it between pieces. */
+#define SLEEP_PIECE 0x40000000u
+
 static long sys_sleep(long n, long b, long c, long d)
 {
     (void)b; (void)c; (void)d;
-    thread_sleep((uint32_t)n);
+    uint32_t left = (uint32_t)n;
+    while (left > SLEEP_PIECE && !SELF->killed) {
+        thread_sleep(SLEEP_PIECE);
+        left -= SLEEP_PIECE;
+    }
+    if (!SELF->killed)
+        thread_sleep(left);
     return 0;
 }
 
@@ -305,6 +317,11 @@ static long sys_threadinfo(long index, long out, long c, long d)
         ti.switches = t->switches;
         ti.wakeups = t->wakeups;
         memcpy(ti.name, t->name, sizeof ti.name);
+        if (t->proc && t->id == t->proc->main_tid) {    /* follows renames */
+            strncpy(ti.name, t->proc->name, sizeof ti.name - 1);
+            ti.name[sizeof ti.name - 1] = '\0';
+        }
+        ti.daemon = t->user_daemon;
         memcpy((void *)out, &ti, sizeof ti);
         return 0;
     }
@@ -389,9 +406,12 @@ static long sys_trace(long out, long max, long c, long d)
     return n;
 }
 
+/* Only init halts the machine; a shell asks init by ending (apps/init.c). */
 static long sys_halt(long status, long b, long c, long d)
 {
     (void)b; (void)c; (void)d;
+    if (SELF->parent != NULL)
+        return -EPERM;
     arch_halt((int)status);
 }
 
@@ -437,6 +457,20 @@ static long sys_close(long h, long b, long c, long d)
     return kobj_close(SELF, (int)h);
 }
 
+/* ---- Issue 9 (console, job control): calls added on branch `console`,
+ * in the old form, to move into the one system-call list of issue 8. ---- */
+
+static long sys_console(long op, long arg, long c, long d)
+{
+    (void)c; (void)d;
+    switch (op) {
+    case CONSOLE_SET_FG:     return console_set_fg(SELF, (int)arg);
+    case CONSOLE_GET_FG:     return console_get_fg();
+    case CONSOLE_CATCH_INTR: console_catch_intr(SELF, arg != 0); return 0;
+    default:                 return -EINVAL;
+    }
+}
+
 /* One table: the call number is the index. */
 static const syscall_fn table[SYS_NCALLS] = {
     [SYS_EXIT] = sys_exit,           [SYS_WRITE] = sys_write,
@@ -455,6 +489,7 @@ static const syscall_fn table[SYS_NCALLS] = {
     [SYS_SEM_WAIT] = sys_sem_wait,   [SYS_SEM_POST] = sys_sem_post,
     [SYS_MUTEX_CREATE] = sys_mutex_create, [SYS_MUTEX_LOCK] = sys_mutex_lock,
     [SYS_MUTEX_UNLOCK] = sys_mutex_unlock, [SYS_CLOSE] = sys_close,
+    [SYS_CONSOLE] = sys_console,     /* issue 9 */
 };
 
 long kernel_syscall(long a0, long a1, long a2, long a3)

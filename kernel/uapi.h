@@ -52,6 +52,7 @@ enum {
     SYS_MUTEX_LOCK,     /* (int h, uint32_t timeout) -> 0 */
     SYS_MUTEX_UNLOCK,   /* (int h) -> 0, -EPERM if not the owner */
     SYS_CLOSE,          /* (int h) -> 0 */
+    SYS_CONSOLE,        /* (int op, int arg): CONSOLE_* below, kernel/console.h */
     SYS_NCALLS
 };
 
@@ -64,6 +65,11 @@ enum {
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
 #define THREAD_DAEMON  1            /* ends when the process's main thread ends */
+
+/* SYS_CONSOLE operations (job control in miniature, docs/console.md). */
+#define CONSOLE_SET_FG     0        /* (pid) -> 0: give the console to pid */
+#define CONSOLE_GET_FG     1        /* () -> the foreground pid, 0 if none */
+#define CONSOLE_CATCH_INTR 2        /* (on) -> 0: Ctrl-C is a key for me */
 
 /* SYS_THREAD_CREATE's stack: inside the caller's memory, 8-byte aligned. */
 struct thread_spec {
@@ -112,7 +118,8 @@ struct thread_info {
     int tid, pid;                   /* pid 0: a kernel thread */
     int state, prio;                /* enum thread_state of kernel/thread.h */
     uint32_t ticks, switches, wakeups;
-    char name[12];
+    char name[12];                  /* the main thread's follows setname() */
+    int daemon;                     /* THREAD_DAEMON: ends with the main thread */
 };
 
 struct prog_info {

@@ -29,12 +29,7 @@ int getppid(void)      { return sys_result(sys0(SYS_GETPPID)); }
 int gettid(void)       { return sys_result(sys0(SYS_GETTID)); }
 int yield(void)        { return sys_result(sys0(SYS_YIELD)); }
 
-void halt(int status)
-{
-    sys1(SYS_HALT, status);
-    for (;;)
-        ;                       /* SYS_HALT does not return */
-}
+int halt(int status)     { return sys_result(sys1(SYS_HALT, status)); }
 
 int sleep_ticks(uint32_t n) { return sys_result(sys1(SYS_SLEEP, (long)n)); }
 
@@ -48,6 +43,10 @@ int mutex_create(void)               { return sys_result(sys0(SYS_MUTEX_CREATE))
 int mutex_lock(int h, uint32_t t)    { return sys_result(sys2(SYS_MUTEX_LOCK, h, (long)t)); }
 int mutex_unlock(int h)              { return sys_result(sys1(SYS_MUTEX_UNLOCK, h)); }
 int close(int h)                     { return sys_result(sys1(SYS_CLOSE, h)); }
+
+int console_fg(int pid)       { return sys_result(sys2(SYS_CONSOLE, CONSOLE_SET_FG, pid)); }
+int console_getfg(void)       { return sys_result(sys2(SYS_CONSOLE, CONSOLE_GET_FG, 0)); }
+int console_catch_intr(int on){ return sys_result(sys2(SYS_CONSOLE, CONSOLE_CATCH_INTR, on)); }
 
 int setname(const char *name)        { return sys_result(sys1(SYS_SETNAME, ARG(name))); }
 int procinfo(int pid, struct proc_info *out)

@@ -6,6 +6,7 @@
  * thread states and transition reasons mirror kernel/thread.h and
  * kernel/state.h, which user programs cannot include; keep them in step.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "weft.h"
@@ -37,7 +38,7 @@ static const char *name_of(const char *const *names, int count, int i)
 
 const char *proc_state_str(int state)
 {
-    static const char *const names[] = { "NEW", "RUNNING", "ZOMBIE" };
+    static const char *const names[] = { "NEW", "ALIVE", "ZOMBIE" };
     return name_of(names, 3, state);
 }
 
@@ -56,4 +57,22 @@ const char *trace_why_str(int why)
         "wait", "wake", "timeout", "exit", "kill",
     };
     return name_of(names, 11, why);
+}
+
+const char *err_str(int r)
+{
+    switch (-r) {
+    case EPERM:     return "not permitted (EPERM)";
+    case ENOENT:    return "no such program (ENOENT)";
+    case ESRCH:     return "no such process (ESRCH)";
+    case EINTR:     return "interrupted (EINTR)";
+    case ECHILD:    return "not a child of this process (ECHILD)";
+    case EAGAIN:    return "no free process or thread slot (EAGAIN)";
+    case ENOMEM:    return "not enough memory (ENOMEM)";
+    case EFAULT:    return "bad address (EFAULT)";
+    case EINVAL:    return "invalid argument (EINVAL)";
+    case E2BIG:     return "argument list too long (E2BIG)";
+    case ETIMEDOUT: return "timed out (ETIMEDOUT)";
+    default:        return r < 0 ? "error" : "no error";
+    }
 }

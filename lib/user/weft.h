@@ -47,7 +47,9 @@ int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
 int kill(int pid);              /* end it, status WSTATUS_KILLED; -ESRCH */
 int getpid(void);
 int getppid(void);
-void halt(int status) __attribute__((noreturn));   /* leave QEMU */
+/* Leave QEMU with `status`. Only init may: anyone else gets -EPERM (a
+ * shell ends the session by exiting; init then halts). */
+int halt(int status);
 
 /* ---- Threads ----------------------------------------------------------- */
 
@@ -80,6 +82,16 @@ int mutex_lock(int h, uint32_t timeout);
 int mutex_unlock(int h);                    /* -EPERM if not the owner */
 int close(int h);                           /* a handle, not a file */
 
+/* ---- The console: job control in miniature (docs/console.md) ---------- */
+
+/* Give the console to pid (oneself or a descendant); only the foreground
+ * process or an ancestor of it may. -ESRCH, -EPERM. */
+int console_fg(int pid);
+int console_getfg(void);            /* the foreground pid, 0 if none */
+/* on = 1: Ctrl-C reaches me as the byte 0x03 while I am the foreground
+ * (a shell does this); on = 0 (the default): Ctrl-C ends me. */
+int console_catch_intr(int on);
+
 /* ---- Looking at the system --------------------------------------------- */
 
 int setname(const char *name);
@@ -97,7 +109,9 @@ int trace(struct trace_entry *out, int max);
  * "MemManage fault", "stack overflow"... Writes into buf[n], returns buf. */
 const char *status_str(int status, char *buf, int n);
 
-const char *proc_state_str(int state);      /* enum proc_state_u */
+const char *proc_state_str(int state);      /* enum proc_state_u: ALIVE, ZOMBIE */
+/* A negative result in words, with its name: "not permitted (EPERM)". */
+const char *err_str(int r);
 const char *thread_state_str(int state);    /* thread_info.state */
 const char *trace_why_str(int why);         /* trace_entry.why */
 

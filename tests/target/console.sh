@@ -8,6 +8,15 @@
 #   console_eof_ends_session      end of piped input ends the run, status 0,
 #                                 in seconds
 #   console_kshell_eof_ends_session the same for the kernel shell
+#   console_ctrl_c_hog            Ctrl-C ends a foreground `hog`; the shell
+#                                 says "interrupted" and answers after it
+#   console_ctrl_c_reader         the same for a program blocked reading
+#   console_ctrl_c_prompt         at the prompt Ctrl-C drops the line only
+#   console_bg_reader             a background reader takes none of the
+#                                 shell's input; `fg` gives it the console
+#   console_kill_shell            `kill 2` (the shell): init starts another
+#   console_wait_nonchild         wait/kill on pids that are not children
+#                                 answer at once, with named errors
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,6 +62,60 @@ why=
 [ -z "$why" ] && ! grep -q '^init' "$tmp/eof.out" && why="init did not say it halts"
 tail -3 "$tmp/eof.out"
 verdict console_eof_ends_session "$why"
+
+# chat NAME TIMEOUT STEP...: drive the shell like a typist. A STEP "?RE"
+# waits (up to 10 s) until the output has a line matching RE; any other
+# STEP is typed (printf escapes: '\003' is Ctrl-C). Then the input ends.
+chat() {
+  local name=$1 t=$2; shift 2
+  local out=$tmp/$name.out start=$(date +%s%N)
+  : > "$out"
+  for step; do
+    case $step in
+      \?*) for _ in $(seq 200); do
+              tr -d '\r' < "$out" | grep -Eq -- "${step#?}" && break; sleep 0.05
+            done ;;
+      *) printf "$step" ;;
+    esac
+  done | QEMU_TIMEOUT=$t "$root/tools/qemu.sh" "$img" > "$out" 2>&1
+  rc=$?
+  secs=$(( ($(date +%s%N) - start) / 1000000 ))
+  tr -d '\r' < "$out" > "$out.t" && mv "$out.t" "$out"
+  echo "---- $name: exit status $rc after $secs ms"; cat "$out"
+}
+
+# expect NAME RE...: judge the last chat: status 0 and every RE matches.
+expect() {
+  local name=$1 why=; shift
+  [ "$rc" -eq 0 ] || why="exit status $rc, expected 0"
+  for re; do
+    [ -n "$why" ] && break
+    grep -Eq -- "$re" "$tmp/$name.out" || why="no line matches /$re/"
+  done
+  verdict "console_$name" "$why"
+}
+
+chat ctrl_c_hog 20 '?weft\$' 'run hog\n' '?run hog' '\003' '?interrupted' 'echo after\n' '?^after'
+expect ctrl_c_hog '^\[3 hog\] interrupted$' '^after$' '^init: sh exited 0'
+
+chat ctrl_c_reader 20 '?weft\$' 'run sleeper read\n' '?run sleeper read' '\003' \
+  '?interrupted' 'echo after\n' '?^after'
+expect ctrl_c_reader '^\[3 sleeper\] interrupted$' '^after$'
+
+chat ctrl_c_prompt 20 '?weft\$' 'echo lost\003' '?\^C' 'echo kept\n' '?^kept'
+expect ctrl_c_prompt '^kept$' '^weft\$ echo lost\^C$'
+grep -qx 'lost' "$tmp/ctrl_c_prompt.out" && verdict console_ctrl_c_prompt_drops_line "the dropped line ran"
+
+chat bg_reader 20 '?weft\$' 'run sleeper read &\n' '?started' 'echo one\n' '?^one' \
+  'echo two\n' '?^two' 'fg 3\n' '?fg 3' 'abc\n' '\003' '?interrupted' 'echo three\n' '?^three'
+expect bg_reader '^one$' '^two$' '^\[3 sleeper\] interrupted$' '^three$'
+
+chat kill_shell 20 '?weft\$' 'kill 2\n' '?starting a new one' '?weft\$' 'echo alive\n' '?^alive'
+expect kill_shell '^init: sh killed; starting a new one$' '^alive$' '^init: sh exited 0; halting with 0$'
+
+chat wait_nonchild 10 '?weft\$' 'wait 1\n' 'wait 2\n' 'wait 0\n' 'wait\n' 'kill 1\n' '?ECHILD'
+expect wait_nonchild '^wait: 1: not a child of this shell \(ECHILD\)$' \
+  '^wait: 0: no such process \(ESRCH\)$' '^usage: wait PID' '^kill: 1: not permitted \(EPERM\)$'
 
 # ---- the kernel shell ends at end of input too ----
 printf 'ps\n' > "$tmp/in"

@@ -1,0 +1,191 @@
+/*
+ * console.c: job control in miniature: who may read the console, and Ctrl-C.
+ *
+ * Course idea: the small version of Unix's terminal job control
+ * (docs/console.md). The console belongs to one foreground process at a
+ * time; the shell gives it to the program it runs in the foreground and
+ * takes it back when that program ends.
+ *   - Only the foreground process reads. Any other reader (a background
+ *     job) blocks until it is made the foreground (the shell's `fg`), as
+ *     Unix stops a background reader with SIGTTIN; killing it wakes it.
+ *   - Ctrl-C (byte 0x03) ends the foreground process, status "killed",
+ *     reason "interrupted", as SIGINT's default action would. A process
+ *     that asked to catch it (the shell, as a Unix shell ignores SIGINT)
+ *     reads it as a key instead.
+ *   - When the foreground process ends, the console passes to its parent.
+ * Until someone claims the console (init gives it to the shell), anyone
+ * may read: the test images and benchmarks run without a shell.
+ *
+ * Ctrl-C arrives in the UART's receive interrupt, which must not end a
+ * process itself: the interrupted thread may be the one to end, in the
+ * middle of anything. The interrupt wakes the `console` kernel thread,
+ * which kills the process from thread context with proc_kill(). The thread
+ * is more urgent than any user thread, so under round-robin it runs at
+ * once; under the cooperative policy it waits, like everyone else, for
+ * the running thread to give up the CPU.
+ *
+ * Locking: every variable here is guarded by masking interrupts; the
+ * receive interrupt reads fg_pid and catchers and writes intr_pid.
+ * Read next: drivers/uart.c (the bytes), apps/sh.c (the shell's side).
+ */
+#include "console.h"
+
+#include "../drivers/uart.h"
+#include "errno.h"
+#include "panic.h"
+#include "proc.h"
+#include "sched.h"
+#include "state.h"
+
+#define CONSOLE_PRIO 6              /* above user threads (3) and the kshell (4) */
+
+static int fg_pid;                  /* the foreground process; 0: not claimed */
+static int catchers[MAX_PROCS];     /* pids that read Ctrl-C as a key; 0: free */
+static int intr_pid;                /* Ctrl-C for this pid, not yet delivered */
+static struct waitq fg_changed = WAITQ_INIT(fg_changed);
+static struct waitq intr_wait = WAITQ_INIT(intr_wait);
+
+/* ---- Who may read ------------------------------------------------------- */
+
+static int catches_locked(int pid)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (catchers[i] == pid)
+            return 1;
+    return 0;
+}
+
+/* Is `anc` the process `p` or one of its ancestors? */
+static int is_ancestor_locked(const struct proc *anc, const struct proc *p)
+{
+    for (; p; p = p->parent)
+        if (p == anc)
+            return 1;
+    return 0;
+}
+
+static int may_read_locked(const struct proc *p)
+{
+    return fg_pid == 0 || !p || p->pid == fg_pid;
+}
+
+long console_read(char *buf, size_t n)
+{
+    const struct proc *me = proc_current();
+    long r;
+    uint32_t s = arch_irq_save();
+    for (;;) {
+        /* A killed reader must not block again: a wake-up for input (with
+         * result 0) may have reached it before the kill did. */
+        if (me && me->killed) {
+            r = -EINTR;
+            break;
+        }
+        if (!may_read_locked(me)) {         /* a background reader waits */
+            r = sched_block_locked(&fg_changed, WAIT_FOREVER, WHY_WAIT);
+        } else {
+            if ((r = (long)uart_read_nonblock(buf, n)) > 0)
+                break;
+            r = uart_wait_input_locked();
+        }
+        if (r < 0)                          /* -EINTR: the reader was killed */
+            break;
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
+/* Interrupts masked. Every waiting reader looks again: one may have gained
+ * the console, one may have lost it. */
+static void set_fg_locked(int pid)
+{
+    fg_pid = pid;
+    sched_wake_all_locked(&fg_changed, 0);
+    uart_wake_readers_locked();
+}
+
+int console_set_fg(struct proc *caller, int pid)
+{
+    int r = 0;
+    uint32_t s = arch_irq_save();
+    struct proc *target = proc_by_pid(pid);
+    struct proc *fg = fg_pid ? proc_by_pid(fg_pid) : NULL;
+    if (!target || target->state != PROC_ALIVE)
+        r = -ESRCH;
+    else if (!is_ancestor_locked(caller, target))
+        r = -EPERM;             /* only to oneself or a descendant */
+    else if (fg && !is_ancestor_locked(caller, fg))
+        r = -EPERM;             /* only by the foreground or its ancestors */
+    else
+        set_fg_locked(pid);
+    arch_irq_restore(s);
+    return r;
+}
+
+int console_get_fg(void)
+{
+    return fg_pid;
+}
+
+void console_catch_intr(struct proc *caller, int on)
+{
+    uint32_t s = arch_irq_save();
+    int free_slot = -1;
+    for (int i = 0; i < MAX_PROCS; i++) {
+        if (catchers[i] == caller->pid)
+            catchers[i] = 0;
+        if (!catchers[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (on)
+        catchers[free_slot] = caller->pid;  /* one slot per process: never full */
+    arch_irq_restore(s);
+}
+
+void console_proc_ended_locked(struct proc *p)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (catchers[i] == p->pid)
+            catchers[i] = 0;
+    if (p->pid == fg_pid)
+        set_fg_locked(p->parent ? p->parent->pid : 0);
+}
+
+/* ---- Ctrl-C ------------------------------------------------------------- */
+
+/* The receive interrupt's hook (uart.h), interrupts masked: 1 if the
+ * byte was taken as an interrupt for the foreground process. */
+static int intr_from_isr(void)
+{
+    struct proc *fg = fg_pid ? proc_by_pid(fg_pid) : NULL;
+    if (!fg || fg->state != PROC_ALIVE || fg->parent == NULL || catches_locked(fg_pid))
+        return 0;               /* no one to interrupt (never init): a key */
+    intr_pid = fg_pid;
+    sched_wake_all_locked(&intr_wait, 0);
+    return 1;
+}
+
+static void *console_thread(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        uint32_t s = arch_irq_save();
+        while (intr_pid == 0)
+            sched_block_locked(&intr_wait, WAIT_FOREVER, WHY_WAIT);
+        int pid = intr_pid;
+        intr_pid = 0;
+        arch_irq_restore(s);
+        proc_kill(pid, WSTATUS_KILLED, "interrupted");
+    }
+    return NULL;
+}
+
+void console_init(void)
+{
+    int r = thread_create_detached("console", console_thread, NULL, CONSOLE_PRIO);
+    if (r < 0)
+        panic("console: cannot start its thread (%d)", r);
+    uint32_t s = arch_irq_save();
+    uart_intr_hook = intr_from_isr;
+    arch_irq_restore(s);
+}
