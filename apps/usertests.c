@@ -439,6 +439,55 @@ static void test_cycles(void)
 /* ---- 5. Killing, waiting, orphans and daemons -------------------------- */
 
 /* Start `prog how`, let it block (or spin, under round-robin if rr), kill it. */
+/* ---- Console, halt, sleep: the rules of issue 9 -------------------------- */
+
+/* A sleep of 2^31 ticks or more must sleep (it used to end at once). */
+static void long_sleep_case(char *ticks_arg)
+{
+    char name[48], *argv[] = { "sleeper", ticks_arg, NULL };
+    int status, pid = spawn("sleeper", argv, 0);
+    snprintf(name, sizeof name, "sleep %s ticks sleeps", ticks_arg);
+    if (pid < 0) {
+        judge(name, FAILMSG("spawn: %d", pid));
+        return;
+    }
+    int r = wait(pid, &status, 50);
+    kill(pid);
+    wait(pid, &status, WAIT_INFINITE);
+    judge(name, r == -ETIMEDOUT ? NULL : FAILMSG("it ended within 50 ticks (%d)", r));
+}
+
+static void test_console_rules(void)
+{
+    struct thread_info ti;
+    int r;
+
+    long_sleep_case("2147483648");
+    long_sleep_case("4294967295");
+    r = halt(0);                    /* before: it halted the machine here */
+    judge("halt by a non-init process: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = wait(1, NULL, WAIT_INFINITE);
+    judge("wait for a non-child (init): ECHILD at once", r == -ECHILD ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(1);
+    judge("console to an ancestor: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(9999);
+    judge("console to no process: ESRCH", r == -ESRCH ? NULL : FAILMSG("gave %d", r));
+    r = sys_result(sys2(SYS_CONSOLE, 99, 0));
+    judge("console bad op: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(getpid());
+    judge("console to oneself", r == 0 && console_getfg() == getpid() ? NULL
+          : FAILMSG("gave %d, fg %d", r, console_getfg()));
+
+    /* The main thread's name follows the process's renames. */
+    setname("renamed");
+    int found = 0;
+    for (int i = 0; threadinfo(i, &ti) == 0; i++)
+        if (ti.tid == gettid())
+            found = !strcmp(ti.name, "renamed");
+    setname("usertests");
+    judge("thread name follows setname", found ? NULL : FAILMSG("main thread not renamed"));
+}
+
 static void kill_case(const char *name, char *prog, char *how, int rr)
 {
     char *argv[] = { prog, how, NULL };
@@ -533,6 +582,7 @@ static void round_of_tests(int round)
     test_memory();
     test_cycles();
     test_family();
+    test_console_rules();
 
     /* Orphans and daemons are reaped by init, in its own time. */
     for (int t = 0; t < SETTLE_TICKS; t += 5) {
