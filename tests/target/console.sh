@@ -17,6 +17,12 @@
 #   console_kill_shell            `kill 2` (the shell): init starts another
 #   console_wait_nonchild         wait/kill on pids that are not children
 #                                 answer at once, with named errors
+#   console_line_editing          Ctrl-U, Ctrl-W, Up (history), Tab, arrows
+#                                 that insert nothing, an over-long line
+#                                 refused whole (its '&' is not lost)
+#   console_shell_words           named errors, usage, trace bounds, halt in
+#                                 a nested shell, exit N, a background job
+#                                 reported, a zombie in ps until waited
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -116,6 +122,25 @@ expect kill_shell '^init: sh killed; starting a new one$' '^alive$' '^init: sh e
 chat wait_nonchild 10 '?weft\$' 'wait 1\n' 'wait 2\n' 'wait 0\n' 'wait\n' 'kill 1\n' '?ECHILD'
 expect wait_nonchild '^wait: 1: not a child of this shell \(ECHILD\)$' \
   '^wait: 0: no such process \(ESRCH\)$' '^usage: wait PID' '^kill: 1: not permitted \(EPERM\)$'
+
+# Line editing. \025 Ctrl-U, \027 Ctrl-W, \033[A Up, \033[D Left, \t Tab.
+long=$(printf 'x%.0s' $(seq 120))
+chat line_editing 20 '?weft\$' 'echo bad\025echo good\n' '?^good' \
+  'echo one two\027three\n' '?^one three' 'echo hist\n' '?^hist' '\033[A\033[D\n' '?weft\$ echo hist$' \
+  'run procd\t\n' '?procdemo\] exited' 'ec\t'"$long"' &\n' '?too long' 'tr\t5\n' '?^  t='
+expect line_editing '^good$' '^one three$' '^weft\$ echo hist$' '^\[[0-9]+ procdemo\] exited 0$' \
+  '^sh: line too long \(at most 95 characters\); nothing run$' '^  t='
+grep -Eq '^bad$|\[A|\[D' "$tmp/line_editing.out" && verdict console_line_editing_no_junk "a killed line ran or an arrow key was inserted"
+[ "$(grep -cx 'hist' "$tmp/line_editing.out")" -eq 2 ] || verdict console_line_history "Up did not recall 'echo hist'"
+
+# Errors in words, usage, trace bounds, nested shells, background jobs.
+chat shell_words 20 '?weft\$' 'run nosuch\n' 'kill\n' 'trace 0\n' 'trace -3\n' 'trace 100000\n' \
+  'halt x\n' 'run sh\n' '?pid 3' 'halt\n' '?nested' 'exit 5\n' '?exited 5' \
+  'run sleeper 1 &\n' '?started' 'ps\n' '?ZOMBIE' 'wait 4\n' '?\[4 sleeper\] exited 0' 'ps -t\n' '?init'
+expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^usage: kill PID' \
+  '^trace: N must be a number from 1 to 32$' '^trace: showing the last 32' \
+  '^usage: halt' '^halt: only the first shell' '^\[3 sh\] exited 5$' '^done \[4 sleeper\] exited 0$' \
+  '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$'
 
 # ---- the kernel shell ends at end of input too ----
 printf 'ps\n' > "$tmp/in"
