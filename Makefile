@@ -33,9 +33,10 @@ KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
                arch/armv7m/fault.c arch/armv7m/switch.S arch/armv7m/mpu.c \
                drivers/uart.c
 # Processes: the loader, the process table, system calls, and the programs.
-PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/syscall.c kernel/kobj.c kernel/buddy.c \
-               kernel/loader.c kernel/uaccess.c kernel/initproc.c \
-               kernel/console.c
+PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c \
+               kernel/sys_proc.c kernel/sys_thread.c kernel/sys_io.c kernel/sys_info.c \
+               kernel/sys_kobj.c kernel/kobj.c kernel/buddy.c kernel/loader.c \
+               kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))

@@ -56,9 +56,8 @@ static void report(int pid, const char *name, int status, const char *why)
     char how[32];
     if (WIFKILLED(status) && why[0] && strcmp(why, "killed"))
         printf("[%d %s] %s\n", pid, name, why);     /* "interrupted" */
-    else if (WIFFAULTED(status))
-        printf("[%d %s] killed: %s\n", pid, name,
-               why[0] ? why : status_str(status, how, sizeof how));
+    else if (WIFFAULTED(status))    /* the kernel's words: "segmentation fault: ..." */
+        printf("[%d %s] %s\n", pid, name, why[0] ? why : status_str(status, how, sizeof how));
     else
         printf("[%d %s] %s\n", pid, name, status_str(status, how, sizeof how));
 }

@@ -78,6 +78,10 @@ void arch_mm_switch(const struct arch_mm *mm);
 #define ARCH_GUARD_SIZE 32u
 void arch_mm_guard(uintptr_t guard);
 
+/* Where processes' memory lives: sets *base and returns log2 of its size
+ * (a power of two, aligned to itself, for kernel/buddy.c). */
+unsigned arch_proc_arena(uintptr_t *base);
+
 /* Start the first thread (whose saved stack pointer is sp). Never returns. */
 void arch_start_first(void *sp) __attribute__((noreturn));
 
@@ -124,9 +128,36 @@ void kernel_tick(void);
  * goes back to the caller's R0. See kernel/syscall.c. */
 long kernel_syscall(long a0, long a1, long a2, long a3);
 
+/* A fault in user mode, as the port reports it: what the CPU saw, as data.
+ * What it means (a NULL read, a stack overflow...) and what happens to
+ * the process are the kernel's to decide (kernel/ufault.c). */
+enum arch_fault_kind {
+    ARCH_FAULT_ACCESS,      /* the MPU refused a data access (addr) */
+    ARCH_FAULT_EXEC,        /* the MPU refused an instruction fetch */
+    ARCH_FAULT_BUS,         /* no memory or device answered (addr, if valid) */
+    ARCH_FAULT_STACKING,    /* the CPU could not push the exception frame */
+    ARCH_FAULT_UNDEF,       /* an undefined instruction or an invalid state */
+    ARCH_FAULT_DIVZERO,     /* integer division by zero */
+    ARCH_FAULT_UNALIGNED,   /* an access the CPU will not do unaligned */
+    ARCH_FAULT_OTHER,
+};
+struct arch_fault {
+    uint8_t exception;      /* FAULT_MEMMANAGE .. FAULT_HARDFAULT (kernel/uapi.h) */
+    uint8_t kind;           /* enum arch_fault_kind */
+    uint8_t addr_valid;     /* addr is the address the access was refused at */
+    char access;            /* 'r' read, 'w' write, '?' unknown */
+    uintptr_t addr, pc;     /* pc: 0 when no frame was stacked */
+    char hw[40];            /* the hardware's own words: "MemManage DACCVIOL" */
+};
+
 /* A user thread faulted. The port runs this in the faulting thread,
- * privileged, on its kernel stack (the user stack may be the problem). `code`
- * is one of FAULT_* in kernel/uapi.h, `why` a description. Never returns. */
-void kernel_user_fault(int code, const char *why) __attribute__((noreturn));
+ * privileged, on its kernel stack (the user stack may be the problem), with
+ * the fault as data. It ends the process. Never returns. */
+void kernel_user_fault(const struct arch_fault *f) __attribute__((noreturn));
+
+/* A user thread's process is ending (kill_pending) and the thread was about
+ * to go back to user mode: the port runs this instead, in the thread,
+ * privileged, where it ends. Never returns. */
+void kernel_thread_killed(void) __attribute__((noreturn));
 
 #endif

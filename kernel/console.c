@@ -16,34 +16,28 @@
  * Until someone claims the console (init gives it to the shell), anyone
  * may read: the test images and benchmarks run without a shell.
  *
- * Ctrl-C arrives in the UART's receive interrupt, which must not end a
- * process itself: the interrupted thread may be the one to end, in the
- * middle of anything. The interrupt wakes the `console` kernel thread,
- * which kills the process from thread context with proc_kill(). The thread
- * is more urgent than any user thread, so under round-robin it runs at
- * once; under the cooperative policy it waits, like everyone else, for
- * the running thread to give up the CPU.
+ * Ctrl-C arrives in the UART's receive interrupt, which ends the process
+ * there and then with proc_kill(), as a device's signal does: a thread of
+ * it that was interrupted in user mode ends at once (a spinning `hog` too,
+ * under either policy), one inside a system call on its way out, a
+ * blocked one is woken with -EINTR (kernel/proc.c).
  *
  * Locking: every variable here is guarded by masking interrupts; the
- * receive interrupt reads fg_pid and catchers and writes intr_pid.
+ * receive interrupt reads fg_pid and catchers.
  * Read next: drivers/uart.c (the bytes), apps/sh.c (the shell's side).
  */
 #include "console.h"
 
 #include "../drivers/uart.h"
 #include "errno.h"
-#include "panic.h"
 #include "proc.h"
 #include "sched.h"
 #include "state.h"
-
-#define CONSOLE_PRIO 6              /* above user threads (3) and the kshell (4) */
+#include "syscall.h"
 
 static int fg_pid;                  /* the foreground process; 0: not claimed */
 static int catchers[MAX_PROCS];     /* pids that read Ctrl-C as a key; 0: free */
-static int intr_pid;                /* Ctrl-C for this pid, not yet delivered */
 static struct waitq fg_changed = WAITQ_INIT(fg_changed);
-static struct waitq intr_wait = WAITQ_INIT(intr_wait);
 
 /* ---- Who may read ------------------------------------------------------- */
 
@@ -75,12 +69,6 @@ long console_read(char *buf, size_t n)
     long r;
     uint32_t s = arch_irq_save();
     for (;;) {
-        /* A killed reader must not block again: a wake-up for input (with
-         * result 0) may have reached it before the kill did. */
-        if (me && me->killed) {
-            r = -EINTR;
-            break;
-        }
         if (!may_read_locked(me)) {         /* a background reader waits */
             r = sched_block_locked(&fg_changed, WAIT_FOREVER, WHY_WAIT);
         } else {
@@ -151,40 +139,34 @@ void console_proc_ended_locked(struct proc *p)
         set_fg_locked(p->parent ? p->parent->pid : 0);
 }
 
+/* console(op, arg): the system call (kernel/syscalls.h). */
+long sys_console(void)
+{
+    struct proc *self = current->proc;
+    int arg = arg_int(1);
+    switch (arg_int(0)) {
+    case CONSOLE_SET_FG:     return console_set_fg(self, arg);
+    case CONSOLE_GET_FG:     return console_get_fg();
+    case CONSOLE_CATCH_INTR: console_catch_intr(self, arg != 0); return 0;
+    default:                 return -EINVAL;
+    }
+}
+
 /* ---- Ctrl-C ------------------------------------------------------------- */
 
-/* The receive interrupt's hook (uart.h), interrupts masked: 1 if the
- * byte was taken as an interrupt for the foreground process. */
+/* The receive interrupt's hook (uart.h), interrupts masked: 1 if the byte
+ * was taken as an interrupt for the foreground process. */
 static int intr_from_isr(void)
 {
     struct proc *fg = fg_pid ? proc_by_pid(fg_pid) : NULL;
     if (!fg || fg->state != PROC_ALIVE || fg->parent == NULL || catches_locked(fg_pid))
         return 0;               /* no one to interrupt (never init): a key */
-    intr_pid = fg_pid;
-    sched_wake_all_locked(&intr_wait, 0);
+    proc_kill(fg_pid, WSTATUS_KILLED, "interrupted");
     return 1;
-}
-
-static void *console_thread(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        uint32_t s = arch_irq_save();
-        while (intr_pid == 0)
-            sched_block_locked(&intr_wait, WAIT_FOREVER, WHY_WAIT);
-        int pid = intr_pid;
-        intr_pid = 0;
-        arch_irq_restore(s);
-        proc_kill(pid, WSTATUS_KILLED, "interrupted");
-    }
-    return NULL;
 }
 
 void console_init(void)
 {
-    int r = thread_create_detached("console", console_thread, NULL, CONSOLE_PRIO);
-    if (r < 0)
-        panic("console: cannot start its thread (%d)", r);
     uint32_t s = arch_irq_save();
     uart_intr_hook = intr_from_isr;
     arch_irq_restore(s);

@@ -11,8 +11,8 @@
 
 struct proc;
 
-/* Start the console thread and take Ctrl-C from the UART. Once, at boot,
- * after proc_init(). Without it Ctrl-C is an ordinary byte. */
+/* Take Ctrl-C from the UART. Once, at boot, after proc_init(). Without
+ * it Ctrl-C is an ordinary byte. */
 void console_init(void);
 
 /* Read at least 1 and at most n bytes for the calling thread: at once if

@@ -2,15 +2,17 @@
  * proc.c: creating, ending, waiting for and killing processes.
  *
  * Course idea: see proc.h. This file is the life cycle: proc_spawn() turns a
- * program into a process (memory, loading, the main thread), the exit paths
- * turn it into a zombie (memory, handles and threads released at once), and
- * proc_wait() reaps the zombie (the slot itself). Every path that allocates
- * undoes all of it on failure, so a failed spawn leaves nothing behind.
+ * program into a process (memory, loading, the main thread), proc_end() is
+ * the one way a process ends, and proc_wait() reaps the zombie (the slot
+ * itself). Every path that allocates undoes all of it on failure, so a
+ * failed spawn leaves nothing behind.
  *
  * Locking: the process table, like the scheduler, is guarded by masking
  * interrupts. Loading a program (copying kilobytes) runs unmasked on a slot
- * in state PROC_NEW, which nobody else touches.
- * Read next: kernel/syscall.c, kernel/loader.c, arch/armv7m/mpu.c.
+ * in state PROC_NEW, which nothing else touches: proc_by_pid(), the kill
+ * sweep and the reaper look only at ALIVE and ZOMBIE slots, and a thread
+ * slot joins its process only once it is whole (thread_create_user()).
+ * Read next: kernel/sys_proc.c, kernel/ufault.c, kernel/loader.c.
  */
 #include "proc.h"
 
@@ -22,17 +24,15 @@
 #include "kobj.h"
 #include "loader.h"
 #include "panic.h"
-#include "printk.h"
 #include "sched.h"
 #include "state.h"
 
-#define ARENA_BASE 0x21000000u      /* PSRAM, 16 MiB: processes' memory */
-#define ARENA_LOG2 24
-#define BLOCK_MIN_LOG2 10
+#define BLOCK_MIN_LOG2 10           /* the smallest process block: 1 KiB */
 _Static_assert(PROG_GUARD_SIZE == ARCH_GUARD_SIZE, "the loader leaves room for the MPU's guard");
 
 struct proc proc_table[MAX_PROCS];
-static struct buddy arena;
+static struct buddy arena;         /* processes' memory (arch_proc_arena) */
+static uint32_t arena_bytes;
 static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
 static const struct proc *mm_loaded; /* whose regions the MPU holds */
@@ -41,7 +41,10 @@ static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
 {
-    buddy_init(&arena, ARENA_BASE, ARENA_LOG2, BLOCK_MIN_LOG2);
+    uintptr_t base;
+    unsigned log2 = arch_proc_arena(&base);
+    buddy_init(&arena, base, log2, BLOCK_MIN_LOG2);
+    arena_bytes = 1u << log2;
     arch_user_mode_init();          /* system calls, user faults */
     thread_end_hook = proc_thread_ended_locked;
     sched_switch_mm_hook = proc_switch_mm_locked;
@@ -69,7 +72,7 @@ int proc_free_slots(void)
 }
 
 uint32_t proc_mem_free(void) { return buddy_free_bytes(&arena); }
-uint32_t proc_mem_total(void) { return 1u << ARENA_LOG2; }
+uint32_t proc_mem_total(void) { return arena_bytes; }
 
 /* ---- Spawn -------------------------------------------------------------- */
 
@@ -88,13 +91,69 @@ static uintptr_t put_args(uint8_t *at, const char *args, int args_len, int argc)
     return (uintptr_t)argv;
 }
 
+/* Claim a free slot (state NEW) and a memory block together, or neither. */
+static int claim_locked(uint32_t block_size, struct proc **out)
+{
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &proc_table[i];
+        if (p->state != PROC_FREE)
+            continue;
+        p->mem = buddy_alloc(&arena, block_size);
+        if (!p->mem)
+            return -ENOMEM;
+        p->state = PROC_NEW;
+        *out = p;
+        return 0;
+    }
+    return -EAGAIN;
+}
+
+/* Fill in a claimed slot for program h loaded at p->mem with layout l. */
+static void setup(struct proc *p, const struct prog_header *h,
+                  const struct prog_layout *l, int flags)
+{
+    uintptr_t base = (uintptr_t)p->mem;
+    p->mem_size = l->block_size;
+    p->heap_lo = p->brk = base + l->heap_offset;
+    p->heap_hi = base + l->stack_guard;
+    memset(&p->umem, 0, sizeof p->umem);
+    p->umem.base = base;
+    p->umem.code_end = base + l->code_size;
+    p->umem.end = base + l->block_size;
+    p->umem.guard_lo = base + l->stack_guard;
+    p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
+    arch_mm_init(&p->mm, base, l->block_size, l->code_size);
+
+    memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_find checked the NUL */
+    p->name[PROC_NAME_LEN - 1] = '\0';
+    p->daemon = (flags & SPAWN_DAEMON) != 0;
+    p->killed = p->main_done = 0;
+    p->nthreads = p->nondaemon = 0;
+    p->main_tid = 0;
+    p->exit_status = 0;
+    p->why[0] = '\0';
+    waitq_init(&p->child_wait);
+    memset(p->handles, 0, sizeof p->handles);
+    p->ticks_dead = p->switches_dead = 0;
+    p->created = ticks;
+}
+
+/* Give a slot back: its memory, then the slot. Interrupts masked. */
+static void unclaim_locked(struct proc *p)
+{
+    if (buddy_free(&arena, p->mem) != 0)
+        panic("process slot %d: its memory block %p is not a live block",
+              (int)(p - proc_table), p->mem);
+    p->mem = NULL;
+    p->state = PROC_FREE;
+}
+
 int proc_spawn(struct proc *parent, const char *prog, const char *args,
                int args_len, int argc, int flags)
 {
     const struct prog_header *h = prog_find(progs_table, prog);
     struct prog_layout l;
     struct proc *p = NULL;
-    uint32_t s;
     int r;
 
     if (!h)
@@ -102,133 +161,171 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
     uint32_t extra = ((uint32_t)args_len + 4u * (uint32_t)(argc + 1) + 7u) & ~7u;
     if ((r = prog_layout(h, extra, &l)) != 0)
         return r;
-
-    s = arch_irq_save();
-    for (int i = 0; i < MAX_PROCS; i++) {
-        if (proc_table[i].state == PROC_FREE) {
-            p = &proc_table[i];
-            p->state = PROC_NEW;    /* claimed */
-            break;
-        }
-    }
-    uint8_t *mem = p ? buddy_alloc(&arena, l.block_size) : NULL;
-    if (p && !mem)
-        p->state = PROC_FREE;
+    uint32_t s = arch_irq_save();
+    r = claim_locked(l.block_size, &p);
     arch_irq_restore(s);
-    if (!p)
-        return -EAGAIN;
-    if (!mem)
-        return -ENOMEM;
-
-    if ((r = prog_load(h, mem, &l)) != 0)
+    if (r < 0)
+        return r;
+    if ((r = prog_load(h, p->mem, &l)) != 0)
         goto undo;
+    setup(p, h, &l, flags);
+    uintptr_t base = (uintptr_t)p->mem;
+    uintptr_t argv = put_args(p->mem + l.extra_offset, args, args_len, argc);
 
-    uintptr_t base = (uintptr_t)mem;
-    uintptr_t args_at = base + l.extra_offset;
-    uintptr_t argv = put_args((uint8_t *)args_at, args, args_len, argc);
-    p->mem = mem;
-    p->mem_size = l.block_size;
-    p->heap_lo = p->brk = base + l.heap_offset;
-    p->heap_hi = base + l.stack_guard;
-    memset(&p->umem, 0, sizeof p->umem);
-    p->umem.base = base;
-    p->umem.code_end = base + l.code_size;
-    p->umem.end = base + l.block_size;
-    p->umem.guard_lo = base + l.stack_guard;
-    p->umem.guard_hi = base + l.stack_guard + PROG_GUARD_SIZE;
-    arch_mm_init(&p->mm, base, l.block_size, l.code_size);
-
-    memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_find checked the NUL */
-    p->name[PROC_NAME_LEN - 1] = '\0';
-    p->daemon = (flags & SPAWN_DAEMON) != 0;
-    p->killed = p->main_done = 0;
-    p->nthreads = 1;
-    p->nondaemon = 0;
-    p->exit_status = 0;
-    p->why[0] = '\0';
-    waitq_init(&p->child_wait);
-    memset(p->handles, 0, sizeof p->handles);
-    p->ticks_dead = p->switches_dead = 0;
-    p->created = ticks;
-
+    /* The main thread is created before the process is ALIVE: until then
+     * no kill can find it, and once it is ALIVE its thread exists. */
     s = arch_irq_save();
     p->pid = next_pid++;
     p->parent = parent;
-    p->state = PROC_ALIVE;
-    if (!parent)
-        init_proc = p;
     arch_irq_restore(s);
-
-    r = thread_create_user(p, p->name, base + l.entry, (uintptr_t)argc, argv,
-                           (void *)(base + l.stack_top), p->umem.guard_lo, 0);
-    if (r < 0) {
-        s = arch_irq_save();
-        p->state = PROC_NEW;
-        if (p == init_proc)
-            init_proc = NULL;
-        arch_irq_restore(s);
+    r = proc_thread_create(p, p->name, base + l.entry, (uintptr_t)argc, argv,
+                           base + l.stack_top, p->umem.guard_lo, 0);
+    if (r < 0)
         goto undo;
-    }
-    p->main_tid = r;
     return p->pid;
 
 undo:
     s = arch_irq_save();
-    if (buddy_free(&arena, mem) != 0)
-        panic("spawn: block %p is not a live block", mem);
-    p->state = PROC_FREE;
+    unclaim_locked(p);
     arch_irq_restore(s);
     return r;
 }
 
+/* ---- Threads of a process ---------------------------------------------- */
+
+int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintptr_t a0,
+                       uintptr_t a1, uintptr_t stack_top, uintptr_t guard, int daemon)
+{
+    uint32_t s = arch_irq_save();
+    int first = p->state == PROC_NEW;
+    if (p->killed) {                /* ending: no new threads */
+        arch_irq_restore(s);
+        return -EINTR;
+    }
+    p->nthreads++;
+    p->nondaemon += !first && !daemon;
+    arch_irq_restore(s);
+
+    int r = thread_create_user(p, name, entry, a0, a1, (void *)stack_top, guard, daemon,
+                               first ? proc_admit_main_locked : NULL);
+    s = arch_irq_save();
+    if (r < 0) {
+        p->nthreads--;
+        p->nondaemon -= !first && !daemon;
+    } else if (p->killed) {
+        proc_end_locked(p, p->exit_status, NULL);  /* killed meanwhile: sweep again */
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
+/* thread_create_user() calls this for a main thread, masked, in the same
+ * step that makes the thread visible: the process becomes ALIVE with its
+ * main thread, never without. */
+void proc_admit_main_locked(struct thread *t)
+{
+    struct proc *p = t->proc;
+    p->main_tid = t->id;
+    p->state = PROC_ALIVE;
+    if (!p->parent)
+        init_proc = p;
+}
+
 /* ---- The end of a process ---------------------------------------------- */
 
-/* Last thread gone: release everything but the slot, tell the parent.
- * Interrupts masked. */
-static void become_zombie_locked(struct proc *p)
+/* Step 2 for one thread t of p that is not running (interrupts masked).
+ * Only a thread in user mode can be ended from outside, since it holds
+ * nothing in the kernel: it goes READY -> TERMINATED at once. A thread
+ * inside the kernel is told: kill_pending makes every block refuse
+ * (-EINTR), a blocked one is woken with -EINTR, and each ends itself on
+ * its way back to user mode (proc_check_killed, or the port's last check). */
+static void end_other_thread_locked(struct thread *t)
 {
-    kobj_close_all_locked(p);
+    t->kill_pending = 1;
+    if (t->state == TS_BLOCKED) {
+        sched_wake_locked(t, -EINTR);
+    } else if (t->state == TS_READY && !t->in_syscall) {
+        sched_dequeue_locked(t);
+        thread_set_state(t, TS_TERMINATED, WHY_KILL);
+        proc_thread_ended_locked(t);
+        t->in_use = 0;              /* never switched to again: reap now */
+    }
+}
+
+/* Step 2 for the running thread. From a system call it ends on its way
+ * out. From an interrupt handler that interrupted it in user mode (a kill
+ * from a device, such as Ctrl-C), it would go back to user mode and run on:
+ * it ends here instead, and the switch requested takes the CPU from it
+ * before the handler returns to it. */
+static void end_current_locked(struct thread *t)
+{
+    t->kill_pending = 1;
+    if (arch_in_isr() && !t->in_syscall && t->state == TS_RUNNING) {
+        thread_set_state(t, TS_TERMINATED, WHY_KILL);
+        t->detached = 1;            /* kernel_switch reaps it */
+        proc_thread_ended_locked(t);
+        arch_switch_request();
+    }
+}
+
+/*
+ * The one way a process ends, whoever starts it: its own exit or error
+ * exit (proc_exit), a fault (kernel/ufault.c), a kill (proc_kill), the end
+ * of a daemon's parent, or its last thread ending (Python's rule). Masked.
+ *
+ *   1. mark it ending: killed, with the status and reason (the first wins);
+ *   2. end its other threads (end_other_thread_locked: at once in user
+ *      mode, at their way out of the kernel otherwise).
+ * When its last thread has ended (proc_thread_ended_locked), release():
+ *   3. close its descriptors;
+ *   4. free its memory;
+ *   5. reparent its children to init; a daemon child ends (steps 1-6);
+ *   6. wake its parent: it is a zombie, with only its slot and status.
+ * why == NULL keeps the reason already recorded.
+ */
+void proc_end_locked(struct proc *p, int status, const char *why)
+{
+    if (!p->killed) {                                       /* 1 */
+        p->killed = 1;
+        p->exit_status = status;
+        strncpy(p->why, why ? why : "", sizeof p->why - 1);
+        p->why[sizeof p->why - 1] = '\0';
+    }
+    for (int i = 0; i < MAX_THREADS; i++) {                 /* 2 */
+        struct thread *t = &thread_table[i];
+        if (t->in_use && t->proc == p && t != current && t->state != TS_TERMINATED)
+            end_other_thread_locked(t);
+    }
+    if (current && current->proc == p)
+        end_current_locked(current);
+}
+
+/* Steps 3-6: the last thread of p has ended. Masked. */
+static void release_locked(struct proc *p)
+{
+    kobj_close_all_locked(p);                               /* 3 */
     if (mm_loaded == p) {           /* its regions must not outlive its memory */
         arch_mm_switch(NULL);       /* the guard region too */
         mm_loaded = NULL;
         guard_loaded = 0;
     }
-    if (buddy_free(&arena, p->mem) != 0)
+    if (buddy_free(&arena, p->mem) != 0)                    /* 4 */
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
     p->state = PROC_ZOMBIE;
-
-    /* Its children: daemons die with it, the others are adopted by init. */
-    for (int i = 0; i < MAX_PROCS; i++) {
+    for (int i = 0; i < MAX_PROCS; i++) {                   /* 5 */
         struct proc *c = &proc_table[i];
         if (c->state < PROC_ALIVE || c->parent != p)
             continue;
         c->parent = init_proc;
         if (c->daemon && c->state == PROC_ALIVE)
-            proc_kill(c->pid, WSTATUS_KILLED, "daemon: parent ended");
+            proc_end_locked(c, WSTATUS_KILLED, "daemon: parent ended");
         else if (c->state == PROC_ZOMBIE && init_proc)
             sched_wake_all_locked(&init_proc->child_wait, 0);
     }
     console_proc_ended_locked(p);   /* its parent gets the console back */
-    if (p->parent)
+    if (p->parent)                                          /* 6 */
         sched_wake_all_locked(&p->parent->child_wait, 0);
-}
-
-/* End one thread t of p that is not running (interrupts masked): only a
- * thread in user mode can be ended from outside, since it holds nothing in
- * the kernel. A thread inside a system call is told (EINTR) and ends itself
- * on its way out (proc_check_killed). */
-static void end_other_thread_locked(struct thread *t)
-{
-    if (t->state == TS_BLOCKED) {
-        sched_wake_locked(t, -EINTR);
-    } else if (t->state == TS_NEW || (t->state == TS_READY && !t->in_syscall)) {
-        if (t->state == TS_READY)
-            sched_dequeue_locked(t);
-        thread_set_state(t, TS_TERMINATED, WHY_KILL);
-        proc_thread_ended_locked(t);
-        t->in_use = 0;              /* never switched to again: reap now */
-    }
 }
 
 void proc_thread_ended_locked(struct thread *t)
@@ -240,18 +337,13 @@ void proc_thread_ended_locked(struct thread *t)
     p->nthreads--;
     if (t->id == p->main_tid)
         p->main_done = 1;
-    else if (!t->user_daemon)
+    else if (!t->daemon)
         p->nondaemon--;
 
     /* Python's rule: once main is done and no non-daemon thread is left,
-     * the daemon threads end too. */
+     * the daemon threads end too, with main's status. */
     if (p->main_done && p->nondaemon == 0 && p->nthreads > 0)
-        p->killed = 1;
-    if (p->killed)
-        for (int i = 0; i < MAX_THREADS; i++)
-            if (thread_table[i].in_use && thread_table[i].proc == p &&
-                &thread_table[i] != t && thread_table[i].state != TS_TERMINATED)
-                end_other_thread_locked(&thread_table[i]);
+        proc_end_locked(p, p->exit_status, NULL);
     if (p->nthreads == 0) {
         /* Reap the slots of threads that ended earlier and were not joined. */
         for (int i = 0; i < MAX_THREADS; i++)
@@ -259,30 +351,14 @@ void proc_thread_ended_locked(struct thread *t)
                 &thread_table[i] != t && thread_table[i].state == TS_TERMINATED)
                 thread_table[i].in_use = 0;
         t->detached = 1;            /* kernel_switch reaps the last one */
-        become_zombie_locked(p);
-    }
-}
-
-static void end_process_locked(struct proc *p, int status, const char *why)
-{
-    if (p->killed)
-        return;                     /* the first reason wins */
-    p->killed = 1;
-    p->exit_status = status;
-    if (why != p->why)
-        strncpy(p->why, why ? why : "", sizeof p->why - 1);
-    p->why[sizeof p->why - 1] = '\0';
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *t = &thread_table[i];
-        if (t->in_use && t->proc == p && t != current && t->state != TS_TERMINATED)
-            end_other_thread_locked(t);
+        release_locked(p);
     }
 }
 
 void proc_exit(int status, const char *why)
 {
     arch_irq_disable();
-    end_process_locked(current->proc, status, why);
+    proc_end_locked(current->proc, status, why);
     arch_irq_enable();
     thread_exit(NULL);
 }
@@ -303,20 +379,13 @@ void proc_check_killed(void)
         thread_exit(NULL);
 }
 
-void kernel_user_fault(int code, const char *why)
-{
-    struct proc *p = current->proc;
-    KASSERT(p != NULL, "only user threads fault into kernel_user_fault");
-    proc_exit(WSTATUS_FAULT | code, why);
-}
-
 int proc_kill(int pid, int status, const char *why)
 {
     uint32_t s = arch_irq_save();
     struct proc *p = proc_by_pid(pid);
     int r = -ESRCH;
     if (p && p->state == PROC_ALIVE) {
-        end_process_locked(p, status, why);
+        proc_end_locked(p, status, why);
         r = 0;
     }
     arch_irq_restore(s);
@@ -362,11 +431,6 @@ int proc_wait(struct proc *p, int pid, int *status, uint32_t timeout)
     return r;
 }
 
-int proc_addr_in_guard(const struct thread *t, uintptr_t a)
-{
-    return t->uguard && a - t->uguard < ARCH_GUARD_SIZE;
-}
-
 /* ---- Information -------------------------------------------------------- */
 
 void proc_info(const struct proc *p, struct proc_info *out)
@@ -374,7 +438,7 @@ void proc_info(const struct proc *p, struct proc_info *out)
     memset(out, 0, sizeof *out);
     out->pid = p->pid;
     out->ppid = p->parent ? p->parent->pid : 0;
-    out->state = p->state == PROC_ZOMBIE ? PS_ZOMBIE : PS_RUNNING;
+    out->state = p->state == PROC_ZOMBIE ? PS_ZOMBIE : PS_ALIVE;
     out->daemon = p->daemon;
     out->nthreads = p->nthreads;
     out->exit_status = p->exit_status;

@@ -14,7 +14,9 @@
  *
  * The main thread ending follows Python: the process lives on while non-daemon
  * threads run; daemon threads are ended with it. exit() from another thread,
- * a fault, or kill end the whole process at once.
+ * a fault, or kill end the whole process at once. Every one of these ends
+ * in proc_end_locked(), whose numbered steps are in proc.c and
+ * docs/states.md.
  * Read next: kernel/syscall.c (how a process asks for all this).
  */
 #ifndef WEFT_PROC_H
@@ -42,8 +44,9 @@ struct handle {
 struct proc {
     int pid;
     uint8_t state;          /* enum proc_state */
-    uint8_t daemon;         /* SPAWN_DAEMON: dies with its parent */
-    uint8_t killed;         /* every thread must end at its next chance */
+    uint8_t daemon;         /* SPAWN_DAEMON: ends when its parent ends */
+    uint8_t killed;         /* ending (proc_end_locked step 1): every thread
+                               ends at its next chance */
     uint8_t main_done;      /* the main thread has ended */
     struct proc *parent;    /* init for orphans; NULL only for init */
     char name[PROC_NAME_LEN];
@@ -52,7 +55,7 @@ struct proc {
     int nthreads;           /* threads not yet TERMINATED */
     int nondaemon;          /* of which neither main nor daemon */
     int exit_status;        /* meaningful once a zombie */
-    char why[48];           /* how it ended, for the shell */
+    char why[PROC_WHY_LEN]; /* how it ended, for the shell */
     struct waitq child_wait;    /* its threads waiting in wait() */
 
     uint8_t *mem;           /* its block from the buddy allocator */
@@ -80,8 +83,20 @@ void proc_init(void);
 int proc_spawn(struct proc *parent, const char *prog, const char *args,
                int args_len, int argc, int flags);
 
+/* Create a thread of p running entry(a0, a1) in user mode on the stack
+ * whose top is stack_top, with its guard at `guard`. The first thread of
+ * a NEW process is its main thread, and makes it ALIVE. Returns the tid,
+ * -EAGAIN (no thread slot), -EINTR (p is ending). */
+int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintptr_t a0,
+                       uintptr_t a1, uintptr_t stack_top, uintptr_t guard, int daemon);
+void proc_admit_main_locked(struct thread *t);
+
 /* Called by thread_exit() for a user thread, interrupts masked. */
 void proc_thread_ended_locked(struct thread *t);
+
+/* The one way a process ends (steps in proc.c). Interrupts masked; from a
+ * thread or an interrupt handler. why == NULL keeps the recorded reason. */
+void proc_end_locked(struct proc *p, int status, const char *why);
 
 /* End the calling thread's process with `status` (all its threads). */
 void proc_exit(int status, const char *why) __attribute__((noreturn));

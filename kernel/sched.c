@@ -171,6 +171,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
 
     KASSERT(!arch_in_isr(), "an interrupt handler never blocks");
     KASSERT(t != idle_thread, "the idle thread never blocks");
+    if (t->kill_pending)
+        return -EINTR;              /* its process is ending: never block again */
     if (timeout == NO_WAIT)
         return -ETIMEDOUT;
 

@@ -47,7 +47,9 @@ void sched_make_ready_locked(struct thread *t, int why);
 
 /* Block the running thread on q (which may be NULL: a pure sleep) for at most
  * `timeout` ticks, then return what the waker said: 0 or a value passed to
- * sched_wake_locked(), or -ETIMEDOUT. Called with interrupts masked by
+ * sched_wake_locked(), or -ETIMEDOUT; at once -EINTR if the thread's
+ * process is ending (kill_pending: a kill must not be slept through, even
+ * by a thread that was woken and loops to block again). Called with interrupts masked by
  * arch_irq_save(); returns with them masked again, having switched away and
  * back in between. Never call it from an interrupt handler. */
 int sched_block_locked(struct waitq *q, uint32_t timeout, int why);

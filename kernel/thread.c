@@ -50,6 +50,7 @@ static struct thread *claim(const char *name, int prio, int detached)
             t = &thread_table[i];
             t->in_use = 1;          /* claimed: nobody else can take it now */
             t->id = 0;              /* and nobody finds it by its old id */
+            t->proc = NULL;         /* nor as a thread of its old process */
             break;
         }
     }
@@ -67,9 +68,8 @@ static struct thread *claim(const char *name, int prio, int detached)
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
     t->exit_value = NULL;
-    t->proc = NULL;
     t->user_sp = NULL;
-    t->in_syscall = t->user_daemon = 0;
+    t->in_syscall = t->daemon = t->kill_pending = 0;
     t->uguard = 0;
     t->ticks_run = t->switches = t->wakeups = 0;
     t->stack_base = kstacks[i];
@@ -78,13 +78,17 @@ static struct thread *claim(const char *name, int prio, int detached)
     return t;
 }
 
-/* Give the claimed slot an id and admit it: NEW, then READY. */
-static int admit(struct thread *t)
+/* Give the claimed slot an id and admit it: NEW, then READY. A user
+ * thread joins its process here, whole. */
+static int admit(struct thread *t, struct proc *p, void (*hook)(struct thread *t))
 {
     uint32_t s = arch_irq_save();
+    t->proc = p;
     t->id = next_id++;
     t->created_at = ticks;
     thread_set_state_new(t);
+    if (hook)
+        hook(t);
     sched_make_ready_locked(t, WHY_START);
     arch_irq_restore(s);    /* a more urgent new thread runs from here */
     return t->id;
@@ -97,21 +101,20 @@ static int create(const char *name, thread_fn fn, void *arg, int prio, int detac
         return -EAGAIN;
     t->sp = arch_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, fn, arg,
                             thread_return);
-    return admit(t);
+    return admit(t, NULL, NULL);
 }
 
 int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
                        uintptr_t a0, uintptr_t a1, void *ustack_top, uintptr_t uguard,
-                       int daemon)
+                       int daemon, void (*admit_hook)(struct thread *t))
 {
     struct thread *t = claim(name, USER_PRIO, 0);
     if (!t)
         return -EAGAIN;
-    t->proc = p;
-    t->user_daemon = (uint8_t)daemon;
+    t->daemon = (uint8_t)daemon;
     t->uguard = uguard;
     t->sp = arch_user_stack_init(&t->ctx, ustack_top, entry, a0, a1);
-    return admit(t);
+    return admit(t, p, admit_hook);
 }
 
 int thread_create(const char *name, thread_fn fn, void *arg, int prio)
@@ -189,15 +192,16 @@ void thread_yield(void)
     arch_irq_restore(s);
 }
 
-void thread_sleep(uint32_t n)
+int thread_sleep(uint32_t n)
 {
     if (n == 0) {
         thread_yield();
-        return;
+        return 0;
     }
     uint32_t s = arch_irq_save();
-    sched_block_locked(NULL, n, WHY_SLEEP);
+    int r = sched_block_locked(NULL, n, WHY_SLEEP);
     arch_irq_restore(s);
+    return r == -ETIMEDOUT ? 0 : r;     /* the whole sleep passed, or -EINTR */
 }
 
 int thread_set_prio(int id, int prio)

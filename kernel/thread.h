@@ -78,8 +78,11 @@ struct thread {
     struct proc *proc;          /* the process this thread belongs to */
     void *user_sp;              /* the user stack while in a system call */
     uint32_t sysno;             /* the system call being run */
+    long sysargs[4];            /* its R0..R3 (kernel/syscall.h: arg_*) */
     uint8_t in_syscall;         /* running kernel code for its process */
-    uint8_t user_daemon;        /* THREAD_DAEMON: ends with the main thread */
+    uint8_t daemon;             /* THREAD_DAEMON: ends with the main thread */
+    uint8_t kill_pending;       /* its process is ending: blocking refuses
+                                   (-EINTR), and it never returns to user mode */
     uintptr_t uguard;           /* its user stack's guard (ARCH_GUARD_SIZE bytes) */
 
     /* Accounting, shown by `ps`. */
@@ -110,10 +113,12 @@ int thread_create_detached(const char *name, thread_fn fn, void *arg, int prio);
 
 /* Create a user-mode thread of process p, starting at entry(a0, a1) on the
  * user stack whose top is ustack_top and whose overflow guard is at uguard
- * (ARCH_GUARD_SIZE-aligned, below the stack). Returns its id or -EAGAIN. */
+ * (ARCH_GUARD_SIZE-aligned, below the stack). The slot joins p (t->proc)
+ * only when it is whole, in the masked step that admits it; admit_hook,
+ * if not NULL, is called in that same step. Returns its id or -EAGAIN. */
 int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
                        uintptr_t a0, uintptr_t a1, void *ustack_top, uintptr_t uguard,
-                       int daemon);
+                       int daemon, void (*admit_hook)(struct thread *t));
 
 /* The process layer (kernel/proc.c) is told when a user thread ends, with
  * interrupts masked, through this hook; the thread core knows nothing else
@@ -131,8 +136,9 @@ int thread_join(int id, void **value, uint32_t timeout);
 /* Give the CPU to the next ready thread of the same or higher priority. */
 void thread_yield(void);
 
-/* Block for `ticks` ticks (at least; the sleep ends on a tick boundary). */
-void thread_sleep(uint32_t ticks);
+/* Block for `ticks` ticks (at least; the sleep ends on a tick boundary).
+ * Returns 0, or -EINTR if the thread's process was killed meanwhile. */
+int thread_sleep(uint32_t ticks);
 
 /* Look a thread up by id; NULL if no such thread exists. */
 struct thread *thread_by_id(int id);

@@ -14,6 +14,7 @@
 
 /* Ticks wrap after 49 days at 1 kHz; compare them as signed differences so
  * the order stays right across the wrap (as long as waits are < 2^31). */
+#define TICK_WAIT_MAX 0x7FFFFFFFu    /* the longest timeout that compares right */
 static inline int tick_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 
 /* Queue t to be woken at tick `when`. Interrupts masked. */

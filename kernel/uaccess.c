@@ -9,6 +9,9 @@
  * pointer argument meets these checks.
  */
 #include "uaccess.h"
+
+#include <string.h>
+
 #include "errno.h"
 
 /* Does [a, a + n) overlap the guard [lo, hi)? a + n does not wrap. */
@@ -16,7 +19,6 @@ static int overlaps(uintptr_t a, size_t n, uintptr_t lo, uintptr_t hi)
 {
     return lo < hi && a < hi && lo < a + n;
 }
-
 
 int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 {
@@ -51,5 +53,42 @@ long uaccess_strnlen(const struct umem *m, const char *s, size_t max)
     for (size_t i = 0; i < limit; i++)
         if (s[i] == '\0')
             return (long)i;
+    return limit == max ? -EINVAL : -EFAULT;
+}
+
+/* ---- The gateway --------------------------------------------------------- */
+
+int uaccess_copyin(const struct umem *m, void *dst, uintptr_t usrc, size_t n)
+{
+    if (!uaccess_ok(m, (const void *)usrc, n, 0))
+        return -EFAULT;
+    memcpy(dst, (const void *)usrc, n);
+    return 0;
+}
+
+int uaccess_copyout(const struct umem *m, uintptr_t udst, const void *src, size_t n)
+{
+    if (!uaccess_ok(m, (const void *)udst, n, 1))
+        return -EFAULT;
+    memcpy((void *)udst, src, n);
+    return 0;
+}
+
+/* Byte by byte, each user byte read once: the copy is what gets used, so a
+ * thread changing the string meanwhile cannot make it unterminated. */
+long uaccess_copyinstr(const struct umem *m, char *dst, uintptr_t usrc, size_t max)
+{
+    size_t span = readable_from(m, usrc);
+    size_t limit = span < max ? span : max;
+    const volatile char *s = (const volatile char *)usrc;
+    if (max == 0)
+        return -EINVAL;
+    for (size_t i = 0; i < limit; i++) {
+        char c = s[i];
+        dst[i] = c;
+        if (c == '\0')
+            return (long)i;
+    }
+    dst[0] = '\0';
     return limit == max ? -EINVAL : -EFAULT;
 }

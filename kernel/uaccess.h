@@ -18,7 +18,8 @@
  * are ordinary process memory to the kernel (arch_mm_guard lets privileged
  * code write there), and only stop the thread itself.
  * Pointers are only compared as integers here; memory is read only inside
- * a range that has passed the check.
+ * a range that has passed the check. System call handlers use the gateway
+ * through kernel/syscall.h (copyin, copyout, copyinstr for the caller).
  *
  * Read next: kernel/uaccess.c.
  */
@@ -45,5 +46,15 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write);
  * ends (the block's end or the guard) first, -EINVAL if max bytes were read
  * without a NUL. Reads nothing outside the readable memory. */
 long uaccess_strnlen(const struct umem *m, const char *s, size_t max);
+
+/* The gateway: the only code that reads or writes user memory. A user
+ * address is a uintptr_t, never a pointer, until the range is checked.
+ * copyin/copyout: 0, or -EFAULT with nothing copied. copyinstr: copies the
+ * string at usrc into dst[max] and returns its length (< max); on -EFAULT
+ * (readable memory ends first) or -EINVAL (no NUL in max bytes) dst holds
+ * the empty string. Each reads the user bytes exactly once. */
+int uaccess_copyin(const struct umem *m, void *dst, uintptr_t usrc, size_t n);
+int uaccess_copyout(const struct umem *m, uintptr_t udst, const void *src, size_t n);
+long uaccess_copyinstr(const struct umem *m, char *dst, uintptr_t usrc, size_t max);
 
 #endif

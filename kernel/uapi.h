@@ -19,42 +19,22 @@
 #include <stdint.h>
 
 /* ---- System call numbers (R12) ---------------------------------------- */
+/* SYS_EXIT, SYS_WRITE, ...: each call's position in kernel/syscalls.h, the
+ * one list that declares them (with their arguments and meanings). */
+#define SYSCALL0(NUM, ...) SYS_##NUM,
+#define SYSCALL1 SYSCALL0
+#define SYSCALL2 SYSCALL0
+#define SYSCALL3 SYSCALL0
+#define SYSCALL4 SYSCALL0
 enum {
-    SYS_EXIT = 0,       /* (int status): end the process; never returns */
-    SYS_WRITE,          /* (int fd, const void *buf, size_t n) -> n; fd 1, 2: console */
-    SYS_READ,           /* (int fd, void *buf, size_t n) -> n >= 1; fd 0: console, blocks */
-    SYS_SBRK,           /* (intptr_t incr) -> old break, or -ENOMEM */
-    SYS_GETPID,         /* () -> pid */
-    SYS_GETPPID,        /* () -> parent's pid */
-    SYS_SPAWN,          /* (const char *prog, char *const argv[], int flags) -> pid */
-    SYS_WAIT,           /* (int pid or -1, int *status, uint32_t timeout) -> pid */
-    SYS_KILL,           /* (int pid) -> 0 */
-    SYS_YIELD,          /* () -> 0 */
-    SYS_SLEEP,          /* (uint32_t ticks) -> 0 */
-    SYS_TICKS,          /* () -> ticks since boot */
-    SYS_THREAD_CREATE,  /* (void *(*fn)(void *), void *arg, struct thread_spec *) -> tid */
-    SYS_THREAD_JOIN,    /* (int tid, void **value, uint32_t timeout) -> 0 */
-    SYS_THREAD_EXIT,    /* (void *value): end the calling thread */
-    SYS_GETTID,         /* () -> tid */
-    SYS_SETNAME,        /* (const char *name) -> 0: rename the calling process */
-    SYS_PROCINFO,       /* (int pid, struct proc_info *out) -> 0; pid 0 = self */
-    SYS_PROCLIST,       /* (int *pids, int max) -> count of live processes */
-    SYS_THREADINFO,     /* (int index, struct thread_info *out) -> 0, -ESRCH past the end */
-    SYS_PROGINFO,       /* (int index, struct prog_info *out) -> 0, -ENOENT past the end */
-    SYS_KSTAT,          /* (struct kstat *out) -> 0 */
-    SYS_SCHED,          /* (int policy or -1) -> the policy now (0 coop, 1 rr) */
-    SYS_TRACE,          /* (struct trace_entry *out, int max) -> count, oldest first */
-    SYS_HALT,           /* (int status): leave QEMU (init and the shell use it) */
-    SYS_SEM_CREATE,     /* (int count) -> handle */
-    SYS_SEM_WAIT,       /* (int h, uint32_t timeout) -> 0 or -ETIMEDOUT */
-    SYS_SEM_POST,       /* (int h) -> 0 */
-    SYS_MUTEX_CREATE,   /* () -> handle */
-    SYS_MUTEX_LOCK,     /* (int h, uint32_t timeout) -> 0 */
-    SYS_MUTEX_UNLOCK,   /* (int h) -> 0, -EPERM if not the owner */
-    SYS_CLOSE,          /* (int h) -> 0 */
-    SYS_CONSOLE,        /* (int op, int arg): CONSOLE_* below, kernel/console.h */
+#include "syscalls.h"
     SYS_NCALLS
 };
+#undef SYSCALL0
+#undef SYSCALL1
+#undef SYSCALL2
+#undef SYSCALL3
+#undef SYSCALL4
 
 /* ---- Arguments and results -------------------------------------------- */
 
@@ -99,8 +79,9 @@ enum {
 #define WFAULTCODE(s)   ((s) & 0xFF)
 
 #define PROC_NAME_LEN 16
+#define PROC_WHY_LEN  96
 
-enum proc_state_u { PS_NEW, PS_RUNNING, PS_ZOMBIE };  /* process view */
+enum proc_state_u { PS_ALIVE = 1, PS_ZOMBIE };  /* proc_info.state */
 
 struct proc_info {
     int pid, ppid;
@@ -111,7 +92,8 @@ struct proc_info {
     uint32_t ticks, switches, created;
     uint32_t mem_base, mem_size;    /* its memory block */
     char name[PROC_NAME_LEN];
-    char why[48];                   /* how it ended, e.g. "MemManage DACCVIOL at 0x20000010" */
+    char why[PROC_WHY_LEN];         /* how it ended, e.g. "segmentation fault: read of
+                                       0x00000000 (NULL) [MemManage DACCVIOL]" */
 };
 
 struct thread_info {

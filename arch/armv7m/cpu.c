@@ -10,21 +10,16 @@
 
 #include "../../drivers/uart.h"
 #include "../arch.h"
+#include "frame.h"
 #include "regs.h"
 
 /* ---- A new thread's first frame ----------------------------------------
- * What the CPU pushes on exception entry and pops on return (switch.S draws
- * it), and what PendSV keeps in the thread control block. */
-struct hw_frame {
-    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
-};
+ * What the CPU pushes on exception entry and pops on return (frame.h), and
+ * what PendSV keeps in the thread control block (switch.S draws both). */
 struct sw_ctx {
     uint32_t control;                       /* bit 0 nPRIV: 1 = user mode */
     uint32_t r4, r5, r6, r7, r8, r9, r10, r11;
 };
-_Static_assert(sizeof(struct hw_frame) == 32, "the CPU stacks 8 words");
-_Static_assert(offsetof(struct hw_frame, lr) == 20, "switch.S reads LR at +20");
-_Static_assert(offsetof(struct hw_frame, pc) == 24, "switch.S reads PC at +24");
 _Static_assert(sizeof(struct sw_ctx) == sizeof(struct arch_ctx),
                "switch.S stores CONTROL, R4-R11 in struct arch_ctx");
 
@@ -43,7 +38,7 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
     f->r1 = 0x01010101; f->r2 = 0x02020202; f->r3 = 0x03030303; f->r12 = 0x12121212;
     f->lr = (uint32_t)on_return;    /* entry returns here, its result in R0 */
     f->pc = (uint32_t)entry & ~1u;  /* the CPU wants bit 0 clear in a stacked PC */
-    f->xpsr = 1u << 24;             /* only T: Thumb state, no flags, no IRQ */
+    f->xpsr = XPSR_THUMB;           /* only T: Thumb state, no flags, no IRQ */
     return f;
 }
 
@@ -60,7 +55,7 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
     f->r2 = f->r3 = f->r12 = 0;
     f->lr = 0xFFFFFFFFu;            /* returning from the entry faults */
     f->pc = (uint32_t)entry & ~1u;
-    f->xpsr = 1u << 24;
+    f->xpsr = XPSR_THUMB;
     return f;
 }
 
@@ -125,6 +120,14 @@ void arch_tick_start(uint32_t hz)
 void systick_handler(void)
 {
     kernel_tick();
+}
+
+/* Processes live in the board's 16 MiB PSRAM (linker/mps2-an385.ld keeps
+ * the kernel out of it). */
+unsigned arch_proc_arena(uintptr_t *base)
+{
+    *base = 0x21000000u;
+    return 24;
 }
 
 void arch_putc_polled(char c)

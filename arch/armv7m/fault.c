@@ -13,8 +13,10 @@
 
 #include "../../kernel/printk.h"
 #include "../../kernel/sched.h"
+#include "../../kernel/uapi.h"
 #include "../arch.h"
 #include "fault.h"
+#include "frame.h"
 #include "regs.h"
 
 /* The CFSR bits, in the order of the register (MMFSR, BFSR, UFSR). */
@@ -47,6 +49,56 @@ int fault_describe(char *buf, int size, uint32_t cfsr, uint32_t exc)
     else if ((cfsr & (1u << 15)) && n < size)
         n += ksnprintf(buf + n, (size_t)(size - n), " at %p", (void *)SCB_BFAR);
     return n;
+}
+
+/* Load or store? Decode the Thumb instruction at pc (a user program's
+ * text, readable by the kernel): 'r', 'w', or '?' for anything else. */
+static char access_of(uintptr_t pc)
+{
+    uint16_t hw = *(const volatile uint16_t *)(pc & ~1u);
+    if (hw >= 0xE800)                       /* 32-bit: L is bit 4 of the first half */
+        return (hw & 0xFE00) == 0xF800 || (hw & 0xFE00) == 0xE800 ? (hw & 0x10 ? 'r' : 'w') : '?';
+    if ((hw & 0xF000) == 0x5000)            /* register offset: STR, STRH, STRB first */
+        return ((hw >> 9) & 7) < 3 ? 'w' : 'r';
+    if ((hw & 0xE000) == 0x6000 || (hw & 0xE000) == 0x8000 || (hw & 0xF000) == 0xC000)
+        return hw & 0x0800 ? 'r' : 'w';     /* immediate, SP-relative, LDM/STM */
+    if ((hw & 0xF800) == 0x4800)
+        return 'r';                         /* LDR literal */
+    if ((hw & 0xF600) == 0xB400)
+        return hw & 0x0800 ? 'r' : 'w';     /* POP, PUSH */
+    return '?';
+}
+
+void fault_decode(struct arch_fault *af, const struct hw_frame *frame, uint32_t exc,
+                  uint32_t cfsr)
+{
+    int stacked = !(cfsr & (CFSR_MSTKERR | CFSR_STKERR));
+    af->exception = exc == 4 ? FAULT_MEMMANAGE : exc == 5 ? FAULT_BUSFAULT :
+                    exc == 6 ? FAULT_USAGEFAULT : FAULT_HARDFAULT;
+    af->kind = !stacked ? ARCH_FAULT_STACKING :
+               cfsr & CFSR_IACCVIOL ? ARCH_FAULT_EXEC :
+               cfsr & CFSR_DACCVIOL ? ARCH_FAULT_ACCESS :
+               cfsr & (CFSR_PRECISERR | CFSR_IMPRECISERR | CFSR_IBUSERR) ? ARCH_FAULT_BUS :
+               cfsr & CFSR_DIVBYZERO ? ARCH_FAULT_DIVZERO :
+               cfsr & CFSR_UNALIGNED ? ARCH_FAULT_UNALIGNED :
+               cfsr & (CFSR_UNDEFINSTR | CFSR_INVSTATE | CFSR_INVPC | CFSR_NOCP) ?
+               ARCH_FAULT_UNDEF : ARCH_FAULT_OTHER;
+    af->addr_valid = 0;
+    af->addr = 0;
+    if ((cfsr & CFSR_MMARVALID) && stacked) {
+        af->addr_valid = 1;
+        af->addr = SCB_MMFAR;
+    } else if (cfsr & CFSR_BFARVALID) {
+        af->addr_valid = 1;
+        af->addr = SCB_BFAR;
+    } else if (!stacked && (cfsr & CFSR_MMARVALID)) {
+        af->addr_valid = 1;         /* where the frame would have gone */
+        af->addr = SCB_MMFAR;
+    }
+    af->pc = stacked ? frame->pc : 0;
+    af->access = !stacked ? 'w' : (af->kind == ARCH_FAULT_ACCESS || af->kind == ARCH_FAULT_BUS)
+                 && (cfsr & (CFSR_DACCVIOL | CFSR_PRECISERR)) ? access_of(af->pc) : '?';
+    fault_describe(af->hw, sizeof af->hw, cfsr & ~(CFSR_MMARVALID | CFSR_BFARVALID), exc);
 }
 
 /* Called by fault_entry with the stack the CPU pushed its frame on, the

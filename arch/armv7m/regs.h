@@ -24,6 +24,7 @@
 #define SCB_SHPR2   REG32(0xE000ED1C)   /* priority: SVCall (bits 31:24) */
 #define SCB_SHPR3   REG32(0xE000ED20)   /* priorities: PendSV (23:16), SysTick (31:24) */
 #define SCB_SHCSR   REG32(0xE000ED24)   /* system handler control and state */
+#define SHCSR_SVCALLPENDED (1u << 15)
 #define SHCSR_MEMFAULTENA (1u << 16)
 #define SHCSR_BUSFAULTENA (1u << 17)
 #define SHCSR_USGFAULTENA (1u << 18)

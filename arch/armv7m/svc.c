@@ -16,24 +16,25 @@
  *   user:   continues after its svc, R0 = result
  *
  * Privilege tells the two SVCs apart: from user mode it is a call, from the
- * kernel (only svc_return_stub issues one) it is the way back.
+ * kernel (only svc_return_stub issues one) it is the way back. The way back
+ * is the last check for a kill (xv6 checks `killed` on every return to user
+ * mode): here, in a handler, nothing can preempt between the check and the
+ * return, so a kill that landed after kernel_syscall()'s own check is not
+ * lost; the thread goes to kernel_thread_killed() instead of user mode.
  * A fault in user mode uses the same trick: the faulting thread is sent to
- * kernel_user_fault() on its kernel stack, which ends its process.
+ * kernel_user_fault() on its kernel stack with the fault described as data
+ * (struct arch_fault); the kernel decides what it means.
  * Read next: kernel/syscall.c.
  */
 #include <stddef.h>
 
-#include "../../kernel/printk.h"
-#include "../../kernel/proc.h"
+#include "../../kernel/panic.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/uapi.h"
 #include "../arch.h"
 #include "fault.h"
+#include "frame.h"
 #include "regs.h"
-
-struct hw_frame {
-    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr;
-};
 
 /* The end of every system call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
@@ -42,18 +43,18 @@ __attribute__((naked)) static void svc_return_stub(void)
 }
 
 /* Send the current thread to fn(a0, a1) in privileged Thread mode on its
- * kernel stack; returns the new PSP. */
+ * kernel stack, below `reserve` bytes kept free at the top (for data fn is
+ * handed a pointer to); returns the new PSP. */
 static struct hw_frame *to_kernel(uintptr_t fn, uint32_t a0, uint32_t a1,
-                                  uint32_t a2, uint32_t a3, uintptr_t ret)
+                                  uintptr_t ret, size_t reserve)
 {
     struct thread *t = current;
-    struct hw_frame *k = (struct hw_frame *)
-        (((uintptr_t)t->stack_base + t->stack_size) & ~(uintptr_t)7) - 1;
-    k->r0 = a0; k->r1 = a1; k->r2 = a2; k->r3 = a3;
-    k->r12 = 0;
+    uintptr_t top = ((uintptr_t)t->stack_base + t->stack_size - reserve) & ~(uintptr_t)7;
+    struct hw_frame *k = (struct hw_frame *)top - 1;
+    k->r0 = a0; k->r1 = a1; k->r2 = k->r3 = k->r12 = 0;
     k->lr = ret;
     k->pc = fn & ~1u;
-    k->xpsr = 1u << 24;
+    k->xpsr = XPSR_THUMB;
     return k;
 }
 
@@ -69,15 +70,19 @@ uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
         t->sysno = f->r12;
         t->in_syscall = 1;
         __asm volatile ("msr control, %0" :: "r"(control & ~1u));
-        return (uint32_t *)to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1, f->r2, f->r3,
-                                     (uintptr_t)svc_return_stub);
+        struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
+                                       (uintptr_t)svc_return_stub, 0);
+        k->r2 = f->r2;
+        k->r3 = f->r3;
+        return (uint32_t *)k;
     }
-    if (!t->in_syscall) {
-        extern void panic(const char *, ...);
-        panic("svc from kernel thread %d '%s'", t->id, t->name);
-    }
-    /* From the kernel: the end of a call. The user frame was stacked by the
-     * CPU with the user's permissions at entry, so it is writable. */
+    /* From the kernel: only svc_return_stub may ask, at the end of a call. */
+    if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
+        panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
+    if (t->kill_pending)                    /* the last check: no way back */
+        return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+    /* The user frame was stacked by the CPU with the user's permissions at
+     * entry, so it is writable. */
     struct hw_frame *u = (struct hw_frame *)t->user_sp;
     u->r0 = f->r0;
     t->in_syscall = 0;
@@ -100,35 +105,30 @@ __attribute__((naked)) void svc_handler(void)
 /* ---- User faults -------------------------------------------------------- */
 
 /* Installed as fault_user_hook: a fault from a user thread (Thread mode,
- * unprivileged) kills its process; anything else is a kernel fault. */
+ * unprivileged) is reported to the kernel as data; anything else is a
+ * kernel fault (return 0: fault.c prints the crash report). */
 static int user_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc, uint32_t cfsr)
 {
     uint32_t control;
-    (void)frame;
     __asm volatile ("mrs %0, control" : "=r"(control));
     if (!(exc_return & 8) || !(control & 1) || !current || !current->proc)
         return 0;
 
-    struct proc *p = current->proc;
-    int code = exc == 4 ? FAULT_MEMMANAGE : exc == 5 ? FAULT_BUSFAULT :
-               exc == 6 ? FAULT_USAGEFAULT : FAULT_HARDFAULT;
-    uintptr_t addr = SCB_MMFAR;
-    extern int proc_addr_in_guard(const struct thread *t, uintptr_t a);
-    if ((cfsr & (1u << 4)) || (cfsr & (1u << 12)) ||
-        ((cfsr & (1u << 7)) && proc_addr_in_guard(current, addr)))
-        code = FAULT_STACK;         /* stacking failed, or the guard was hit */
-    /* The description goes straight into the process: the first reason wins. */
-    char *why = p->killed ? (char *)"" : p->why;
-    if (!p->killed) {
-        int n = code == FAULT_STACK ? ksnprintf(p->why, sizeof p->why, "stack overflow: ") : 0;
-        fault_describe(p->why + n, (int)sizeof p->why - n, cfsr, exc);
-    }
+    /* The report goes on the thread's kernel stack, above the frame that
+     * sends it to kernel_user_fault(); nothing else is using that stack. */
+    struct hw_frame *k = to_kernel((uintptr_t)kernel_user_fault, 0, 0, 0xFFFFFFFFu,
+                                   sizeof(struct arch_fault));
+    struct arch_fault *af = (struct arch_fault *)(k + 1);
+    fault_decode(af, (struct hw_frame *)frame, exc, cfsr);
+    k->r0 = (uint32_t)af;
     SCB_CFSR = cfsr;                /* write 1 to clear the sticky bits */
     SCB_HFSR = SCB_HFSR;
+    /* A fault while stacking for `svc` (a bad SP) leaves SVCall pending:
+     * it would run next and take the user's call for the end of a kernel
+     * one. The thread is leaving user mode for good, so the call is void. */
+    SCB_SHCSR &= ~SHCSR_SVCALLPENDED;
 
     /* Resume the thread in the kernel, where it ends its process. */
-    struct hw_frame *k = to_kernel((uintptr_t)kernel_user_fault, (uint32_t)code,
-                                   (uint32_t)why, 0, 0, 0xFFFFFFFFu);
     __asm volatile ("msr psp, %0\n\tmsr control, %1" :: "r"(k), "r"(control & ~1u));
     current->in_syscall = 1;
     return 1;

@@ -26,7 +26,6 @@
 /* newlib's result convention from a weft result. */
 static int fail_or(long r)
 {
-    r = sys_result(r);
     if (r < 0) {
         errno = (int)-r;
         return -1;
@@ -36,18 +35,18 @@ static int fail_or(long r)
 
 int _write(int fd, const void *buf, size_t n)
 {
-    return fail_or(sys3(SYS_WRITE, fd, (long)(intptr_t)buf, (long)n));
+    return fail_or(sys_write(fd, buf, n));
 }
 
 int _read(int fd, void *buf, size_t n)
 {
-    return fail_or(sys3(SYS_READ, fd, (long)(intptr_t)buf, (long)n));
+    return fail_or(sys_read(fd, buf, n));
 }
 
 /* The heap lies after .bss; the kernel keeps the break. */
 void *_sbrk(ptrdiff_t incr)
 {
-    long r = sys_result(sys1(SYS_SBRK, incr));
+    long r = sys_sbrk(incr);
     if (r < 0 && r >= -4095) {
         errno = ENOMEM;
         return (void *)-1;
@@ -57,7 +56,7 @@ void *_sbrk(ptrdiff_t incr)
 
 void _exit(int status)
 {
-    sys1(SYS_EXIT, status & 0xFF);      /* a wait status keeps 8 bits */
+    sys_exit(status & 0xFF);      /* a wait status keeps 8 bits */
     for (;;)
         ;                               /* SYS_EXIT does not return */
 }
@@ -99,10 +98,10 @@ off_t _lseek(int fd, off_t offset, int whence)
 int _kill(int pid, int sig)
 {
     (void)sig;
-    return fail_or(sys1(SYS_KILL, pid));
+    return fail_or(kill(pid));
 }
 
 int _getpid(void)
 {
-    return (int)sys0(SYS_GETPID);
+    return getpid();
 }

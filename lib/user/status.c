@@ -38,7 +38,7 @@ static const char *name_of(const char *const *names, int count, int i)
 
 const char *proc_state_str(int state)
 {
-    static const char *const names[] = { "NEW", "ALIVE", "ZOMBIE" };
+    static const char *const names[] = { [PS_ALIVE] = "ALIVE", [PS_ZOMBIE] = "ZOMBIE" };
     return name_of(names, 3, state);
 }
 

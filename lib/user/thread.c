@@ -64,8 +64,7 @@ int thread_create(void *(*fn)(void *), void *arg, int flags)
     }
 
     struct thread_spec spec = { stack, THREAD_STACK_SIZE, flags, NULL };
-    int tid = sys_result(sys3(SYS_THREAD_CREATE, (long)(intptr_t)thread_start,
-                              (long)(intptr_t)t, (long)(intptr_t)&spec));
+    int tid = sys_thread_create((void *)thread_start, t, &spec);
     if (tid < 0) {
         __malloc_lock(NULL);
         t->stack = NULL;
@@ -79,7 +78,7 @@ int thread_create(void *(*fn)(void *), void *arg, int flags)
 
 int thread_join(int tid, void **value, uint32_t timeout)
 {
-    int r = sys_result(sys3(SYS_THREAD_JOIN, tid, (long)(intptr_t)value, (long)timeout));
+    int r = sys_thread_join(tid, value, timeout);
     if (r < 0)
         return r;
     __malloc_lock(NULL);
@@ -95,7 +94,7 @@ int thread_join(int tid, void **value, uint32_t timeout)
 
 void thread_exit(void *value)
 {
-    sys1(SYS_THREAD_EXIT, (long)(intptr_t)value);
+    sys_thread_exit(value);
     for (;;)
         ;                       /* SYS_THREAD_EXIT does not return */
 }

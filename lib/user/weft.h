@@ -24,19 +24,38 @@
 
 #include "../../kernel/uapi.h"
 
+/* ---- The system calls --------------------------------------------------- */
+
+/* One prototype per line of kernel/syscalls.h, which says what each call
+ * does (the stubs are in lib/user/calls.c). Stubs named sys_* have a
+ * friendlier function below or in the C library. */
+#define SYSCALL0(NUM, h, stub, R) R stub(void);
+#define SYSCALL1(NUM, h, stub, R, T1, a1) R stub(T1 a1);
+#define SYSCALL2(NUM, h, stub, R, T1, a1, T2, a2) R stub(T1 a1, T2 a2);
+#define SYSCALL3(NUM, h, stub, R, T1, a1, T2, a2, T3, a3) R stub(T1 a1, T2 a2, T3 a3);
+#define SYSCALL4(NUM, h, stub, R, T1, a1, T2, a2, T3, a3, T4, a4) \
+    R stub(T1 a1, T2 a2, T3 a3, T4 a4);
+#include "../../kernel/syscalls.h"
+#undef SYSCALL0
+#undef SYSCALL1
+#undef SYSCALL2
+#undef SYSCALL3
+#undef SYSCALL4
+
 /* ---- Processes --------------------------------------------------------- */
 
-/* Start program `prog` (a name in the program table) as a child, with the
- * NULL-terminated argv (argv[0] is by custom the program's name). flags:
- * SPAWN_DAEMON. Returns the child's pid, -ENOENT (no such program),
- * -EAGAIN (process table full), -ENOMEM, -EFAULT. */
-int spawn(const char *prog, char *const argv[], int flags);
-
-/* Wait up to `timeout` ticks (WAIT_NONE: just look, WAIT_INFINITE) for
- * child `pid` (or WAIT_ANY) to end; store its status (uapi.h's W* macros)
- * if `status` is not NULL and free it. Returns the pid, -ECHILD (no such
- * child), -ETIMEDOUT (still running). */
-int wait(int pid, int *status, uint32_t timeout);
+/* spawn(prog, argv, flags): start program `prog` (a name in the program
+ * table) as a child, with the NULL-terminated argv (argv[0] is by custom
+ * the program's name). flags: SPAWN_DAEMON. Returns the child's pid,
+ * -ENOENT (no such program), -EAGAIN (process table full), -ENOMEM,
+ * -EFAULT, -E2BIG.
+ *
+ * wait(pid, status, timeout): wait up to `timeout` ticks (WAIT_NONE: just
+ * look, WAIT_FOREVER) for child `pid` (or WAIT_ANY) to end; store its
+ * status (uapi.h's W* macros) if `status` is not NULL and free it. Returns
+ * the pid, -ECHILD (no such child), -ETIMEDOUT (still running), -EINTR.
+ *
+ * kill(pid): end it, status WSTATUS_KILLED; -ESRCH, -EPERM for init. */
 
 /* Like wait(pid, status, timeout) for one pid, but first copies the
  * kernel's account of how it ended (proc_info.why, e.g. "MemManage
@@ -44,9 +63,6 @@ int wait(int pid, int *status, uint32_t timeout);
  * watches the child with procinfo() every few ticks. */
 int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
 
-int kill(int pid);              /* end it, status WSTATUS_KILLED; -ESRCH */
-int getpid(void);
-int getppid(void);
 /* Leave QEMU with `status`. Only init may: anyone else gets -EPERM (a
  * shell ends the session by exiting; init then halts). */
 int halt(int status);
@@ -67,20 +83,14 @@ int thread_create(void *(*fn)(void *), void *arg, int flags);
  * -ESRCH, -EDEADLK (itself), -ETIMEDOUT. */
 int thread_join(int tid, void **value, uint32_t timeout);
 void thread_exit(void *value) __attribute__((noreturn));
-int gettid(void);
-int yield(void);
-int sleep_ticks(uint32_t ticks);
-uint32_t ticks(void);
+uint32_t ticks(void);           /* ticks since boot */
 
-/* ---- Semaphores and mutexes: kernel objects named by handles ----------- */
-
-int sem_create(int count);                  /* -> handle */
-int sem_wait(int h, uint32_t timeout);      /* 0, -ETIMEDOUT, -EBADF */
-int sem_post(int h);
-int mutex_create(void);                     /* -> handle */
-int mutex_lock(int h, uint32_t timeout);
-int mutex_unlock(int h);                    /* -EPERM if not the owner */
-int close(int h);                           /* a handle, not a file */
+/* sleep_ticks(n): 0 after n ticks, -EINVAL for n >= 2^31, -EINTR.
+ * Semaphores and mutexes are kernel objects named by handles:
+ * sem_create(count) and mutex_create() return one; sem_wait and
+ * mutex_lock give 0, -ETIMEDOUT, -EBADF (also when closed meanwhile);
+ * mutex_unlock is -EPERM for a thread that does not hold it; close(h)
+ * closes a handle, not a file. */
 
 /* ---- The console: job control in miniature (docs/console.md) ---------- */
 
@@ -91,17 +101,6 @@ int console_getfg(void);            /* the foreground pid, 0 if none */
 /* on = 1: Ctrl-C reaches me as the byte 0x03 while I am the foreground
  * (a shell does this); on = 0 (the default): Ctrl-C ends me. */
 int console_catch_intr(int on);
-
-/* ---- Looking at the system --------------------------------------------- */
-
-int setname(const char *name);
-int procinfo(int pid, struct proc_info *out);           /* pid 0: self */
-int proclist(int *pids, int max);                       /* -> count */
-int threadinfo(int index, struct thread_info *out);     /* -ESRCH at end */
-int proginfo(int index, struct prog_info *out);         /* -ENOENT at end */
-int kstat(struct kstat *out);
-int sched_policy(int policy);       /* 0 coop, 1 rr, -1 just ask */
-int trace(struct trace_entry *out, int max);
 
 /* ---- Names for numbers (lib/user/status.c) ----------------------------- */
 

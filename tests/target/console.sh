@@ -10,6 +10,8 @@
 #   console_kshell_eof_ends_session the same for the kernel shell
 #   console_ctrl_c_hog            Ctrl-C ends a foreground `hog`; the shell
 #                                 says "interrupted" and answers after it
+#   console_ctrl_c_hog_coop       the same under the cooperative policy,
+#                                 where nothing else would ever run
 #   console_ctrl_c_reader         the same for a program blocked reading
 #   console_ctrl_c_prompt         at the prompt Ctrl-C drops the line only
 #   console_bg_reader             a background reader takes none of the
@@ -103,6 +105,10 @@ expect() {
 
 chat ctrl_c_hog 20 '?weft\$' 'run hog\n' '?run hog' '\003' '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_hog '^\[3 hog\] interrupted$' '^after$' '^init: sh exited 0'
+
+chat ctrl_c_hog_coop 20 '?weft\$' 'sched coop\n' '?policy' 'run hog\n' '?run hog' '\003' \
+  '?interrupted' 'echo after\n' '?^after'
+expect ctrl_c_hog_coop '^\[3 hog\] interrupted$' '^after$'
 
 chat ctrl_c_reader 20 '?weft\$' 'run sleeper read\n' '?run sleeper read' '\003' \
   '?interrupted' 'echo after\n' '?^after'

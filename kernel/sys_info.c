@@ -1,0 +1,195 @@
+/*
+ * sys_info.c: the system calls that show the system: names, process and
+ * thread tables, the program table, memory, the scheduler and the trace.
+ *
+ * Course idea: `ps`, `trace` and `mem` are ordinary programs; everything
+ * they show comes through these calls. Each handler fills a kernel copy
+ * under the mask (a consistent snapshot), then copies it out: the table
+ * is never read while a user buffer is being written.
+ * Read next: apps/sh.c (who uses them).
+ */
+#include <string.h>
+
+#include "../drivers/uart.h"
+#include "errno.h"
+#include "kobj.h"
+#include "loader.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "trace.h"
+
+#define SELF (current->proc)
+
+/* The name is copied once into the kernel, then into the process. */
+long sys_setname(void)
+{
+    char name[PROC_NAME_LEN];
+    long l = copyinstr(name, arg_uaddr(0), sizeof name);
+    if (l < 0)
+        return l;
+    uint32_t s = arch_irq_save();
+    memcpy(SELF->name, name, (size_t)l + 1);
+    arch_irq_restore(s);
+    return 0;
+}
+
+long sys_procinfo(void)
+{
+    int pid = arg_int(0);
+    uintptr_t out = arg_uaddr(1);
+    struct proc_info info;
+
+    if (!uaddr_writable(out, sizeof info))
+        return -EFAULT;
+    uint32_t s = arch_irq_save();
+    struct proc *p = pid == 0 ? SELF : proc_by_pid(pid);
+    if (p)
+        proc_info(p, &info);
+    arch_irq_restore(s);
+    if (!p)
+        return -ESRCH;
+    return copyout(out, &info, sizeof info);
+}
+
+long sys_proclist(void)
+{
+    uintptr_t out = arg_uaddr(0);
+    int max = arg_int(1), pids[MAX_PROCS], n = 0;
+
+    if (max < 0 || max > 0xFFFF)
+        return -EINVAL;
+    if (!uaddr_writable(out, (size_t)max * sizeof(int)))
+        return -EFAULT;
+    uint32_t s = arch_irq_save();
+    for (int i = 0; i < MAX_PROCS && n < max; i++)
+        if (proc_table[i].state >= PROC_ALIVE)
+            pids[n++] = proc_table[i].pid;
+    arch_irq_restore(s);
+    return copyout(out, pids, (size_t)n * sizeof(int)) < 0 ? -EFAULT : n;
+}
+
+long sys_threadinfo(void)
+{
+    int index = arg_int(0);
+    uintptr_t out = arg_uaddr(1);
+    struct thread_info ti;
+    int found = 0;
+
+    if (!uaddr_writable(out, sizeof ti))
+        return -EFAULT;
+    uint32_t s = arch_irq_save();
+    for (int i = 0, n = 0; i < MAX_THREADS && !found; i++) {
+        const struct thread *t = &thread_table[i];
+        if (!t->in_use || t->id == 0 || n++ != index)
+            continue;               /* id 0: a slot still being built */
+        memset(&ti, 0, sizeof ti);
+        ti.tid = t->id;
+        ti.pid = t->proc ? t->proc->pid : 0;
+        ti.state = t->state;
+        ti.prio = t->prio;
+        ti.ticks = t->ticks_run;
+        ti.switches = t->switches;
+        ti.wakeups = t->wakeups;
+        memcpy(ti.name, t->name, sizeof ti.name);
+        if (t->proc && t->id == t->proc->main_tid) {    /* follows renames */
+            strncpy(ti.name, t->proc->name, sizeof ti.name - 1);
+            ti.name[sizeof ti.name - 1] = '\0';
+        }
+        ti.daemon = t->daemon;
+        found = 1;
+    }
+    arch_irq_restore(s);
+    return found ? copyout(out, &ti, sizeof ti) : -ESRCH;
+}
+
+long sys_proginfo(void)
+{
+    int index = arg_int(0);
+    uintptr_t out = arg_uaddr(1);
+    struct prog_info pi;
+
+    if (!uaddr_writable(out, sizeof pi))
+        return -EFAULT;
+    if (index < 0)
+        return -EINVAL;
+    const struct prog_header *h = prog_at(progs_table, index);
+    if (!h)
+        return -ENOENT;
+    memset(&pi, 0, sizeof pi);
+    memcpy(pi.name, h->name, sizeof pi.name);
+    pi.text_size = h->text_size;
+    pi.data_size = h->data_size;
+    pi.bss_size = h->bss_size;
+    pi.image_size = prog_image_bytes(h);
+    return copyout(out, &pi, sizeof pi);
+}
+
+long sys_kstat(void)
+{
+    uintptr_t out = arg_uaddr(0);
+    struct kstat k;
+
+    if (!uaddr_writable(out, sizeof k))
+        return -EFAULT;
+    memset(&k, 0, sizeof k);
+    uint32_t s = arch_irq_save();
+    k.mem_free = proc_mem_free();
+    k.mem_total = proc_mem_total();
+    k.procs_free = (uint32_t)proc_free_slots();
+    k.procs_total = MAX_PROCS;
+    for (int i = 0; i < MAX_THREADS; i++)
+        k.threads_free += !thread_table[i].in_use;
+    k.threads_total = MAX_THREADS;
+    k.handles_free = (uint32_t)kobj_free_count();
+    k.handles_total = MAX_KOBJS;
+    k.ticks = ticks;
+    k.con_rx = uart_stats.rx;
+    k.con_dropped = uart_stats.rx_dropped;
+    k.con_stalls = uart_stats.rx_stalls;
+    arch_irq_restore(s);
+    return copyout(out, &k, sizeof k);
+}
+
+long sys_sched(void)
+{
+    int policy = arg_int(0);
+    if (policy == SCHED_COOP || policy == SCHED_RR)
+        sched_set_policy((enum sched_policy)policy);
+    else if (policy != -1)
+        return -EINVAL;
+    return sched_get_policy();
+}
+
+#define TRACE_MAX_READ 32
+
+long sys_trace(void)
+{
+    uintptr_t out = arg_uaddr(0);
+    int max = arg_int(1);
+    struct trace_rec recs[TRACE_MAX_READ];
+    struct trace_entry e[TRACE_MAX_READ];
+
+    if (max < 0 || max > TRACE_MAX_READ)
+        return -EINVAL;
+    if (!uaddr_writable(out, (size_t)max * sizeof e[0]))
+        return -EFAULT;
+    int n = trace_read(recs, max, 0);
+    for (int i = 0; i < n; i++) {
+        e[i].time = recs[i].time;
+        e[i].tid = recs[i].tid;
+        e[i].from = recs[i].from;
+        e[i].to = recs[i].to;
+        e[i].why = recs[i].why;
+        e[i].pad = 0;
+    }
+    return copyout(out, e, (size_t)n * sizeof e[0]) < 0 ? -EFAULT : n;
+}
+
+/* Only init halts the machine; a shell asks init by ending (apps/init.c). */
+long sys_halt(void)
+{
+    if (current->proc->parent != NULL)
+        return -EPERM;
+    arch_halt(arg_int(0));
+}

@@ -1,0 +1,93 @@
+/*
+ * syscalls.h: every system call, declared once.
+ *
+ * Course idea: the system call interface is a table. Each line below names
+ * one call; everything else is made from these lines by the preprocessor,
+ * so the kernel and the programs can never disagree about a number:
+ *
+ *   kernel/uapi.h            the numbers:         enum { SYS_EXIT, SYS_WRITE, ... }
+ *   kernel/syscall.c         the dispatch table:  [SYS_WRITE] = sys_write, ...
+ *   kernel/syscall.h         the handlers' prototypes: long sys_write(void); ...
+ *   lib/user/calls.c         the user stubs:      long sys_write(int fd, ...) { svc }
+ *   lib/user/weft.h          their prototypes, for programs
+ *
+ * A line reads   SYSCALLn(NUMBER, handler, stub, R, T1, a1, ..., Tn, an)
+ *   NUMBER   the call's number is SYS_NUMBER: its position in this list;
+ *   handler  the kernel runs sys_<handler>(), which fetches its own
+ *            arguments (arg_int(0), arg_uaddr(1)... in kernel/syscall.h)
+ *            and touches user memory only through copyin/copyout;
+ *   stub     the user-side function: it puts a1..an in R0..R3 and NUMBER
+ *            in R12, executes `svc 0`, and returns the result as R: >= 0,
+ *            or a negative errno in newlib's numbering (lib/user/syscall.c).
+ *
+ * Adding a call: one line at the END of this list (numbers are positions,
+ * and programs already built depend on them), and its handler in the
+ * kernel file of its subject. Nothing else.
+ *
+ * This file has no include guard on purpose: each includer defines the five
+ * SYSCALLn macros to make what it needs, includes it, and undefines them.
+ * Stubs named sys_* have a friendlier wrapper written by hand (newlib's
+ * hooks in lib/user/newlib.c, thread_create in lib/user/thread.c...).
+ */
+
+/* ---- Processes (kernel/sys_proc.c) ----------------------------------------- */
+/* End the process with `status`; from the main thread, Python's rule
+ * (kernel/proc.h). Never returns. */
+SYSCALL1(EXIT,          exit,          sys_exit,       long, int, status)
+/* Write n bytes to fd (1, 2: the console) -> n. */
+SYSCALL3(WRITE,         write,         sys_write,      long, int, fd, const void *, buf, uint32_t, n)
+/* Read up to n bytes from fd (0: the console); blocks for the first -> n >= 1. */
+SYSCALL3(READ,          read,          sys_read,       long, int, fd, void *, buf, uint32_t, n)
+/* Move the break by incr bytes -> the old break, or -ENOMEM. */
+SYSCALL1(SBRK,          sbrk,          sys_sbrk,       long, long, incr)
+SYSCALL0(GETPID,        getpid,        getpid,         int)
+SYSCALL0(GETPPID,       getppid,       getppid,        int)
+/* Start program prog as a child with argv (NULL-terminated; argv[0] is
+ * replaced by prog) -> its pid. flags: SPAWN_DAEMON. */
+SYSCALL3(SPAWN,         spawn,         spawn,          int, const char *, prog, char *const *, argv, int, flags)
+/* Wait up to timeout ticks for child pid (or WAIT_ANY) to end -> its pid,
+ * its status in *status (uapi.h's W* macros); -ECHILD, -ETIMEDOUT. */
+SYSCALL3(WAIT,          wait,          wait,           int, int, pid, int *, status, uint32_t, timeout)
+/* End process pid (status WSTATUS_KILLED) -> 0; -ESRCH, -EPERM (init). */
+SYSCALL1(KILL,          kill,          kill,           int, int, pid)
+
+/* ---- Threads and time (kernel/sys_thread.c) ------------------------------ */
+SYSCALL0(YIELD,         yield,         yield,          int)
+SYSCALL1(SLEEP,         sleep,         sleep_ticks,    int, uint32_t, ticks)
+SYSCALL0(TICKS,         ticks,         sys_ticks,      long)
+/* Start fn(arg) on the stack spec describes -> tid. */
+SYSCALL3(THREAD_CREATE, thread_create, sys_thread_create, int, void *, fn, void *, arg, const struct thread_spec *, spec)
+/* Wait for thread tid of this process to end -> 0, its value in *value. */
+SYSCALL3(THREAD_JOIN,   thread_join,   sys_thread_join, int, int, tid, void **, value, uint32_t, timeout)
+/* End the calling thread with value. Never returns. */
+SYSCALL1(THREAD_EXIT,   thread_exit,   sys_thread_exit, long, void *, value)
+SYSCALL0(GETTID,        gettid,        gettid,         int)
+
+/* ---- Looking at the system (kernel/sys_info.c) --------------------------- */
+/* Rename the calling process (at most PROC_NAME_LEN - 1 bytes). */
+SYSCALL1(SETNAME,       setname,       setname,        int, const char *, name)
+SYSCALL2(PROCINFO,      procinfo,      procinfo,       int, int, pid, struct proc_info *, out)
+SYSCALL2(PROCLIST,      proclist,      proclist,       int, int *, pids, int, max)
+SYSCALL2(THREADINFO,    threadinfo,    threadinfo,     int, int, index, struct thread_info *, out)
+SYSCALL2(PROGINFO,      proginfo,      proginfo,       int, int, index, struct prog_info *, out)
+SYSCALL1(KSTAT,         kstat,         kstat,          int, struct kstat *, out)
+/* Set the scheduling policy (-1: only ask) -> the policy now. */
+SYSCALL1(SCHED,         sched,         sched_policy,   int, int, policy)
+/* The newest max (<= 32) state transitions, oldest first -> count. */
+SYSCALL2(TRACE,         trace,         trace,          int, struct trace_entry *, out, int, max)
+/* Leave QEMU with status. Never returns. */
+SYSCALL1(HALT,          halt,          sys_halt,       long, int, status)
+
+/* ---- Semaphores and mutexes (kernel/sys_kobj.c) -------------------------- */
+SYSCALL1(SEM_CREATE,    sem_create,    sem_create,     int, int, count)
+SYSCALL2(SEM_WAIT,      sem_wait,      sem_wait,       int, int, h, uint32_t, timeout)
+SYSCALL1(SEM_POST,      sem_post,      sem_post,       int, int, h)
+SYSCALL0(MUTEX_CREATE,  mutex_create,  mutex_create,   int)
+SYSCALL2(MUTEX_LOCK,    mutex_lock,    mutex_lock,     int, int, h, uint32_t, timeout)
+SYSCALL1(MUTEX_UNLOCK,  mutex_unlock,  mutex_unlock,   int, int, h)
+SYSCALL1(CLOSE,         close,         close,          int, int, h)
+
+/* ---- The console: job control in miniature (kernel/console.c) ----------- */
+/* op CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
+ * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */
+SYSCALL2(CONSOLE,       console,       sys_console,    int, int, op, int, arg)
