@@ -17,6 +17,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[WORK]",
+           "Python's rule: daemon threads end with the last non-daemon thread");
+
 static volatile int ticks_seen;
 
 static void *daemon_body(void *arg)

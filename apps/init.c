@@ -20,6 +20,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[PROG [ARGS]]",
+           "process 1: starts the shell (or PROG), reaps orphans, restarts the shell");
+
 #define RESTARTS_MAX    5           /* deaths in a row this close together... */
 #define RESTART_WINDOW  2000        /* ...ticks apart make init give up */
 

@@ -27,6 +27,9 @@
 #include "ps.h"
 #include "weft.h"
 
+PROG_ABOUT("",
+           "the shell: reads a line, starts a process, waits for it");
+
 #define MAXARGS 8
 #define MAXPROCS 32
 #define MAXJOBS 16
@@ -210,14 +213,26 @@ static void cmd_trace(int argc, char **argv)
                trace_why_str(e[i].why));
 }
 
-static void cmd_ls(void)
+/* ls: each program as it describes itself (PROG_ABOUT in its source);
+ * ls -l: its sizes in the program table. */
+static void cmd_ls(int argc, char **argv)
 {
     struct prog_info p;
-    printf("NAME              TEXT   DATA    BSS  IMAGE\n");
-    for (int i = 0; proginfo(i, &p) == 0; i++)
-        printf("%-15s %6lu %6lu %6lu %6lu\n", p.name, (unsigned long)p.text_size,
-               (unsigned long)p.data_size, (unsigned long)p.bss_size,
-               (unsigned long)p.image_size);
+    int sizes = argc > 1 && !strcmp(argv[1], "-l");
+    if (argc > 2 || (argc == 2 && !sizes)) {
+        printf("usage: ls [-l]\n");
+        return;
+    }
+    if (sizes)
+        printf("NAME              TEXT   DATA    BSS  IMAGE\n");
+    for (int i = 0; proginfo(i, &p) == 0; i++) {
+        if (sizes)
+            printf("%-15s %6lu %6lu %6lu %6lu\n", p.name, (unsigned long)p.text_size,
+                   (unsigned long)p.data_size, (unsigned long)p.bss_size,
+                   (unsigned long)p.image_size);
+        else
+            printf("%-10s %-22s %s\n", p.name, p.args, p.about[0] ? p.about : "(says nothing)");
+    }
 }
 
 static void cmd_mem(void)
@@ -240,7 +255,7 @@ static void cmd_mem(void)
 }
 
 static const char *const commands_help[] = {
-    "ls                   programs in the program table",
+    "ls [-l]              the programs, their arguments and what they show (-l: sizes)",
     "run PROG [ARGS] [&]  start PROG; wait for it unless &",
     "fg PID               give a background job the console and wait for it",
     "ps [-t]              processes, then threads (-t: the process tree)",
@@ -252,13 +267,19 @@ static const char *const commands_help[] = {
     "echo WORDS           print the words",
     "exit [N]             leave this shell (the first one: init halts with N)",
     "halt [N]             end the session: init halts the machine with N",
+    "help run             the programs, as for ls",
     "keys: Ctrl-C drops the line or ends the foreground program; Ctrl-U, Ctrl-W,",
     "      Up/Down (history), Tab (complete), Ctrl-D (end of input)",
 };
 #define NCOMMANDS 12                /* the lines above that name a command */
 
-static void help(void)
+static void help(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "run")) {
+        printf("run PROG [ARGS] [&]: start PROG; wait for it unless &. The programs:\n");
+        cmd_ls(1, argv);
+        return;
+    }
     for (unsigned i = 0; i < sizeof commands_help / sizeof commands_help[0]; i++)
         printf("%s\n", commands_help[i]);
 }
@@ -294,9 +315,9 @@ static void execute(int argc, char **argv)
     long n = 0;
 
     if (!strcmp(cmd, "help"))
-        help();
+        help(argc, argv);
     else if (!strcmp(cmd, "ls"))
-        cmd_ls();
+        cmd_ls(argc, argv);
     else if (!strcmp(cmd, "run"))
         cmd_run(argc, argv);
     else if (!strcmp(cmd, "fg"))

@@ -13,6 +13,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[sleep|read|sem|TICKS]",
+           "blocks (sleeping, reading, on a semaphore) and uses no CPU");
+
 int main(int argc, char **argv)
 {
     const char *how = argc > 1 ? argv[1] : "sleep";

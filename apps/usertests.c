@@ -24,6 +24,9 @@
 #include "syscall.h"
 #include "weft.h"
 
+PROG_ABOUT("",
+           "the kernel's rules, tested from user mode (about 2 s)");
+
 #define ROUNDS         2
 #define CHILD_TIMEOUT  3000         /* ticks before a child counts as hung */
 #define SETTLE_TICKS   300          /* for init to reap orphans and daemons */

@@ -122,6 +122,11 @@ long sys_proginfo(void)
     pi.data_size = h->data_size;
     pi.bss_size = h->bss_size;
     pi.image_size = prog_image_bytes(h);
+    const struct prog_about *a = (const struct prog_about *)(h + 1);   /* text offset 0 */
+    if (h->text_size >= sizeof *a && a->magic == PROG_ABOUT_MAGIC) {
+        memcpy(pi.args, a->args, sizeof pi.args - 1);      /* NUL-ended by the memset */
+        memcpy(pi.about, a->text, sizeof pi.about - 1);
+    }
     return copyout(out, &pi, sizeof pi);
 }
 

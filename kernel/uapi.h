@@ -104,9 +104,24 @@ struct thread_info {
     int daemon;                     /* THREAD_DAEMON: ends with the main thread */
 };
 
+/* What a program says about itself: its arguments and what it does. A
+ * program declares one with PROG_ABOUT (lib/user/weft.h); the linker puts
+ * it at text offset 0 (linker/app.ld), where SYS_PROGINFO looks for the
+ * magic word. Plain characters, no pointers: nothing to relocate. */
+#define PROG_ABOUT_MAGIC 0x54554241u    /* "ABUT" */
+#define PROG_ARGS_LEN    32
+#define PROG_ABOUT_LEN   92
+struct prog_about {
+    uint32_t magic;                 /* PROG_ABOUT_MAGIC */
+    char args[PROG_ARGS_LEN];       /* e.g. "[sleep|read|sem|TICKS]" */
+    char text[PROG_ABOUT_LEN];      /* one line: what it shows */
+};
+
 struct prog_info {
     char name[16];
     uint32_t text_size, data_size, bss_size, image_size;
+    char args[PROG_ARGS_LEN];       /* from its prog_about; "" if none */
+    char about[PROG_ABOUT_LEN];
 };
 
 struct kstat {

@@ -92,6 +92,15 @@ uint32_t ticks(void);           /* ticks since boot */
  * mutex_unlock is -EPERM for a thread that does not hold it; close(h)
  * closes a handle, not a file. */
 
+/* ---- What a program says about itself ---------------------------------- */
+
+/* PROG_ABOUT("[TICKS]", "spins on the CPU"): one per program, at file
+ * scope. `ls` and `help run` show it (SYS_PROGINFO reads it from the
+ * program table without running the program). */
+#define PROG_ABOUT(args_, text_) \
+    __attribute__((section(".weft.about"), used)) \
+    const struct prog_about prog_about = { PROG_ABOUT_MAGIC, args_, text_ }
+
 /* ---- The console: job control in miniature (docs/console.md) ---------- */
 
 /* Give the console to pid (oneself or a descendant); only the foreground

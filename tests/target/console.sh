@@ -24,7 +24,9 @@
 #                                 refused whole (its '&' is not lost)
 #   console_shell_words           named errors, usage, trace bounds, halt in
 #                                 a nested shell, exit N, a background job
-#                                 reported, a zombie in ps until waited
+#                                 reported, a zombie in ps until waited;
+#                                 ls/help run: what each program says it
+#                                 does (its PROG_ABOUT)
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -142,11 +144,13 @@ grep -Eq '^bad$|\[A|\[D' "$tmp/line_editing.out" && verdict console_line_editing
 # Errors in words, usage, trace bounds, nested shells, background jobs.
 chat shell_words 20 '?weft\$' 'run nosuch\n' 'kill\n' 'trace 0\n' 'trace -3\n' 'trace 100000\n' \
   'halt x\n' 'run sh\n' '?pid 3' 'halt\n' '?nested' 'exit 5\n' '?exited 5' \
-  'run sleeper 1 &\n' '?started' 'ps\n' '?ZOMBIE' 'wait 4\n' '?\[4 sleeper\] exited 0' 'ps -t\n' '?init'
+  'ls\n' 'help run\n' 'run sleeper 1 &\n' '?started' 'ps\n' '?ZOMBIE' 'wait 4\n' '?\[4 sleeper\] exited 0' 'ps -t\n' '?init'
 expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^usage: kill PID' \
   '^trace: N must be a number from 1 to 32$' '^trace: showing the last 32' \
   '^usage: halt' '^halt: only the first shell' '^\[3 sh\] exited 5$' '^done \[4 sleeper\] exited 0$' \
-  '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$'
+  '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
+  '^sleeper +\[sleep\|read\|sem\|TICKS\] +blocks' '^hog +\[TICKS\] +spins' \
+  '^run PROG \[ARGS\] \[&\]: start PROG'
 
 # ---- the kernel shell ends at end of input too ----
 printf 'ps\n' > "$tmp/in"
