@@ -25,6 +25,7 @@
 
 #include "lineedit.h"
 #include "ps.h"
+#include "traceview.h"
 #include "weft.h"
 
 PROG_ABOUT("",
@@ -194,11 +195,56 @@ static void cmd_kill(const char *arg)
         printf("kill: %ld: %s\n", pid, err_str(r));
 }
 
+/* trace run PROG [ARGS]: run one command in the foreground and show only
+ * its own threads' transitions (ids from its main thread's on, since it
+ * started): not the shell's reaction to every key. */
+static void trace_run(int argc, char **argv)
+{
+    struct trace_entry e[TRACE_MAX];
+    if (argc < 3) {
+        printf("usage: trace run PROG [ARGS]\n");
+        return;
+    }
+    struct trace_filter f = { 0, 0x7FFFFFFF, ticks() };
+    int pid = spawn(argv[2], &argv[2], 0);
+    if (pid < 0) {
+        printf("trace: cannot start %s: %s\n", argv[2], err_str(pid));
+        return;
+    }
+    f.tid_lo = proc_main_tid(pid);
+    foreground(pid, argv[2]);
+    int got = trace_find(e, TRACE_MAX, &f);
+    printf("trace of %s (pid %d, threads %d and up), %s%d transitions:\n", argv[2], pid,
+           f.tid_lo, got == TRACE_MAX ? "the last " : "", got);
+    trace_print(e, got, f.tid_lo, argv[2]);
+}
+
+/* trace [N] | trace -t TID [N] | trace -p PID [N] | trace run PROG [ARGS] */
 static void cmd_trace(int argc, char **argv)
 {
     struct trace_entry e[TRACE_MAX];
-    long n = 20;
-    if (argc > 1 && (parse_int(argv[1], &n) < 0 || n < 1)) {
+    struct trace_filter f = { 0, 0x7FFFFFFF, 0 };
+    long n = 20, id = 0;
+    int i = 1;
+
+    if (argc > 1 && !strcmp(argv[1], "run")) {
+        trace_run(argc, argv);
+        return;
+    }
+    if (argc > 2 && (!strcmp(argv[1], "-t") || !strcmp(argv[1], "-p"))) {
+        if (parse_int(argv[2], &id) < 0 || id <= 0) {
+            printf("usage: trace [-t TID | -p PID] [N] | trace run PROG [ARGS]\n");
+            return;
+        }
+        if (argv[1][1] == 't')
+            f.tid_lo = f.tid_hi = (int)id;
+        else if (proc_tid_range((int)id, &f.tid_lo, &f.tid_hi) == 0) {
+            printf("trace: %ld: no such process, or it has no threads (ESRCH)\n", id);
+            return;
+        }
+        i = 3;
+    }
+    if (argc > i + 1 || (argc == i + 1 && (parse_int(argv[i], &n) < 0 || n < 1))) {
         printf("trace: N must be a number from 1 to %d\n", TRACE_MAX);
         return;
     }
@@ -206,11 +252,8 @@ static void cmd_trace(int argc, char **argv)
         printf("trace: showing the last %d (the most it returns)\n", TRACE_MAX);
         n = TRACE_MAX;
     }
-    int got = trace(e, (int)n);
-    for (int i = 0; i < got; i++)
-        printf("  t=%-7lu tid %-3d %-10s -> %-10s %s\n", (unsigned long)e[i].time, e[i].tid,
-               thread_state_str(e[i].from), thread_state_str(e[i].to),
-               trace_why_str(e[i].why));
+    int got = trace_find(e, (int)n, &f);
+    trace_print(e, got, 0, NULL);
 }
 
 /* ls: each program as it describes itself (PROG_ABOUT in its source);
@@ -262,7 +305,8 @@ static const char *const commands_help[] = {
     "kill PID             end a process",
     "wait PID             wait for a background child",
     "sched [coop|rr]      show or set the scheduling policy",
-    "trace [N]            the last N thread state transitions (N <= 32)",
+    "trace [-t TID|-p PID] [N]  the last N thread state transitions (N <= 32)",
+    "trace run PROG [ARGS]      run PROG; show only its threads' transitions",
     "mem                  kernel memory, table use, console input",
     "echo WORDS           print the words",
     "exit [N]             leave this shell (the first one: init halts with N)",
@@ -271,7 +315,12 @@ static const char *const commands_help[] = {
     "keys: Ctrl-C drops the line or ends the foreground program; Ctrl-U, Ctrl-W,",
     "      Up/Down (history), Tab (complete), Ctrl-D (end of input)",
 };
-#define NCOMMANDS 12                /* the lines above that name a command */
+/* For Tab. */
+static const char *const command_names[] = {
+    "ls", "run", "fg", "ps", "kill", "wait", "sched", "trace", "mem", "echo", "exit",
+    "halt", "help",
+};
+#define NCOMMANDS (int)(sizeof command_names / sizeof command_names[0])
 
 static void help(int argc, char **argv)
 {
@@ -359,10 +408,8 @@ static int sh_complete(const char *line, int start, char *more, int size)
     int count = 0, k = 0;
 
     if (start == 0) {
-        for (int i = 0; i < NCOMMANDS && count < 24; i++) {
-            int l = (int)strcspn(commands_help[i], " ");
-            snprintf(names[count++], PROC_NAME_LEN, "%.*s", l, commands_help[i]);
-        }
+        for (int i = 0; i < NCOMMANDS && count < 24; i++)
+            snprintf(names[count++], PROC_NAME_LEN, "%s", command_names[i]);
     } else if (start == 4 && !strncmp(line, "run ", 4)) {
         struct prog_info p;
         for (int i = 0; count < 24 && proginfo(i, &p) == 0; i++)

@@ -469,6 +469,17 @@ static void test_console_rules(void)
     judge("console to oneself", r == 0 && console_getfg() == getpid() ? NULL
           : FAILMSG("gave %d, fg %d", r, console_getfg()));
 
+    struct trace_entry te[2];
+    struct trace_filter tf = { 0, 0x7FFFFFFF, 0 };
+    r = trace_find(te, 2, (const struct trace_filter *)0x30000000);
+    judge("trace_find bad filter: EFAULT", r == -EFAULT ? NULL : FAILMSG("gave %d", r));
+    r = trace_find(te, 33, &tf);
+    judge("trace_find 33: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    tf.tid_lo = tf.tid_hi = gettid();
+    r = trace_find(te, 2, &tf);
+    judge("trace_find own thread", r == 2 && te[0].tid == gettid() && te[1].tid == gettid()
+          ? NULL : FAILMSG("gave %d", r));
+
     /* The main thread's name follows the process's renames. */
     setname("renamed");
     int found = 0;

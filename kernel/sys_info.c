@@ -168,10 +168,9 @@ long sys_sched(void)
 
 #define TRACE_MAX_READ 32
 
-long sys_trace(void)
+/* Copy out the newest `max` records f selects (NULL: all), oldest first. */
+static long trace_copyout(uintptr_t out, int max, const struct trace_filter *f)
 {
-    uintptr_t out = arg_uaddr(0);
-    int max = arg_int(1);
     struct trace_rec recs[TRACE_MAX_READ];
     struct trace_entry e[TRACE_MAX_READ];
 
@@ -179,7 +178,8 @@ long sys_trace(void)
         return -EINVAL;
     if (!uaddr_writable(out, (size_t)max * sizeof e[0]))
         return -EFAULT;
-    int n = trace_read(recs, max, 0);
+    int n = f ? trace_find(recs, max, f->tid_lo, f->tid_hi, f->since)
+              : trace_read(recs, max, 0);
     for (int i = 0; i < n; i++) {
         e[i].time = recs[i].time;
         e[i].tid = recs[i].tid;
@@ -189,6 +189,19 @@ long sys_trace(void)
         e[i].pad = 0;
     }
     return copyout(out, e, (size_t)n * sizeof e[0]) < 0 ? -EFAULT : n;
+}
+
+long sys_trace(void)
+{
+    return trace_copyout(arg_uaddr(0), arg_int(1), NULL);
+}
+
+long sys_trace_find(void)
+{
+    struct trace_filter f;
+    if (copyin(&f, arg_uaddr(2), sizeof f) < 0)
+        return -EFAULT;
+    return trace_copyout(arg_uaddr(0), arg_int(1), &f);
 }
 
 /* Only init halts the machine; a shell asks init by ending (apps/init.c). */

@@ -91,3 +91,7 @@ SYSCALL1(CLOSE,         close,         close,          int, int, h)
 /* op CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
  * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */
 SYSCALL2(CONSOLE,       console,       sys_console,    int, int, op, int, arg)
+
+/* ---- The trace, filtered (kernel/sys_info.c) ----------------------------- */
+/* Like TRACE, keeping only the records *f selects (uapi.h) -> count. */
+SYSCALL3(TRACE_FIND,    trace_find,    trace_find,     int, struct trace_entry *, out, int, max, const struct trace_filter *, f)

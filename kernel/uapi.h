@@ -142,4 +142,12 @@ struct trace_entry {
     uint8_t from, to, why, pad;
 };
 
+/* SYS_TRACE_FIND: only threads tid_lo..tid_hi, only from tick `since` on.
+ * Thread ids only grow, so the threads a process started at tick T has
+ * created are the ids from its main thread's on, since T (`trace run`). */
+struct trace_filter {
+    int tid_lo, tid_hi;
+    uint32_t since;
+};
+
 #endif

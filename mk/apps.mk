@@ -13,7 +13,7 @@ APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertest
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
              lib/user/wait_why.c lib/user/newlib.c \
-             lib/user/lineedit.c lib/user/ps.c
+             lib/user/lineedit.c lib/user/ps.c lib/user/traceview.c
 
 UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
             -ffunction-sections -fdata-sections -fno-common --specs=nano.specs \

@@ -8,6 +8,8 @@
 #   console_eof_ends_session      end of piped input ends the run, status 0,
 #                                 in seconds
 #   console_kshell_eof_ends_session the same for the kernel shell
+#   console_trace_run             `trace run PROG` shows PROG's transitions
+#                                 only; trace -t / -p filter, with names
 #   console_ctrl_c_hog            Ctrl-C ends a foreground `hog`; the shell
 #                                 says "interrupted" and answers after it
 #   console_ctrl_c_hog_coop       the same under the cooperative policy,
@@ -151,6 +153,14 @@ expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^us
   '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
   '^sleeper +\[sleep\|read\|sem\|TICKS\] +blocks' '^hog +\[TICKS\] +spins' \
   '^run PROG \[ARGS\] \[&\]: start PROG'
+
+# trace run: one command's own transitions, none of the shell's (tid 3).
+chat trace_run 20 '?weft\$' 'trace run sleeper 30\n' '?trace of' 'trace -t 3 2\n' '?sh +[A-Z]' \
+  'trace -p 1 1\n' '?init +[A-Z]'
+expect trace_run '^trace of sleeper \(pid 3, threads 4 and up\), 7 transitions:$' \
+  '^  t=[0-9]+ +tid 4 +sleeper +RUNNING +-> BLOCKED +sleep$' '^  t=[0-9]+ +tid 3 +sh ' '^  t=[0-9]+ +tid 2 +init '
+awk '/^trace of/ { on = 1; next } /^weft\$/ { on = 0 } on && /tid 3 / { bad = 1 } END { exit bad }' \
+  "$tmp/trace_run.out" || verdict console_trace_run_only_its_threads "the shell's records are in it"
 
 # ---- the kernel shell ends at end of input too ----
 printf 'ps\n' > "$tmp/in"
