@@ -91,7 +91,7 @@ static int thread_overflow(void)
         return 2;
     memset(below, 0x5A, BELOW);
     recurse_limit = 100;
-    thread_join(thread_create(recurse_thread, NULL, 0), NULL, WAIT_INFINITE);
+    thread_join(thread_create(recurse_thread, NULL, 0), NULL, WAIT_FOREVER);
     for (int i = 0; i < BELOW; i++)
         if (below[i] != 0x5A) {
             printf("crash: the thread's stack ran into the heap (byte %d)\n", i);
@@ -144,6 +144,11 @@ static int attack(const char *kind)
         uint32_t words[3] = { 0 };
         __asm__ volatile("ldm %0, {r2, r3}" : : "r"((char *)words + 1)
                          : "r2", "r3", "memory");
+    } else if (!strcmp(kind, "svcsp")) {
+        /* A system call with the stack pointer in kernel RAM: the CPU
+         * cannot stack the call's frame (MSTKERR), and the call must not
+         * happen afterwards either. */
+        __asm__ volatile("ldr r0, =0x20000400\n\tmov sp, r0\n\tsvc 0" ::: "r0", "memory");
     } else if (!strcmp(kind, "overflow")) {
         recurse(0);
     } else if (!strcmp(kind, "threadoverflow")) {
@@ -152,7 +157,7 @@ static int attack(const char *kind)
         printf("crash: unknown kind %s; kinds:\n"
                "  kread kwrite devread devwrite scbread scbwrite mpuoff unmapped\n"
                "  nullread nullwrite nullcall textwrite execdata execstack foreign\n"
-               "  privesc div0 udf unaligned overflow threadoverflow\n", kind);
+               "  privesc div0 udf unaligned svcsp overflow threadoverflow\n", kind);
         return 2;
     }
     printf("crash: %s did not fault\n", kind);

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     printf("   parent %d: counter = %d at %p\n", getpid(), counter, (void *)&counter);
     char *argv_child[] = { "globals", "child", NULL };
     int pid = spawn("globals", argv_child, 0);
-    if (pid < 0 || wait(pid, &status, WAIT_INFINITE) != pid) {
+    if (pid < 0 || wait(pid, &status, WAIT_FOREVER) != pid) {
         printf("globals: cannot run the child (%d)\n", pid);
         return 1;
     }
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     mailbox = 1;
     printf("   main thread %d writes mailbox = 1\n", gettid());
     int tid = thread_create(worker, (void *)2, 0);
-    if (tid < 0 || thread_join(tid, NULL, WAIT_INFINITE) < 0) {
+    if (tid < 0 || thread_join(tid, NULL, WAIT_FOREVER) < 0) {
         printf("globals: cannot run the thread (%d)\n", tid);
         return 1;
     }

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     int pid = start(first);
     for (;;) {
         int status;
-        int r = wait(WAIT_ANY, &status, WAIT_INFINITE);
+        int r = wait(WAIT_ANY, &status, WAIT_FOREVER);
         if (r < 0) {
             printf("init: wait failed: %s\n", err_str(r));
             halt(1);

@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 
     printf("2. Start a child and wait for it to end (join):\n");
     pid = start("child");
-    if (pid > 0 && wait(pid, &status, WAIT_INFINITE) == pid)
+    if (pid > 0 && wait(pid, &status, WAIT_FOREVER) == pid)
         printf("   child %d %s\n", pid, status_str(status, how, sizeof how));
 
     printf("3. Is it alive? Wait with timeout WAIT_NONE just looks:\n");
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 
     printf("4. Terminate it:\n");
     printf("   kill(%d) = %d\n", pid, kill(pid));
-    if (wait(pid, &status, WAIT_INFINITE) == pid)
+    if (wait(pid, &status, WAIT_FOREVER) == pid)
         printf("   child %d %s\n", pid, status_str(status, how, sizeof how));
 
     printf("5. A daemon child is killed when its parent ends:\n");

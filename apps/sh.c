@@ -92,7 +92,7 @@ static void foreground(int pid, const char *name)
     char why[sizeof ((struct proc_info *)0)->why];
     int status;
     console_fg(pid);
-    int r = wait_why(pid, &status, why, sizeof why, WAIT_INFINITE);
+    int r = wait_why(pid, &status, why, sizeof why, WAIT_FOREVER);
     console_fg(getpid());
     forget_job(pid);
     if (r < 0)
@@ -175,7 +175,7 @@ static void cmd_wait(const char *arg)
         return;                 /* at once: a non-child can never be waited for */
     char why[sizeof pi.why];
     int status;
-    int r = wait_why((int)pid, &status, why, sizeof why, WAIT_INFINITE);
+    int r = wait_why((int)pid, &status, why, sizeof why, WAIT_FOREVER);
     forget_job((int)pid);
     if (r < 0)
         printf("wait: %ld: %s\n", pid, err_str(r));

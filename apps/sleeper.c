@@ -32,7 +32,7 @@ int main(int argc, char **argv)
         int h = sem_create(0);
         if (h < 0)
             return 2;
-        sem_wait(h, WAIT_INFINITE);
+        sem_wait(h, WAIT_FOREVER);
     } else {
         for (;;)
             sleep_ticks(1000);

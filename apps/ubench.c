@@ -69,7 +69,7 @@ static int do_threads(void)
     if (tid < 0)
         return 4;
     int mine = do_yield();
-    if (thread_join(tid, &other, WAIT_INFINITE) != 0)
+    if (thread_join(tid, &other, WAIT_FOREVER) != 0)
         return 5;
     return mine ? mine : (int)(intptr_t)other;
 }
@@ -82,7 +82,7 @@ static int do_spawn(void)
         int pid = spawn("ubench", child, 0);
         if (pid < 0)
             return 6;
-        if (wait(pid, &status, WAIT_INFINITE) != pid || status != 0)
+        if (wait(pid, &status, WAIT_FOREVER) != pid || status != 0)
             return 7;
     }
     return 0;

@@ -13,6 +13,15 @@
  *   threads         create threads until the table or memory says no
  *   orphanparent    spawn a sleeper and end at once: init adopts it
  *   daemonparent    the same with SPAWN_DAEMON: it ends with us
+ *   killwindow      renamed so that the test image kills it in the window
+ *                   before a system call returns; then it spins in user mode
+ *   waitkill        waits for a child while a sibling kills it just after
+ *                   another child's end woke it (it must not block again)
+ *   killer PID      waits until PID is a zombie, then kills its parent
+ *   threaded        three threads: blocked, sleeping, spinning; main spins
+ *   mainexit        main returns 3 while a non-daemon thread still works
+ *                   and a daemon thread spins: Python's rule
+ *   spin            runs in user mode for ever, no system calls
  * Read next: apps/usertests.c.
  */
 #include <errno.h>
@@ -27,8 +36,66 @@ PROG_ABOUT("ROLE [ARG]",
 
 static void *blocker(void *sem)
 {
-    sem_wait((int)(intptr_t)sem, WAIT_INFINITE);
+    sem_wait((int)(intptr_t)sem, WAIT_FOREVER);
     return NULL;
+}
+
+static void *spinner(void *arg)
+{
+    for (volatile int *x = arg;;)
+        (*x)++;
+    return NULL;
+}
+
+static void *napper(void *arg)
+{
+    sleep_ticks((uint32_t)(uintptr_t)arg);
+    return NULL;
+}
+
+static volatile int spin_count;
+
+/* The roles about ending: kills that race, and Python's rule. */
+static int ending_role(const char *role, char **argv, int argc)
+{
+    if (!strcmp(role, "killwindow")) {
+        setname("killwindow");          /* killed on this call's way back */
+        spinner((void *)&spin_count);
+    }
+    if (!strcmp(role, "waitkill")) {
+        char *sleep_argv[] = { "sleeper", "sleep", NULL };
+        char *exit_argv[] = { "exitwith", "0", NULL };
+        char pid_s[12];
+        int b = spawn("sleeper", sleep_argv, SPAWN_DAEMON);  /* ends with us */
+        int a = spawn("exitwith", exit_argv, 0);
+        snprintf(pid_s, sizeof pid_s, "%d", a);
+        char *killer_argv[] = { "userchild", "killer", pid_s, NULL };
+        spawn("userchild", killer_argv, 0);
+        wait(b, NULL, WAIT_FOREVER);    /* woken by a's end, then killed */
+        return 9;                       /* never: -EINTR ends us first */
+    }
+    if (!strcmp(role, "killer") && argc > 2) {
+        struct proc_info pi;
+        int a = atoi(argv[2]);
+        while (procinfo(a, &pi) == 0 && pi.state != PS_ZOMBIE)
+            yield();
+        return kill(getppid()) == 0 ? 0 : 1;
+    }
+    if (!strcmp(role, "threaded")) {
+        int sem = sem_create(0);
+        thread_create(blocker, (void *)(intptr_t)sem, 0);
+        thread_create(napper, (void *)(uintptr_t)100000, 0);
+        thread_create(spinner, (void *)&spin_count, 0);
+        spinner((void *)&spin_count);
+    }
+    if (!strcmp(role, "mainexit")) {
+        thread_create(spinner, (void *)&spin_count, THREAD_DAEMON);
+        thread_create(napper, (void *)(uintptr_t)30, 0);
+        return 3;                       /* the process lives on 30 ticks */
+    }
+    if (!strcmp(role, "spin"))
+        spinner((void *)&spin_count);
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -53,7 +120,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < n; i++)
             sem_post(sem);
         for (int i = 0; i < n; i++)
-            joined += thread_join(tids[i], NULL, WAIT_INFINITE) == 0;
+            joined += thread_join(tids[i], NULL, WAIT_FOREVER) == 0;
         close(sem);
         return n > 0 && (r == -EAGAIN || r == -ENOMEM) && joined == n ? 0 : 1;
     }
@@ -62,6 +129,9 @@ int main(int argc, char **argv)
         int daemon = role[0] == 'd';
         return spawn("sleeper", argv_s, daemon ? SPAWN_DAEMON : 0) > 0 ? 0 : 1;
     }
+    int r = ending_role(role, argv, argc);
+    if (r >= 0)
+        return r;
     printf("userchild: unknown role %s\n", role);
     return 2;
 }

@@ -68,14 +68,14 @@ static int run(char **argv, char *why, int n)
     if (wait_why(pid, &status, why, n, CHILD_TIMEOUT) == pid)
         return status;
     kill(pid);
-    wait(pid, &status, WAIT_INFINITE);
+    wait(pid, &status, WAIT_FOREVER);
     return -ETIMEDOUT;
 }
 
 /* Judge a child by its exact status. */
 static void expect_status(const char *name, char **argv, int expected)
 {
-    char why[48], got[32], want[32];
+    char why[PROC_WHY_LEN], got[32], want[32];
     int status = run(argv, why, sizeof why);
     if (status == expected)
         judge(name, NULL);
@@ -126,6 +126,9 @@ static const struct crash_case {
     { "div0",      FAULTED(FAULT_USAGEFAULT) },
     { "udf",       FAULTED(FAULT_USAGEFAULT) },
     { "unaligned", FAULTED(FAULT_USAGEFAULT) },
+    /* svc with SP in kernel RAM: the frame cannot be stacked (a stack
+     * fault), and the call left pending must not run after it. */
+    { "svcsp",     FAULTED(FAULT_STACK) },
     { "overflow",  FAULTED(FAULT_STACK) },
     { "threadoverflow", FAULTED(FAULT_STACK) },
 };
@@ -188,7 +191,7 @@ static long c_kstat(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return s
 static long c_trace(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys2(SYS_TRACE, p, 4); }
 static long c_setname(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys1(SYS_SETNAME, p); }
 static long c_wait(uint32_t p, uint32_t l, int pid) { (void)l; return sys3(SYS_WAIT, pid, p, WAIT_NONE); }
-static long c_join(uint32_t p, uint32_t l, int tid) { (void)l; return sys3(SYS_THREAD_JOIN, tid, p, WAIT_INFINITE); }
+static long c_join(uint32_t p, uint32_t l, int tid) { (void)l; return sys3(SYS_THREAD_JOIN, tid, p, WAIT_FOREVER); }
 static long c_spawn_prog(uint32_t p, uint32_t l, int c)
 {
     char *argv[] = { "exitwith", NULL };
@@ -253,10 +256,10 @@ static const char *try_bad(const struct efault_case *c, int ctx)
         if (r == -EFAULT)
             continue;
         if (r > 0 && (c->call == c_thread_spec || c->call == c_thread_stack))
-            thread_join((int)r, NULL, WAIT_INFINITE);
+            thread_join((int)r, NULL, WAIT_FOREVER);
         else if (r > 0 && (c->call == c_spawn_prog || c->call == c_spawn_argv
                            || c->call == c_spawn_arg))
-            wait((int)r, NULL, WAIT_INFINITE);
+            wait((int)r, NULL, WAIT_FOREVER);
         return FAILMSG("%s %s (0x%08lx, %lu) gave %ld, not -EFAULT", c->name, bad[i].what,
                        (unsigned long)bad[i].addr, (unsigned long)bad[i].len, r);
     }
@@ -287,8 +290,8 @@ static void test_efault(void)
 
     int status = -1;
     void *value = NULL;
-    int r1 = wait(zombie, &status, WAIT_INFINITE);
-    int r2 = thread_join(ended, &value, WAIT_INFINITE);
+    int r1 = wait(zombie, &status, WAIT_FOREVER);
+    int r2 = thread_join(ended, &value, WAIT_FOREVER);
     judge("efault changed nothing",
           r1 != zombie || status != 3 ? FAILMSG("wait after -EFAULT: %d, %s", r1,
                                                 status_str(status, why, sizeof why))
@@ -310,7 +313,7 @@ static void test_enosys(void)
 }
 
 #define HANDLE_WAITER(name, call) \
-    static void *name(void *h) { return (void *)(intptr_t)call((int)(intptr_t)h, WAIT_INFINITE); }
+    static void *name(void *h) { return (void *)(intptr_t)call((int)(intptr_t)h, WAIT_FOREVER); }
 HANDLE_WAITER(sem_waiter, sem_wait)
 HANDLE_WAITER(mutex_waiter, mutex_lock)
 static void *unlocker(void *h) { return (void *)(intptr_t)mutex_unlock((int)(intptr_t)h); }
@@ -354,8 +357,8 @@ static void test_ebadf(void)
     sleep_ticks(2);                 /* both are blocked by now */
     close(s);
     close(m);
-    thread_join(ts, &rs, WAIT_INFINITE);
-    thread_join(tm, &rm, WAIT_INFINITE);
+    thread_join(ts, &rs, WAIT_FOREVER);
+    thread_join(tm, &rm, WAIT_FOREVER);
     int fresh = sem_create(0);
     r = sem_post(fresh) == 0 ? sem_wait(fresh, WAIT_NONE) : -1;
     close(fresh);
@@ -367,8 +370,8 @@ static void test_ebadf(void)
     /* A mutex is held by a thread, not by its table slot: a later thread
      * (in the slot of one that ended holding it) may not unlock it. */
     m = mutex_create();
-    thread_join(thread_create(mutex_waiter, (void *)(intptr_t)m, 0), &rm, WAIT_INFINITE);
-    thread_join(thread_create(unlocker, (void *)(intptr_t)m, 0), &rs, WAIT_INFINITE);
+    thread_join(thread_create(mutex_waiter, (void *)(intptr_t)m, 0), &rm, WAIT_FOREVER);
+    thread_join(thread_create(unlocker, (void *)(intptr_t)m, 0), &rs, WAIT_FOREVER);
     judge("mutex held by an ended thread", rm == 0 && (intptr_t)rs == -EPERM ? NULL
           : FAILMSG("lock %d, unlock by a later thread %d", (int)(intptr_t)rm, (int)(intptr_t)rs));
     close(m);
@@ -385,7 +388,7 @@ static void test_spawn_full(void)
     for (int i = 0; i < n; i++) {
         int status;
         kill(pids[i]);
-        if (wait(pids[i], &status, WAIT_INFINITE) == pids[i] && status == WSTATUS_KILLED)
+        if (wait(pids[i], &status, WAIT_FOREVER) == pids[i] && status == WSTATUS_KILLED)
             killed++;
     }
     judge("spawn until full", n > 0 && (r == -EAGAIN || r == -ENOMEM) && killed == n ? NULL
@@ -429,7 +432,7 @@ static void test_cycles(void)
         int status = -1;
         snprintf(arg, sizeof arg, "%d", i & 0xFF);
         int pid = spawn("exitwith", argv, 0);
-        int r = pid > 0 ? wait(pid, &status, WAIT_INFINITE) : pid;
+        int r = pid > 0 ? wait(pid, &status, WAIT_FOREVER) : pid;
         if (r != pid || status != (i & 0xFF)) {
             judge("1000 spawn/exit/wait", FAILMSG("cycle %d: spawn %d, wait %d, status 0x%x",
                                                   i, pid, r, status));
@@ -457,7 +460,7 @@ static void test_console_rules(void)
           : FAILMSG("gave %d after %lu ticks", r, (unsigned long)(ticks() - t0)));
     r = halt(0);                    /* before: it halted the machine here */
     judge("halt by a non-init process: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
-    r = wait(1, NULL, WAIT_INFINITE);
+    r = wait(1, NULL, WAIT_FOREVER);
     judge("wait for a non-child (init): ECHILD at once", r == -ECHILD ? NULL : FAILMSG("gave %d", r));
     r = console_fg(1);
     judge("console to an ancestor: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
@@ -569,6 +572,82 @@ static int same(const struct kstat *a, const struct kstat *b)
            && a->threads_free == b->threads_free && a->handles_free == b->handles_free;
 }
 
+/* ---- 10. Ending: kills that race, and Python's rule ---------------------- */
+
+static void *lock_and_hold(void *m)
+{
+    return (void *)(intptr_t)mutex_lock((int)(intptr_t)m, WAIT_FOREVER);
+}
+
+/* A waiter woken by unlock owns the mutex from that moment: if the handle
+ * is then closed and the slot reused by a new mutex, the waiter does not
+ * become the new one's owner when it finally runs. */
+static const char *mutex_handover(void)
+{
+    int m = mutex_create(), r2 = -1, r3 = -1;
+    void *got = (void *)1;
+    mutex_lock(m, WAIT_FOREVER);
+    int tid = thread_create(lock_and_hold, (void *)(intptr_t)m, 0);
+    while (sleep_ticks(1) == 0) {       /* until it is blocked on m */
+        struct thread_info ti;
+        int blocked = 0;
+        for (int i = 0; threadinfo(i, &ti) == 0; i++)
+            blocked |= ti.tid == tid && ti.state == 3;  /* BLOCKED */
+        if (blocked)
+            break;
+    }
+    mutex_unlock(m);                    /* handed to the waiter, still READY */
+    close(m);
+    int m2 = mutex_create();            /* may reuse the object */
+    int r1 = mutex_lock(m2, WAIT_NONE);
+    thread_join(tid, &got, WAIT_FOREVER);
+    r2 = mutex_unlock(m2);
+    r3 = close(m2);
+    return r1 == 0 && got == 0 && r2 == 0 && r3 == 0 ? NULL
+           : FAILMSG("lock %d, waiter got %ld, unlock %d, close %d", r1, (long)(intptr_t)got, r2, r3);
+}
+
+/* Kill a child started with argv after `ticks`; expect it killed. */
+static void kill_after(const char *name, char **argv, uint32_t ticks)
+{
+    int status = -1, pid = spawn(argv[0], argv, 0);
+    sleep_ticks(ticks);
+    int k = kill(pid);
+    int w = wait(pid, &status, CHILD_TIMEOUT);
+    judge(name, k == 0 && w == pid && status == WSTATUS_KILLED ? NULL
+          : FAILMSG("kill %d, wait %d, status 0x%x", k, w, status));
+    if (w != pid)
+        wait(pid, NULL, WAIT_FOREVER);
+}
+
+static void test_ending(void)
+{
+    char *window[] = { "userchild", "killwindow", NULL };
+    char *waitkill[] = { "userchild", "waitkill", NULL };
+    char *threaded[] = { "userchild", "threaded", NULL };
+    char *spin[] = { "userchild", "spin", NULL };
+    char *mainexit[] = { "userchild", "mainexit", NULL };
+    struct proc_info pi;
+    int status = -1;
+
+    expect_status("kill in the return window", window, WSTATUS_KILLED);
+    expect_status("kill while woken in a wait loop", waitkill, WSTATUS_KILLED);
+    kill_after("kill a process of four threads", threaded, 20);
+    kill_after("kill a process spinning in user mode", spin, 3);
+    judge("mutex handed over at unlock", mutex_handover());
+
+    /* Python: main returns 3, a non-daemon thread keeps the process alive
+     * for 30 ticks, the daemon thread ends with it, the status is main's. */
+    int pid = spawn("userchild", mainexit, 0);
+    sleep_ticks(10);
+    int r = procinfo(pid, &pi);
+    int w = wait(pid, &status, CHILD_TIMEOUT);
+    judge("main exits, a non-daemon thread lives on",
+          r == 0 && pi.state == PS_ALIVE && pi.nthreads == 2 && w == pid && status == 3
+          ? NULL : FAILMSG("procinfo %d state %d threads %d, wait %d status 0x%x",
+                           r, pi.state, pi.nthreads, w, status));
+}
+
 static void round_of_tests(int round)
 {
     struct kstat before, after;
@@ -584,6 +663,7 @@ static void round_of_tests(int round)
     test_memory();
     test_cycles();
     test_family();
+    test_ending();
     test_console_rules();
 
     /* Orphans and daemons are reaped by init, in its own time. */

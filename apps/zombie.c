@@ -71,13 +71,13 @@ int main(int argc, char **argv)
     while (procinfo(pid, &pi) == 0 && pi.state != PS_ZOMBIE)
         sleep_ticks(1);
     show(pid);
-    wait(pid, &status, WAIT_INFINITE);
+    wait(pid, &status, WAIT_FOREVER);
     printf("   wait() reaped it: %s\n", status_str(status, how, sizeof how));
     show(pid);
 
     printf("2. An orphan is adopted by init:\n");
     pid = start("middle");
-    wait(pid, &status, WAIT_INFINITE);
+    wait(pid, &status, WAIT_FOREVER);
     printf("   middle %d %s, leaving its child behind\n", pid,
            status_str(status, how, sizeof how));
     int orphan = -1;

@@ -10,6 +10,7 @@
 
 #include "errno.h"
 #include "sched.h"
+#include "state.h"
 
 static struct kobj pool[MAX_KOBJS];
 
@@ -46,7 +47,7 @@ int kobj_create(struct proc *p, enum kobj_type type, int count)
     if (idx >= 0 && o >= 0) {
         pool[o].type = (uint8_t)type;
         pool[o].owner = 0;
-        sem_init(&pool[o].sem, type == KOBJ_MUTEX ? 1 : count);
+        sem_init(&pool[o].sem, type == KOBJ_MUTEX ? 0 : count);
         p->handles[idx].in_use = 1;
         p->handles[idx].obj = (int16_t)o;
         r = handle_value(p, idx);
@@ -125,6 +126,11 @@ int kobj_sem_post(struct proc *p, int h)
     return o ? 0 : -EBADF;
 }
 
+/* A mutex is an owner and a queue of waiters. The unlocking thread hands
+ * it to the first waiter itself (owner = that waiter), so no thread can
+ * take it between the wake-up and the waiter running, and a waiter never
+ * records itself as owner later: by then the handle may have been closed
+ * and the slot reused by another object. */
 int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout)
 {
     uint32_t s = arch_irq_save();
@@ -132,8 +138,10 @@ int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout)
     int r = -EBADF;
     if (o && o->owner == current->id)
         r = -EDEADLK;               /* not recursive: it would wait forever */
-    else if (o && (r = sem_wait(&o->sem, timeout)) == 0)
-        o->owner = current->id;
+    else if (o && o->owner == 0)
+        o->owner = current->id, r = 0;
+    else if (o)
+        r = sched_block_locked(&o->sem.waiters, timeout, WHY_WAIT);  /* 0: handed over */
     arch_irq_restore(s);
     return r;
 }
@@ -146,8 +154,8 @@ int kobj_mutex_unlock(struct proc *p, int h)
     if (o && o->owner != current->id) {
         r = -EPERM;
     } else if (o) {
-        o->owner = 0;
-        sem_post(&o->sem);
+        struct thread *next = sched_wake_one_locked(&o->sem.waiters, 0);
+        o->owner = next ? next->id : 0;
         r = 0;
     }
     arch_irq_restore(s);

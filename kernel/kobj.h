@@ -23,7 +23,8 @@ struct kobj {
     uint8_t type;               /* enum kobj_type; KOBJ_NONE = free */
     int owner;                  /* KOBJ_MUTEX: the holder's thread id (ids are
                                    never reused, slots are), or 0 */
-    struct sem sem;             /* both types block on a semaphore */
+    struct sem sem;             /* KOBJ_SEM: the semaphore; KOBJ_MUTEX: only
+                                   its wait queue (count stays 0) */
 };
 
 /* Create an object for p and return its handle, or -EMFILE-like -EAGAIN

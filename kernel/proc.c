@@ -341,18 +341,25 @@ void proc_thread_ended_locked(struct thread *t)
         p->nondaemon--;
 
     /* Python's rule: once main is done and no non-daemon thread is left,
-     * the daemon threads end too, with main's status. */
+     * the daemon threads end too, with main's status. This may end the
+     * last thread in a nested call, which then releases p. */
     if (p->main_done && p->nondaemon == 0 && p->nthreads > 0)
         proc_end_locked(p, p->exit_status, NULL);
-    if (p->nthreads == 0) {
-        /* Reap the slots of threads that ended earlier and were not joined. */
-        for (int i = 0; i < MAX_THREADS; i++)
-            if (thread_table[i].in_use && thread_table[i].proc == p &&
-                &thread_table[i] != t && thread_table[i].state == TS_TERMINATED)
-                thread_table[i].in_use = 0;
-        t->detached = 1;            /* kernel_switch reaps the last one */
-        release_locked(p);
+    if (p->nthreads > 0 || p->state != PROC_ALIVE)
+        return;                     /* others live on, or released already */
+    /* The last thread: reap every ended thread of p that nobody will
+     * join. The running one is still on its way out: kernel_switch reaps
+     * it when it switches away for the last time. */
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *o = &thread_table[i];
+        if (!o->in_use || o->proc != p || o->state != TS_TERMINATED)
+            continue;
+        if (o == current)
+            o->detached = 1;
+        else
+            o->in_use = 0;
     }
+    release_locked(p);
 }
 
 void proc_exit(int status, const char *why)

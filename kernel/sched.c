@@ -173,7 +173,7 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     KASSERT(t != idle_thread, "the idle thread never blocks");
     if (t->kill_pending)
         return -EINTR;              /* its process is ending: never block again */
-    if (timeout == NO_WAIT)
+    if (timeout == WAIT_NONE)
         return -ETIMEDOUT;
 
     thread_set_state(t, TS_BLOCKED, (enum transition_reason)why);

@@ -22,7 +22,7 @@ struct sem {
 
 void sem_init(struct sem *s, int count);
 
-/* Take a unit, waiting up to `timeout` ticks (NO_WAIT: try only;
+/* Take a unit, waiting up to `timeout` ticks (WAIT_NONE: try only;
  * WAIT_FOREVER). Returns 0 or -ETIMEDOUT. Threads only. */
 int sem_wait(struct sem *s, uint32_t timeout);
 

@@ -26,6 +26,11 @@
 
 typedef long (*syscall_fn)(void);
 
+/* A seam for tests: an image that defines this (tests/target/
+ * init_usertests.c) has it called after the killed check, in the window
+ * before the way back to user mode. Elsewhere the weak reference is NULL. */
+extern void syscall_return_test_hook(void) __attribute__((weak));
+
 /* The table: [SYS_WRITE] = sys_write, ... one entry per line of the list. */
 #define SYSCALL0(NUM, handler, ...) [SYS_##NUM] = sys_##handler,
 #define SYSCALL1 SYSCALL0
@@ -52,6 +57,8 @@ long kernel_syscall(long a0, long a1, long a2, long a3)
     t->sysargs[3] = a3;
     long r = n < SYS_NCALLS ? table[n]() : -ENOSYS;
     proc_check_killed();            /* a killed process does not return */
+    if (syscall_return_test_hook)
+        syscall_return_test_hook();
     return r;
 }
 

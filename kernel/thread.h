@@ -17,6 +17,7 @@
 #include "../arch/arch.h"
 #include "config.h"
 #include "list.h"
+#include "timeout.h"
 
 /* The five-state model. Each value is one line of docs/states.md. */
 enum thread_state {
@@ -28,9 +29,6 @@ enum thread_state {
     TS_NSTATES
 };
 
-/* How long to wait, in ticks. */
-#define WAIT_FOREVER 0xFFFFFFFFu
-#define NO_WAIT      0u
 
 /* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
  * See kernel/sched.c for the two calls that use it. */

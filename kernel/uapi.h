@@ -39,8 +39,8 @@ enum {
 /* ---- Arguments and results -------------------------------------------- */
 
 #define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
-#define WAIT_NONE      0u           /* timeout: poll (is it alive?) */
-#define WAIT_INFINITE  0xFFFFFFFFu  /* timeout: until it happens */
+/* Every timeout is in ticks: WAIT_NONE, WAIT_FOREVER or a count. */
+#include "timeout.h"
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 

@@ -28,7 +28,7 @@ int wait_why(int pid, int *status, char *why, int n, uint32_t timeout)
             return wait(pid, status, WAIT_NONE);    /* gone: let wait() say why */
         if (pi.state == PS_ZOMBIE)
             break;
-        if (timeout != WAIT_INFINITE && ticks() - start >= timeout)
+        if (timeout != WAIT_FOREVER && ticks() - start >= timeout)
             return -ETIMEDOUT;
         sleep_ticks(POLL_TICKS);
     }
@@ -36,5 +36,5 @@ int wait_why(int pid, int *status, char *why, int n, uint32_t timeout)
         strncpy(why, pi.why, n - 1);
         why[n - 1] = '\0';
     }
-    return wait(pid, status, WAIT_INFINITE);
+    return wait(pid, status, WAIT_FOREVER);
 }

@@ -38,9 +38,9 @@ static void *timed_wait(void *arg)
 static void *take_three(void *arg)
 {
     (void)arg;
-    result[0] = sem_wait(&sem, NO_WAIT);
+    result[0] = sem_wait(&sem, WAIT_NONE);
     result[1] = sem_wait(&sem, WAIT_FOREVER);
-    result[2] = sem_wait(&sem, NO_WAIT);
+    result[2] = sem_wait(&sem, WAIT_NONE);
     return NULL;
 }
 
@@ -143,7 +143,7 @@ static void *barger(void *arg)
     (void)arg;
     thread_sleep(1);                /* let W block first */
     sem_post(&sem);
-    result[1] = sem_wait(&sem, NO_WAIT);
+    result[1] = sem_wait(&sem, WAIT_NONE);
     mark('B');
     return NULL;
 }

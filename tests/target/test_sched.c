@@ -46,10 +46,10 @@ static void priority_order(void)
     KT_EQ(thread_join(e, &v, WAIT_FOREVER), 0);     /* E runs last: all done */
     KT_EQ((uintptr_t)v, 'E');
     KT_STREQ(trail_get(), "ABCDE");
-    KT_EQ(thread_join(a, NULL, NO_WAIT), 0);
-    KT_EQ(thread_join(b, NULL, NO_WAIT), 0);
-    KT_EQ(thread_join(c, NULL, NO_WAIT), 0);
-    KT_EQ(thread_join(d, NULL, NO_WAIT), 0);
+    KT_EQ(thread_join(a, NULL, WAIT_NONE), 0);
+    KT_EQ(thread_join(b, NULL, WAIT_NONE), 0);
+    KT_EQ(thread_join(c, NULL, WAIT_NONE), 0);
+    KT_EQ(thread_join(d, NULL, WAIT_NONE), 0);
 }
 
 /* Under SCHED_RR a thread more urgent than its creator runs at once; under
@@ -154,13 +154,13 @@ static struct sem sem;
 static void sem_counts_units(void)
 {
     sem_init(&sem, 0);
-    KT_EQ(sem_wait(&sem, NO_WAIT), -ETIMEDOUT);
+    KT_EQ(sem_wait(&sem, WAIT_NONE), -ETIMEDOUT);
     sem_post(&sem);
     sem_post(&sem);
     KT_EQ(sem.count, 2);
-    KT_EQ(sem_wait(&sem, NO_WAIT), 0);
-    KT_EQ(sem_wait(&sem, NO_WAIT), 0);
-    KT_EQ(sem_wait(&sem, NO_WAIT), -ETIMEDOUT);
+    KT_EQ(sem_wait(&sem, WAIT_NONE), 0);
+    KT_EQ(sem_wait(&sem, WAIT_NONE), 0);
+    KT_EQ(sem_wait(&sem, WAIT_NONE), -ETIMEDOUT);
     KT_EQ(sem.count, 0);
 }
 
@@ -222,7 +222,7 @@ static void sem_wakes_most_urgent_first(void)
         thread_sleep(1);                /* the woken one runs and ends */
     }
     for (int i = 0; i < 4; i++)
-        KT_EQ(thread_join(ids[i], NULL, NO_WAIT), 0);
+        KT_EQ(thread_join(ids[i], NULL, WAIT_NONE), 0);
     KT_STREQ(trail_get(), "HMNL");
 }
 
@@ -331,17 +331,17 @@ static void join_rules(void)
     void *v = NULL;
     KT_EQ(thread_create("bad", letter, NULL, 0), -EINVAL);
     KT_EQ(thread_create("bad", letter, NULL, NPRIO), -EINVAL);
-    KT_EQ(thread_join(current->id, NULL, NO_WAIT), -EDEADLK);
-    KT_EQ(thread_join(9999, NULL, NO_WAIT), -ESRCH);
+    KT_EQ(thread_join(current->id, NULL, WAIT_NONE), -EDEADLK);
+    KT_EQ(thread_join(9999, NULL, WAIT_NONE), -ESRCH);
 
     int s = thread_create("sleeper", sleep_forever_ish, (void *)20, 5);
     KT_EQ(thread_join(s, &v, 5), -ETIMEDOUT);       /* still sleeping */
     KT_EQ(thread_join(s, &v, WAIT_FOREVER), 0);
     KT_EQ((intptr_t)v, 7);
-    KT_EQ(thread_join(s, &v, NO_WAIT), -ESRCH);      /* reaped */
+    KT_EQ(thread_join(s, &v, WAIT_NONE), -ESRCH);      /* reaped */
 
     int d = thread_create_detached("detached", letter, (void *)'d', 5);
-    KT_EQ(thread_join(d, NULL, NO_WAIT), -ESRCH);
+    KT_EQ(thread_join(d, NULL, WAIT_NONE), -ESRCH);
     thread_sleep(1);
     KT_EQ(thread_by_id(d) == NULL, 1);               /* reaped at its exit */
 }
