@@ -8,6 +8,8 @@
 #   console_eof_ends_session      end of piped input ends the run, status 0,
 #                                 in seconds
 #   console_kshell_eof_ends_session the same for the kernel shell
+#   console_ps_daemon             ps shows a process whose main thread has
+#                                 ended, its daemon thread flagged D
 #   console_trace_run             `trace run PROG` shows PROG's transitions
 #                                 only; trace -t / -p filter, with names
 #   console_ctrl_c_hog            Ctrl-C ends a foreground `hog`; the shell
@@ -153,6 +155,11 @@ expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^us
   '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
   '^sleeper +\[sleep\|read\|sem\|TICKS\] +blocks' '^hog +\[TICKS\] +spins' \
   '^run PROG \[ARGS\] \[&\]: start PROG'
+
+# ps while `daemons` runs: main has returned, the daemon thread has the D
+# flag, the worker has not.
+chat ps_daemon 20 '?weft\$' 'run daemons 300 &\n' '?main: returning' 'ps\n' '?^ TID'
+expect ps_daemon '^ +3 +2 ALIVE +- +2 - ' '^ +[0-9]+ +3 +[A-Z]+ +3 D +[0-9]+ ' '^ +[0-9]+ +3 +[A-Z]+ +3 - +[0-9]+ '
 
 # trace run: one command's own transitions, none of the shell's (tid 3).
 chat trace_run 20 '?weft\$' 'trace run sleeper 30\n' '?trace of' 'trace -t 3 2\n' '?sh +[A-Z]' \
