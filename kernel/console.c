@@ -5,13 +5,15 @@
  * (docs/console.md). The console belongs to one foreground process at a
  * time; the shell gives it to the program it runs in the foreground and
  * takes it back when that program ends.
- *   - Only the foreground process reads. Any other reader (a background
- *     job) blocks until it is made the foreground (the shell's `fg`), as
- *     Unix stops a background reader with SIGTTIN; killing it wakes it.
- *   - Ctrl-C (byte 0x03) ends the foreground process, status "killed",
- *     reason "interrupted", as SIGINT's default action would. A process
- *     that asked to catch it (the shell, as a Unix shell ignores SIGINT)
- *     reads it as a key instead.
+ *   - Only the foreground job reads: the foreground process and its
+ *     descendants (unless it is a shell: a shell's children are jobs of
+ *     their own). Any other reader (a background job) blocks until it is
+ *     made the foreground (the shell's `fg`), as Unix stops a background
+ *     reader with SIGTTIN; killing it wakes it.
+ *   - Ctrl-C (byte 0x03) ends the foreground job, status "killed", reason
+ *     "interrupted", as SIGINT's default action would. A process that
+ *     asked to catch it (the shell, as a Unix shell ignores SIGINT) reads
+ *     it as a key instead.
  *   - When the foreground process ends, the console passes to its parent.
  * Until someone claims the console (init gives it to the shell), anyone
  * may read: the test images and benchmarks run without a shell.
@@ -58,9 +60,21 @@ static int is_ancestor_locked(const struct proc *anc, const struct proc *p)
     return 0;
 }
 
+/* The foreground job: the foreground process and, unless it is a shell (a
+ * catcher, whose children are jobs of their own, each put in the
+ * foreground by name), its descendants: the small version of a process
+ * group, which children inherit. */
+static int in_fg_job_locked(const struct proc *p)
+{
+    if (p->pid == fg_pid)
+        return 1;
+    const struct proc *fg = proc_by_pid(fg_pid);
+    return fg && !catches_locked(fg_pid) && is_ancestor_locked(fg, p);
+}
+
 static int may_read_locked(const struct proc *p)
 {
-    return fg_pid == 0 || !p || p->pid == fg_pid;
+    return fg_pid == 0 || !p || in_fg_job_locked(p);
 }
 
 long console_read(char *buf, size_t n)
@@ -161,7 +175,14 @@ static int intr_from_isr(void)
     struct proc *fg = fg_pid ? proc_by_pid(fg_pid) : NULL;
     if (!fg || fg->state != PROC_ALIVE || fg->parent == NULL || catches_locked(fg_pid))
         return 0;               /* no one to interrupt (never init): a key */
-    proc_kill(fg_pid, WSTATUS_KILLED, "interrupted");
+    /* The whole job, named first: a parent that ends hands its children
+     * to init, which would take them out of the job. */
+    int job[MAX_PROCS], n = 0;
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (proc_table[i].state == PROC_ALIVE && in_fg_job_locked(&proc_table[i]))
+            job[n++] = proc_table[i].pid;
+    for (int i = 0; i < n; i++)
+        proc_kill(job[i], WSTATUS_KILLED, "interrupted");
     return 1;
 }
 

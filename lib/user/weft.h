@@ -98,6 +98,8 @@ uint32_t ticks(void);           /* ticks since boot */
  * scope. `ls` and `help run` show it (SYS_PROGINFO reads it from the
  * program table without running the program). */
 #define PROG_ABOUT(args_, text_) \
+    _Static_assert(sizeof(args_) <= PROG_ARGS_LEN && sizeof(text_) <= PROG_ABOUT_LEN, \
+                   "PROG_ABOUT: a string too long to keep its NUL"); \
     __attribute__((section(".weft.about"), used)) \
     const struct prog_about prog_about = { PROG_ABOUT_MAGIC, args_, text_ }
 

@@ -17,6 +17,8 @@
 #   console_ctrl_c_hog_coop       the same under the cooperative policy,
 #                                 where nothing else would ever run
 #   console_ctrl_c_reader         the same for a program blocked reading
+#   console_ctrl_c_job            a fg program's child reads the console,
+#                                 and Ctrl-C ends the whole job
 #   console_ctrl_c_prompt         at the prompt Ctrl-C drops the line only
 #   console_bg_reader             a background reader takes none of the
 #                                 shell's input; `fg` gives it the console
@@ -120,6 +122,13 @@ chat ctrl_c_reader 20 '?weft\$' 'run sleeper read\n' '?run sleeper read' '\003' 
   '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_reader '^\[3 sleeper\] interrupted$' '^after$'
 
+# A job of two: the foreground program's child reads the console (it is in
+# the foreground job), and Ctrl-C ends both.
+chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' 'abc\n' '\003' \
+  '?interrupted' 'ps\n' '?^ TID'
+expect ctrl_c_job '^\[3 sleeper\] interrupted$'
+grep -Eq '^ +4 .*sleeper$' "$tmp/ctrl_c_job.out" && verdict console_ctrl_c_job_child_ends "the child lived on"
+
 chat ctrl_c_prompt 20 '?weft\$' 'echo lost\003' '?\^C' 'echo kept\n' '?^kept'
 expect ctrl_c_prompt '^kept$' '^weft\$ echo lost\^C$'
 grep -qx 'lost' "$tmp/ctrl_c_prompt.out" && verdict console_ctrl_c_prompt_drops_line "the dropped line ran"
@@ -153,7 +162,7 @@ expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^us
   '^trace: N must be a number from 1 to 32$' '^trace: showing the last 32' \
   '^usage: halt' '^halt: only the first shell' '^\[3 sh\] exited 5$' '^done \[4 sleeper\] exited 0$' \
   '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
-  '^sleeper +\[sleep\|read\|sem\|TICKS\] +blocks' '^hog +\[TICKS\] +spins' \
+  '^sleeper +\[sleep\|read\|sem\|N\|spawn HOW\] +blocks' '^hog +\[TICKS\] +spins' \
   '^run PROG \[ARGS\] \[&\]: start PROG'
 
 # ps while `daemons` runs: main has returned, the daemon thread has the D
