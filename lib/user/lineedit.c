@@ -95,6 +95,44 @@ static int complete(struct line_editor *ed, char *buf, int n, int size)
     return n + k;
 }
 
+/* One editing key: returns the new length of buf. `at` is the history
+ * position (history_move); *too_long is set when a character did not fit. */
+static int edit_key(struct line_editor *ed, char *buf, int n, int size, char c,
+                    int *at, int *too_long)
+{
+    if (c == 0x7f || c == '\b') {
+        if (n > 0) {
+            n--;
+            rubout(1);
+        }
+    } else if (c == CTRL('U')) {
+        rubout(n);
+        n = 0;
+    } else if (c == CTRL('W')) {
+        int k = n;
+        while (k > 0 && buf[k - 1] == ' ')
+            k--;
+        while (k > 0 && buf[k - 1] != ' ')
+            k--;
+        rubout(n - k);
+        n = k;
+    } else if (c == ESC) {
+        char f = read_escape();
+        if (f == 'A' || f == 'B')
+            n = history_move(ed, buf, n, at, f == 'A' ? -1 : 1);
+    } else if (c == '\t') {
+        n = complete(ed, buf, n, size);
+    } else if (c >= ' ' && c < 0x7f) {
+        if (n < size - 1) {
+            buf[n++] = c;
+            out(&c, 1);
+        } else {
+            *too_long = 1;          /* keep reading to the end, then refuse */
+        }
+    }
+    return n;
+}
+
 int line_read(struct line_editor *ed, char *buf, int size)
 {
     int n = 0, at = 0, too_long = 0;
@@ -126,35 +164,6 @@ int line_read(struct line_editor *ed, char *buf, int size)
             buf[0] = '\0';
             return 0;
         }
-        if (c == 0x7f || c == '\b') {
-            if (n > 0) {
-                n--;
-                rubout(1);
-            }
-        } else if (c == CTRL('U')) {
-            rubout(n);
-            n = 0;
-        } else if (c == CTRL('W')) {
-            int k = n;
-            while (k > 0 && buf[k - 1] == ' ')
-                k--;
-            while (k > 0 && buf[k - 1] != ' ')
-                k--;
-            rubout(n - k);
-            n = k;
-        } else if (c == ESC) {
-            char f = read_escape();
-            if (f == 'A' || f == 'B')
-                n = history_move(ed, buf, n, &at, f == 'A' ? -1 : 1);
-        } else if (c == '\t') {
-            n = complete(ed, buf, n, size);
-        } else if (c >= ' ' && c < 0x7f) {
-            if (n < size - 1) {
-                buf[n++] = c;
-                out(&c, 1);
-            } else {
-                too_long = 1;       /* keep reading to the end, then refuse */
-            }
-        }
+        n = edit_key(ed, buf, n, size, c, &at, &too_long);
     }
 }

@@ -80,8 +80,10 @@ tail -3 "$tmp/eof.out"
 verdict console_eof_ends_session "$why"
 
 # chat NAME TIMEOUT STEP...: drive the shell like a typist. A STEP "?RE"
-# waits (up to 10 s) until the output has a line matching RE; any other
-# STEP is typed (printf escapes: '\003' is Ctrl-C). Then the input ends.
+# waits (up to 10 s) until the output has a line matching RE; "~S" sleeps
+# S seconds (a typist's pause: the shell gives a new program the console
+# just after spawning it, docs/console.md); any other STEP is typed (printf
+# escapes: '\003' is Ctrl-C). Then the input ends.
 chat() {
   local name=$1 t=$2; shift 2
   local out=$tmp/$name.out start=$(date +%s%N)
@@ -91,6 +93,7 @@ chat() {
       \?*) for _ in $(seq 200); do
               tr -d '\r' < "$out" | grep -Eq -- "${step#?}" && break; sleep 0.05
             done ;;
+      \~*) sleep "${step#?}" ;;
       *) printf "$step" ;;
     esac
   done | QEMU_TIMEOUT=$t "$root/tools/qemu.sh" "$img" > "$out" 2>&1
@@ -111,20 +114,20 @@ expect() {
   verdict "console_$name" "$why"
 }
 
-chat ctrl_c_hog 20 '?weft\$' 'run hog\n' '?run hog' '\003' '?interrupted' 'echo after\n' '?^after'
+chat ctrl_c_hog 20 '?weft\$' 'run hog\n' '?run hog' '~0.2' '\003' '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_hog '^\[3 hog\] interrupted$' '^after$' '^init: sh exited 0'
 
-chat ctrl_c_hog_coop 20 '?weft\$' 'sched coop\n' '?policy' 'run hog\n' '?run hog' '\003' \
+chat ctrl_c_hog_coop 20 '?weft\$' 'sched coop\n' '?policy' 'run hog\n' '?run hog' '~0.2' '\003' \
   '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_hog_coop '^\[3 hog\] interrupted$' '^after$'
 
-chat ctrl_c_reader 20 '?weft\$' 'run sleeper read\n' '?run sleeper read' '\003' \
+chat ctrl_c_reader 20 '?weft\$' 'run sleeper read\n' '?run sleeper read' '~0.2' '\003' \
   '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_reader '^\[3 sleeper\] interrupted$' '^after$'
 
 # A job of two: the foreground program's child reads the console (it is in
 # the foreground job), and Ctrl-C ends both.
-chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' 'abc\n' '\003' \
+chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' '~0.2' 'abc\n' '\003' \
   '?interrupted' 'ps\n' '?^ TID'
 expect ctrl_c_job '^\[3 sleeper\] interrupted$'
 grep -Eq '^ +4 .*sleeper$' "$tmp/ctrl_c_job.out" && verdict console_ctrl_c_job_child_ends "the child lived on"
@@ -134,7 +137,7 @@ expect ctrl_c_prompt '^kept$' '^weft\$ echo lost\^C$'
 grep -qx 'lost' "$tmp/ctrl_c_prompt.out" && verdict console_ctrl_c_prompt_drops_line "the dropped line ran"
 
 chat bg_reader 20 '?weft\$' 'run sleeper read &\n' '?started' 'echo one\n' '?^one' \
-  'echo two\n' '?^two' 'fg 3\n' '?fg 3' 'abc\n' '\003' '?interrupted' 'echo three\n' '?^three'
+  'echo two\n' '?^two' 'fg 3\n' '?fg 3' '~0.2' 'abc\n' '\003' '?interrupted' 'echo three\n' '?^three'
 expect bg_reader '^one$' '^two$' '^\[3 sleeper\] interrupted$' '^three$'
 
 chat kill_shell 20 '?weft\$' 'kill 2\n' '?starting a new one' '?weft\$' 'echo alive\n' '?^alive'
@@ -171,10 +174,11 @@ chat ps_daemon 20 '?weft\$' 'run daemons 300 &\n' '?main: returning' 'ps\n' '?^ 
 expect ps_daemon '^ +3 +2 ALIVE +- +2 - ' '^ +[0-9]+ +3 +[A-Z]+ +3 D +[0-9]+ ' '^ +[0-9]+ +3 +[A-Z]+ +3 - +[0-9]+ '
 
 # trace run: one command's own transitions, none of the shell's (tid 3).
-chat trace_run 20 '?weft\$' 'trace run sleeper 30\n' '?trace of' 'trace -t 3 2\n' '?sh +[A-Z]' \
-  'trace -p 1 1\n' '?init +[A-Z]'
+chat trace_run 20 '?weft\$' 'trace run sleeper 30\n' '?trace of' 'trace -t 4 1\n' '?\(ended\)' \
+  'trace -p 2 1\n' '?sh +[A-Z]'
 expect trace_run '^trace of sleeper \(pid 3, threads 4 and up\), 7 transitions:$' \
-  '^  t=[0-9]+ +tid 4 +sleeper +RUNNING +-> BLOCKED +sleep$' '^  t=[0-9]+ +tid 3 +sh ' '^  t=[0-9]+ +tid 2 +init '
+  '^  t=[0-9]+ +tid 4 +sleeper +RUNNING +-> BLOCKED +sleep$' \
+  '^  t=[0-9]+ +tid 4 +\(ended\) +RUNNING +-> TERMINATED exit$' '^  t=[0-9]+ +tid 3 +sh '
 awk '/^trace of/ { on = 1; next } /^weft\$/ { on = 0 } on && /tid 3 / { bad = 1 } END { exit bad }' \
   "$tmp/trace_run.out" || verdict console_trace_run_only_its_threads "the shell's records are in it"
 
