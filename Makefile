@@ -27,7 +27,8 @@ KCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -O2 -g3 \
 KLDFLAGS := $(ARCH_FLAGS) -T linker/mps2-an385.ld -nostartfiles --specs=nano.specs \
             --specs=nosys.specs -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 # The portable core, the Cortex-M3 port and the board's drivers.
-KERNEL_SRCS := kernel/sched.c kernel/state.c kernel/thread.c kernel/timeq.c \
+# Every kernel/sched_*.c is a scheduling policy (kernel/sched_policy.h).
+KERNEL_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel/thread.c kernel/timeq.c \
                kernel/sem.c kernel/trace.c kernel/printk.c kernel/panic.c \
                kernel/main.c arch/armv7m/start.c arch/armv7m/cpu.c \
                arch/armv7m/fault.c arch/armv7m/switch.S arch/armv7m/mpu.c \

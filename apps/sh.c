@@ -297,6 +297,26 @@ static void cmd_mem(void)
            (unsigned long)k.con_stalls);
 }
 
+/* `sched [NAME]`: the kernel's policies, named by the kernel (SYS_SCHEDINFO),
+ * the one in force marked with '*'; with a name, switch to it first. */
+static void cmd_sched(const char *name)
+{
+    struct sched_info si;
+    int i;
+
+    if (name) {
+        for (i = 0; sched_info(i, &si) == 0 && strcmp(si.name, name); i++)
+            ;
+        if (sched_info(i, &si) < 0)
+            printf("sched: no policy '%s'\n", name);
+        else
+            sched_policy(i);
+    }
+    int now = sched_policy(-1);
+    for (i = 0; sched_info(i, &si) == 0; i++)
+        printf("%c %-5s %s\n", i == now ? '*' : ' ', si.name, si.about);
+}
+
 static const char *const commands_help[] = {
     "ls [-l]              the programs, their arguments and what they show (-l: sizes)",
     "run PROG [ARGS] [&]  start PROG; wait for it unless &",
@@ -304,7 +324,7 @@ static const char *const commands_help[] = {
     "ps [-t]              processes, then threads (-t: the process tree)",
     "kill PID             end a process",
     "wait PID             wait for a background child",
-    "sched [coop|rr]      show or set the scheduling policy",
+    "sched [NAME]         the scheduling policies; switch to NAME",
     "trace [-t TID|-p PID] [N]  the last N thread state transitions (N <= 32)",
     "trace run PROG [ARGS]      run PROG; show only its threads' transitions",
     "mem                  kernel memory, table use, console input",
@@ -377,10 +397,9 @@ static void execute(int argc, char **argv)
         cmd_kill(a1);
     else if (!strcmp(cmd, "wait"))
         cmd_wait(a1);
-    else if (!strcmp(cmd, "sched")) {
-        int p = sched_policy(a1 && !strcmp(a1, "rr") ? 1 : a1 && !strcmp(a1, "coop") ? 0 : -1);
-        printf("policy: %s\n", p == 1 ? "rr (preemptive round-robin)" : "coop (cooperative)");
-    } else if (!strcmp(cmd, "trace"))
+    else if (!strcmp(cmd, "sched"))
+        cmd_sched(a1);
+    else if (!strcmp(cmd, "trace"))
         cmd_trace(argc, argv);
     else if (!strcmp(cmd, "mem"))
         cmd_mem();

@@ -22,6 +22,8 @@
  *   mainexit        main returns 3 while a non-daemon thread still works
  *                   and a daemon thread spins: Python's rule
  *   spin            runs in user mode for ever, no system calls
+ *   regs            two threads check R4-R11 across system calls and
+ *                   preemptions
  * Read next: apps/usertests.c.
  */
 #include <errno.h>
@@ -54,6 +56,57 @@ static void *napper(void *arg)
 }
 
 static volatile int spin_count;
+
+/* R4-R11 belong to the program: the kernel keeps them across a system
+ * call (they are never in the frame it writes) and a preemption (PendSV
+ * saves them in the thread control block). Fill them with known values,
+ * then `rounds` times make a system call and spin long enough to be
+ * preempted, checking all eight each time. 0, or the round that failed. */
+static int regs_check(int rounds)
+{
+    register int r0 __asm__("r0") = rounds;
+    __asm__ volatile(
+        "mov    r1, r0\n\t"
+        "movw   r4, #0x0404\n\t" "movt   r4, #0x0404\n\t"
+        "movw   r5, #0x0505\n\t" "movt   r5, #0x0505\n\t"
+        "movw   r6, #0x0606\n\t" "movt   r6, #0x0606\n\t"
+        "movw   r7, #0x0707\n\t" "movt   r7, #0x0707\n\t"
+        "movw   r8, #0x0808\n\t" "movt   r8, #0x0808\n\t"
+        "movw   r9, #0x0909\n\t" "movt   r9, #0x0909\n\t"
+        "movw   r10, #0x0a0a\n\t" "movt   r10, #0x0a0a\n\t"
+        "movw   r11, #0x0b0b\n\t" "movt   r11, #0x0b0b\n\t"
+        "1:\n\t"
+        "mov    r12, %[getpid]\n\t"
+        "svc    0\n\t"
+        "movw   r2, #3000\n\t"
+        "2:\n\t"
+        "subs   r2, r2, #1\n\t"
+        "bne    2b\n\t"
+        "movw   r3, #0x0404\n\t" "movt   r3, #0x0404\n\t" "cmp    r4, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0505\n\t" "movt   r3, #0x0505\n\t" "cmp    r5, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0606\n\t" "movt   r3, #0x0606\n\t" "cmp    r6, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0707\n\t" "movt   r3, #0x0707\n\t" "cmp    r7, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0808\n\t" "movt   r3, #0x0808\n\t" "cmp    r8, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0909\n\t" "movt   r3, #0x0909\n\t" "cmp    r9, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0a0a\n\t" "movt   r3, #0x0a0a\n\t" "cmp    r10, r3\n\t" "bne    9f\n\t"
+        "movw   r3, #0x0b0b\n\t" "movt   r3, #0x0b0b\n\t" "cmp    r11, r3\n\t" "bne    9f\n\t"
+        "subs   r1, r1, #1\n\t"
+        "bne    1b\n\t"
+        "movs   r0, #0\n\t"
+        "b      3f\n\t"
+        "9:\n\t"
+        "mov    r0, r1\n\t"
+        "3:\n\t"
+        : "+r"(r0) : [getpid] "I"(SYS_GETPID)
+        : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12",
+          "cc", "memory");
+    return r0;
+}
+
+static void *regs_thread(void *arg)
+{
+    return (void *)(intptr_t)regs_check((int)(intptr_t)arg);
+}
 
 /* The roles about ending: kills that race, and Python's rule. */
 static int ending_role(const char *role, char **argv, int argc)
@@ -95,6 +148,13 @@ static int ending_role(const char *role, char **argv, int argc)
     }
     if (!strcmp(role, "spin"))
         spinner((void *)&spin_count);
+    if (!strcmp(role, "regs")) {        /* two checkers preempt each other */
+        void *other = (void *)1;
+        int tid = thread_create(regs_thread, (void *)2000, 0);
+        int mine = regs_check(2000);
+        thread_join(tid, &other, WAIT_FOREVER);
+        return mine == 0 && other == 0 ? 0 : 1;
+    }
     return -1;
 }
 

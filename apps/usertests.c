@@ -627,6 +627,7 @@ static void test_ending(void)
     char *threaded[] = { "userchild", "threaded", NULL };
     char *spin[] = { "userchild", "spin", NULL };
     char *mainexit[] = { "userchild", "mainexit", NULL };
+    char *regs[] = { "userchild", "regs", NULL };
     struct proc_info pi;
     int status = -1;
 
@@ -635,6 +636,7 @@ static void test_ending(void)
     kill_after("kill a process of four threads", threaded, 20);
     kill_after("kill a process spinning in user mode", spin, 3);
     judge("mutex handed over at unlock", mutex_handover());
+    expect_status("R4-R11 kept across calls and preemptions", regs, 0);
 
     /* Python: main returns 3, a non-daemon thread keeps the process alive
      * for 30 ticks, the daemon thread ends with it, the status is main's. */

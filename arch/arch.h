@@ -53,10 +53,12 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
 void arch_switch_request(void);
 
 /* Same for a thread that runs in user mode (unprivileged, under the MPU) on
- * the user stack whose top is `top`: it starts at entry with R0 = a0 and
+ * the user stack whose top is `utop`: it starts at entry with R0 = a0 and
  * R1 = a1. A user entry must never return (its runtime ends the thread with
- * a system call); returning faults, which kills the process. */
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+ * a system call); returning faults, which kills the process. `ktop` is the
+ * top of the thread's kernel stack, for a port that has no user mode and
+ * runs a stand-in for the program there (arch/linux); the board ignores it. */
+void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1);
 
 /* Turn on what user mode needs beyond threads: system calls and the
@@ -91,9 +93,40 @@ uint32_t arch_irq_save(void);
 void arch_irq_restore(uint32_t saved);
 
 /* Unmask and mask unconditionally. Only the scheduler uses these, to let a
- * requested switch happen in the middle of a critical section it owns. */
+ * requested switch happen in the middle of a critical section it owns, and
+ * the exit paths, which never come back. enable() leaves every critical
+ * section: the nesting depth below becomes 0. disable() leaves it as it is. */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
+
+/* The locking checks (docs/states.md, "the locking rule"). With IRQ_CHECKS
+ * (the default; the bench images are built with -DIRQ_CHECKS=0) a port
+ * counts the nesting depth: the arch_irq_save() calls of the running code
+ * not yet matched by arch_irq_restore(). save() masks before it counts and
+ * restore() counts before it unmasks, so whenever interrupts are on in a
+ * thread the depth is 0, and every switch happens at depth 0: the depth
+ * needs no saving per thread. A thread blocks from inside exactly one
+ * critical section (its own, depth 1); the scheduler opens it with
+ * arch_irq_enable() for the switch and re-enters it with arch_irq_save().
+ * arch_init() starts the count at 0. */
+#ifndef IRQ_CHECKS
+#define IRQ_CHECKS 1
+#endif
+uint32_t arch_irq_depth(void);      /* 0 when IRQ_CHECKS is 0 */
+
+/* True while interrupts are masked. Every `_locked` function asks on entry,
+ * so on the board it is inline: one read of PRIMASK, one test. (The one
+ * place this header knows the CPU; the host port's is in arch/linux/cpu.c.) */
+#if defined(__ARM_ARCH_7M__)
+static inline bool arch_irq_masked(void)
+{
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask" : "=r"(primask) :: "memory");
+    return primask & 1;
+}
+#else
+bool arch_irq_masked(void);
+#endif
 
 /* True when called from an interrupt handler rather than a thread. */
 bool arch_in_isr(void);

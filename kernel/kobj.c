@@ -8,11 +8,19 @@
  */
 #include "kobj.h"
 
+#include <string.h>
+
 #include "errno.h"
+#include "panic.h"
 #include "sched.h"
 #include "state.h"
 
 static struct kobj pool[MAX_KOBJS];
+
+void kobj_init(void)
+{
+    memset(pool, 0, sizeof pool);
+}
 
 static int handle_value(const struct proc *p, int idx)
 {
@@ -62,6 +70,7 @@ int kobj_create(struct proc *p, enum kobj_type type, int count)
  * of p may close h (and a create may reuse the slot) the moment it drops. */
 static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
 {
+    ASSERT_LOCKED();
     int idx = handle_slot(p, h);
     struct kobj *o = idx < 0 ? NULL : &pool[p->handles[idx].obj];
     return o && o->type == type ? o : NULL;
@@ -69,6 +78,7 @@ static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
 
 static void close_slot_locked(struct proc *p, int idx)
 {
+    ASSERT_LOCKED();
     struct kobj *o = &pool[p->handles[idx].obj];
     sched_wake_all_locked(&o->sem.waiters, -EBADF);
     o->type = KOBJ_NONE;
@@ -88,6 +98,7 @@ int kobj_close(struct proc *p, int h)
 
 void kobj_close_all_locked(struct proc *p)
 {
+    ASSERT_LOCKED();
     for (int i = 0; i < MAX_HANDLES; i++)
         if (p->handles[i].in_use)
             close_slot_locked(p, i);
@@ -105,13 +116,15 @@ int kobj_free_count(void)
  * masked section. A wait blocks inside it: sched_block_locked() lets other
  * threads run while this one sleeps and masks again before it returns, and a
  * close while it sleeps wakes it with -EBADF, after which the object is
- * never touched again. (sem_wait and sem_post mask too; masking nests.) */
+ * never touched again. A wait must block from its caller's only critical
+ * section (depth 1, docs/states.md), so the waits here are sem_wait_locked()
+ * and sched_block_locked(); sem_post masks again, which nests. */
 
 int kobj_sem_wait(struct proc *p, int h, uint32_t timeout)
 {
     uint32_t s = arch_irq_save();
     struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
-    int r = o ? sem_wait(&o->sem, timeout) : -EBADF;
+    int r = o ? sem_wait_locked(&o->sem, timeout) : -EBADF;
     arch_irq_restore(s);
     return r;
 }

@@ -27,6 +27,9 @@ struct kobj {
                                    its wait queue (count stays 0) */
 };
 
+/* Empty the object pool (at boot). */
+void kobj_init(void);
+
 /* Create an object for p and return its handle, or -EMFILE-like -EAGAIN
  * (p's handle table or the object pool is full), -EINVAL. */
 int kobj_create(struct proc *p, enum kobj_type type, int count);

@@ -4,7 +4,7 @@
  * Course idea: a thread is never copied into a queue; the queue links a
  * node that lives inside the thread. A node is in at most one list at a
  * time; an unlinked node points at itself, so "am I queued?" is one compare.
- * Used by: kernel/sched.c (ready queues), kernel/waitq.h, kernel/timeq.c.
+ * Used by: kernel/sched.c (ready queues), kernel/thread.h (struct waitq), kernel/timeq.c.
  */
 #ifndef WEFT_LIST_H
 #define WEFT_LIST_H

@@ -38,3 +38,8 @@ void panic(const char *fmt, ...)
                 thread_state_name[recs[i].to], transition_reason_name[recs[i].why]);
     arch_halt(EXIT_PANIC);
 }
+
+void panic_unlocked(const char *function)
+{
+    panic("%s called with interrupts on", function);
+}

@@ -42,6 +42,12 @@ static void proc_switch_mm_locked(struct thread *next);
 void proc_init(void)
 {
     uintptr_t base;
+    memset(proc_table, 0, sizeof proc_table);   /* a host test boots again */
+    next_pid = 1;
+    init_proc = NULL;
+    mm_loaded = NULL;
+    guard_loaded = 0;
+    kobj_init();
     unsigned log2 = arch_proc_arena(&base);
     buddy_init(&arena, base, log2, BLOCK_MIN_LOG2);
     arena_bytes = 1u << log2;
@@ -94,6 +100,7 @@ static uintptr_t put_args(uint8_t *at, const char *args, int args_len, int argc)
 /* Claim a free slot (state NEW) and a memory block together, or neither. */
 static int claim_locked(uint32_t block_size, struct proc **out)
 {
+    ASSERT_LOCKED();
     for (int i = 0; i < MAX_PROCS; i++) {
         struct proc *p = &proc_table[i];
         if (p->state != PROC_FREE)
@@ -141,6 +148,7 @@ static void setup(struct proc *p, const struct prog_header *h,
 /* Give a slot back: its memory, then the slot. Interrupts masked. */
 static void unclaim_locked(struct proc *p)
 {
+    ASSERT_LOCKED();
     if (buddy_free(&arena, p->mem) != 0)
         panic("process slot %d: its memory block %p is not a live block",
               (int)(p - proc_table), p->mem);
@@ -224,6 +232,7 @@ int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintpt
  * main thread, never without. */
 void proc_admit_main_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     struct proc *p = t->proc;
     p->main_tid = t->id;
     p->state = PROC_ALIVE;
@@ -241,6 +250,7 @@ void proc_admit_main_locked(struct thread *t)
  * its way back to user mode (proc_check_killed, or the port's last check). */
 static void end_other_thread_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     t->kill_pending = 1;
     if (t->state == TS_BLOCKED) {
         sched_wake_locked(t, -EINTR);
@@ -259,6 +269,7 @@ static void end_other_thread_locked(struct thread *t)
  * before the handler returns to it. */
 static void end_current_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     t->kill_pending = 1;
     if (arch_in_isr() && !t->in_syscall && t->state == TS_RUNNING) {
         thread_set_state(t, TS_TERMINATED, WHY_KILL);
@@ -285,6 +296,7 @@ static void end_current_locked(struct thread *t)
  */
 void proc_end_locked(struct proc *p, int status, const char *why)
 {
+    ASSERT_LOCKED();
     if (!p->killed) {                                       /* 1 */
         p->killed = 1;
         p->exit_status = status;
@@ -303,6 +315,7 @@ void proc_end_locked(struct proc *p, int status, const char *why)
 /* Steps 3-6: the last thread of p has ended. Masked. */
 static void release_locked(struct proc *p)
 {
+    ASSERT_LOCKED();
     kobj_close_all_locked(p);                               /* 3 */
     if (mm_loaded == p) {           /* its regions must not outlive its memory */
         arch_mm_switch(NULL);       /* the guard region too */
@@ -330,6 +343,7 @@ static void release_locked(struct proc *p)
 
 void proc_thread_ended_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     struct proc *p = t->proc;
 
     p->ticks_dead += t->ticks_run;

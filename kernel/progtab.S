@@ -13,3 +13,6 @@ progs_table:
     .incbin PROGS_BIN
     .balign 4
     .word 0, 0, 0, 0        /* a zero magic: the end, whatever the file holds */
+#ifdef __linux__
+    .section .note.GNU-stack, "", %progbits   /* the host tests: no executable stack */
+#endif

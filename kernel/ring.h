@@ -7,7 +7,10 @@
  * other's index and writes its own. Indices run freely and are reduced modulo
  * the power-of-two size, so full (head - tail == size) and empty (head ==
  * tail) are told apart without wasting a slot.
- * Used by: drivers/uart.c (RX: ISR produces; TX: threads produce).
+ * That holds for exactly one producer and one consumer. Where one side has
+ * several (drivers/uart.c: many reader threads on RX, many writer threads
+ * on TX), that side masks interrupts around its calls: the ring is then
+ * lock-free only towards the interrupt handler on the other side.
  */
 #ifndef WEFT_RING_H
 #define WEFT_RING_H

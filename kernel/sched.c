@@ -1,21 +1,28 @@
 /*
- * sched.c: ready queues, the two policies, blocking and waking, the tick.
+ * sched.c: ready queues, blocking and waking, the tick: the mechanism.
  *
  * Course idea: the scheduler is a data structure (one FIFO per priority and
  * a bitmap of the non-empty ones) plus a few rules about when to consult it.
- * Everything here runs with interrupts masked, because interrupt handlers
- * wake threads too; that is the one lock of this uniprocessor kernel.
+ * The rules are a policy's (kernel/sched_policy.h: coop, rr, mlfq, one file
+ * each), chosen at run time from the table below. Everything here runs with
+ * interrupts masked, because interrupt handlers wake threads too; that is
+ * the one lock of this uniprocessor kernel, and every `_locked` function
+ * checks it on entry (ASSERT_LOCKED, kernel/panic.h).
  *
  * The context switch has two halves. The CPU half (arch/armv7m/switch.S)
- * saves the registers of the running thread on its stack and restores the
- * next one's; the C half, kernel_switch() below, decides who is next.
+ * saves the registers of the running thread (in its control block and, by
+ * the CPU itself, on its stack) and restores the next one's; the C half,
+ * kernel_switch() below, decides who is next.
  * Read next: kernel/thread.c (create, exit, join), kernel/sem.c.
  */
 #include "sched.h"
 
+#include <string.h>
+
 #include "../arch/arch.h"
 #include "errno.h"
 #include "panic.h"
+#include "sched_policy.h"
 #include "state.h"
 #include "timeq.h"
 
@@ -25,8 +32,13 @@ volatile uint32_t ticks;
 
 static struct list ready[NPRIO];    /* one FIFO per priority */
 static uint32_t ready_mask;         /* bit p set <=> ready[p] is non-empty */
-static enum sched_policy policy = SCHED_RR;
 void (*sched_switch_mm_hook)(struct thread *next);
+
+/* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
+#define SCHED_POLICY_ENTRY(name) &sched_##name,
+static const struct sched_policy *const policies[] = { SCHED_POLICIES(SCHED_POLICY_ENTRY) };
+#define NPOLICIES ((int)(sizeof policies / sizeof policies[0]))
+static const struct sched_policy *policy = &sched_rr;
 
 /* ---- Ready queues ------------------------------------------------------- */
 
@@ -41,6 +53,7 @@ static void enqueue(struct thread *t, int at_front)
 
 void sched_dequeue_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     list_remove(&t->link);
     if (list_empty(&ready[t->prio]))
         ready_mask &= ~(1u << t->prio);
@@ -59,30 +72,63 @@ int sched_ready_at_or_above(int prio)
     return (ready_mask >> prio) != 0;
 }
 
-/* ---- Policies ----------------------------------------------------------- */
+/* ---- The policy in force, and the table ----------------------------------- */
 
-enum sched_policy sched_get_policy(void) { return policy; }
-
-void sched_set_policy(enum sched_policy p)
+int sched_get_policy(void)
 {
+    for (int i = 0; i < NPOLICIES; i++)
+        if (policies[i] == policy)
+            return i;
+    return -1;                      /* not reached: policy is in the table */
+}
+
+int sched_set_policy(int i)
+{
+    if (i < 0 || i >= NPOLICIES)
+        return -EINVAL;
     uint32_t s = arch_irq_save();
-    policy = p;
+    if (policy->stop)
+        policy->stop();             /* undo what the old one did to threads */
+    policy = policies[i];
     if (current)                    /* may be called before sched_start() */
         current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
+    return 0;
 }
+
+const char *sched_policy_name(int i)
+{
+    return i >= 0 && i < NPOLICIES ? policies[i]->name : NULL;
+}
+
+const char *sched_policy_about(int i)
+{
+    return i >= 0 && i < NPOLICIES ? policies[i]->about : NULL;
+}
+
+int sched_policy_find(const char *name)
+{
+    for (int i = 0; i < NPOLICIES; i++)
+        if (strcmp(policies[i]->name, name) == 0)
+            return i;
+    return -ENOENT;
+}
+
+/* ---- Ready, yield, priorities ------------------------------------------- */
 
 void sched_make_ready_locked(struct thread *t, int why)
 {
+    ASSERT_LOCKED();
     thread_set_state(t, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
-    /* Preemption: under SCHED_RR a more urgent thread takes the CPU now. */
-    if (policy == SCHED_RR && current && t->prio > current->prio)
+    /* Preemption: a more urgent thread takes the CPU now. */
+    if (policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
 void sched_yield_locked(void)
 {
+    ASSERT_LOCKED();
     struct thread *t = current;
 
     if (!sched_ready_at_or_above(t->prio))
@@ -93,8 +139,9 @@ void sched_yield_locked(void)
     arch_switch_request();
 }
 
-void sched_set_prio_locked(struct thread *t, int prio)
+void sched_requeue_locked(struct thread *t, int prio)
 {
+    ASSERT_LOCKED();
     if (t->state == TS_READY) {
         sched_dequeue_locked(t);
         t->prio = (uint8_t)prio;
@@ -102,8 +149,21 @@ void sched_set_prio_locked(struct thread *t, int prio)
     } else {
         t->prio = (uint8_t)prio;
     }
-    if (policy == SCHED_RR && top_prio() > current->prio)
+}
+
+void sched_reschedule_locked(void)
+{
+    ASSERT_LOCKED();
+    if (policy->preemptive && current && top_prio() > current->prio)
         arch_switch_request();
+}
+
+void sched_set_prio_locked(struct thread *t, int prio)
+{
+    ASSERT_LOCKED();
+    t->base_prio = (uint8_t)prio;
+    sched_requeue_locked(t, prio);
+    sched_reschedule_locked();
 }
 
 /* ---- The C half of the context switch ---------------------------------- */
@@ -126,8 +186,8 @@ void *kernel_switch(void *sp)
     if (prev->state == TS_RUNNING) {
         int top = top_prio();
         /* A stale request (the urgent thread blocked again before we got
-         * here), or cooperative mode: the running thread keeps the CPU. */
-        if (policy == SCHED_COOP || top < prev->prio ||
+         * here), or a cooperative policy: the running thread keeps the CPU. */
+        if (!policy->preemptive || top < prev->prio ||
             (top == prev->prio && prev->slice_left != 0))
             return sp;
         thread_set_state(prev, TS_READY, WHY_PREEMPT);
@@ -167,9 +227,16 @@ void sched_start(void)
 
 int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
 {
+    ASSERT_LOCKED();
     struct thread *t = current;
 
     KASSERT(!arch_in_isr(), "an interrupt handler never blocks");
+    /* Blocking opens the mask (below): from a nested critical section that
+     * would silently end the caller's caller's one too. */
+    if (IRQ_CHECKS && arch_irq_depth() != 1)
+        panic("thread %d '%s' blocks at irq depth %lu (a wait inside a critical "
+              "section): only depth 1 may block", t->id, t->name,
+              (unsigned long)arch_irq_depth());
     KASSERT(t != idle_thread, "the idle thread never blocks");
     if (t->kill_pending)
         return -EINTR;              /* its process is ending: never block again */
@@ -192,15 +259,17 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
         timeq_insert_locked(t, ticks + timeout);
 
     /* Let the switch happen: the CPU leaves this thread inside
-     * arch_irq_enable() and comes back here once it has been woken. */
+     * arch_irq_enable() (depth 0, unmasked) and comes back here once it has
+     * been woken, to re-enter the caller's critical section (depth 1). */
     arch_switch_request();
     arch_irq_enable();
-    arch_irq_disable();
+    (void)arch_irq_save();
     return t->wait_result;
 }
 
 void sched_wake_locked(struct thread *t, int result)
 {
+    ASSERT_LOCKED();
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
     list_remove(&t->link);
@@ -213,6 +282,7 @@ void sched_wake_locked(struct thread *t, int result)
 
 struct thread *sched_wake_one_locked(struct waitq *q, int result)
 {
+    ASSERT_LOCKED();
     if (list_empty(&q->threads))
         return NULL;
     struct thread *t = container_of(q->threads.next, struct thread, link);
@@ -222,6 +292,7 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result)
 
 int sched_wake_all_locked(struct waitq *q, int result)
 {
+    ASSERT_LOCKED();
     int n = 0;
     while (sched_wake_one_locked(q, result))
         n++;
@@ -240,14 +311,9 @@ void kernel_tick(void)
     while ((t = timeq_pop_due_locked(ticks)) != NULL)
         sched_wake_locked(t, -ETIMEDOUT);
 
-    /* Round-robin: at the end of its slice the running thread goes to the
-     * back of its queue if another thread of its priority is waiting. */
-    if (policy == SCHED_RR && current != idle_thread) {
-        if (current->slice_left)
-            current->slice_left--;
-        if (current->slice_left == 0 && sched_ready_at_or_above(current->prio))
-            arch_switch_request();
-    }
+    /* The policy's part: slices, feedback (kernel/sched_rr.c, ...). */
+    if (current != idle_thread && policy->tick)
+        policy->tick(current);
     arch_irq_restore(s);
 }
 
@@ -276,7 +342,9 @@ void sched_init(void)
     for (int p = 0; p < NPRIO; p++)
         list_init(&ready[p]);
     ready_mask = 0;
-    policy = SCHED_RR;
+    KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
+            "SCHED_COOP and SCHED_RR index their policies");
+    policy = &sched_rr;
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }

@@ -3,16 +3,20 @@
  *
  * Course idea: scheduling is choosing which READY thread becomes RUNNING.
  * weft keeps one FIFO queue per priority and always runs the most urgent
- * non-empty one. Two policies decide *when* to choose:
+ * non-empty one. A policy (kernel/sched_policy.h, one file each) decides
+ * *when* to choose and may move threads between priorities:
  *
- *   SCHED_COOP  cooperative: only when the running thread yields, blocks or
- *               exits. A thread that never does so keeps the CPU forever.
- *   SCHED_RR    preemptive priority round-robin: also when a more urgent
- *               thread wakes, and when the time slice (SLICE_TICKS) of the
- *               running thread ends while another of its priority is ready.
+ *   coop   cooperative: only when the running thread yields, blocks or
+ *          exits. A thread that never does so keeps the CPU forever.
+ *   rr     preemptive priority round-robin: also when a more urgent thread
+ *          wakes, and when the time slice (SLICE_TICKS) of the running
+ *          thread ends while another of its priority is ready.
+ *   mlfq   rr plus feedback: a thread that uses whole slices sinks below
+ *          those that block early; a periodic boost lifts everyone back.
  *
  * Blocking is built from two calls that every primitive (semaphores, sleep,
  * join, the console) uses: sched_block_locked() and sched_wake_locked().
+ * Every `_locked` call panics if interrupts are on (ASSERT_LOCKED).
  * Read next: kernel/sem.c for the simplest user of them.
  */
 #ifndef WEFT_SCHED_H
@@ -23,9 +27,6 @@
 #include "list.h"
 #include "thread.h"
 
-enum sched_policy { SCHED_COOP, SCHED_RR };
-
-#include "thread.h"
 static inline void waitq_init(struct waitq *q) { list_init(&q->threads); }
 static inline int waitq_empty(const struct waitq *q) { return list_empty(&q->threads); }
 
@@ -38,20 +39,41 @@ void sched_init(void);
 /* Switch to the most urgent ready thread. Called once at boot. */
 void sched_start(void) __attribute__((noreturn));
 
-enum sched_policy sched_get_policy(void);
-void sched_set_policy(enum sched_policy p);
+/* The policies by index, in the order of SCHED_POLICIES (sched_policy.h).
+ * The first two keep the numbers they have always had. */
+enum { SCHED_COOP, SCHED_RR };
 
-/* Make a NEW or BLOCKED thread READY and queue it; in SCHED_RR, ask for a
- * switch if it is more urgent than the running thread. Interrupts masked. */
+/* The index of the policy in force (SCHED_RR at boot). */
+int sched_get_policy(void);
+
+/* Make policy i the one in force, now: the old one undoes what it did to
+ * the threads (their priorities) and the running thread starts a fresh
+ * slice. 0, or -EINVAL if there is no policy i. Any time, even before
+ * sched_start(). */
+int sched_set_policy(int i);
+
+/* Policy i's name ("coop", "rr", "mlfq") and one-line description, for the
+ * shells and SYS_SCHED; NULL if there is no policy i. */
+const char *sched_policy_name(int i);
+const char *sched_policy_about(int i);
+
+/* The index of the policy called name, or -ENOENT. */
+int sched_policy_find(const char *name);
+
+/* Make a NEW or BLOCKED thread READY and queue it; under a preemptive
+ * policy, ask for a switch if it is more urgent than the running thread.
+ * Interrupts masked. */
 void sched_make_ready_locked(struct thread *t, int why);
 
 /* Block the running thread on q (which may be NULL: a pure sleep) for at most
  * `timeout` ticks, then return what the waker said: 0 or a value passed to
  * sched_wake_locked(), or -ETIMEDOUT; at once -EINTR if the thread's
  * process is ending (kill_pending: a kill must not be slept through, even
- * by a thread that was woken and loops to block again). Called with interrupts masked by
- * arch_irq_save(); returns with them masked again, having switched away and
- * back in between. Never call it from an interrupt handler. */
+ * by a thread that was woken and loops to block again). Called with
+ * interrupts masked by one arch_irq_save() (depth 1: from inside another
+ * critical section it panics, naming the thread); returns with them masked
+ * again, having switched away and back in between. Never call it from an
+ * interrupt handler. */
 int sched_block_locked(struct waitq *q, uint32_t timeout, int why);
 
 /* Wake t (BLOCKED) with `result` as its sched_block_locked() return value:
@@ -72,8 +94,9 @@ int sched_ready_at_or_above(int prio);
  * its priority or higher is ready. Interrupts masked. */
 void sched_yield_locked(void);
 
-/* Change t's priority, moving it between ready queues if it is READY;
- * under SCHED_RR the CPU goes to whoever is now most urgent. Masked. */
+/* Give t a new priority of its own (base_prio, and prio too), moving it
+ * between ready queues if it is READY; under a preemptive policy the CPU
+ * goes to whoever is now most urgent. Masked. */
 void sched_set_prio_locked(struct thread *t, int prio);
 
 /* Take a thread out of the ready queue (it is leaving READY). Masked. */

@@ -22,14 +22,18 @@ void sem_init(struct sem *s, int count)
 int sem_wait(struct sem *s, uint32_t timeout)
 {
     uint32_t saved = arch_irq_save();
-    int r = 0;
-
-    if (s->count > 0)
-        s->count--;
-    else
-        r = sched_block_locked(&s->waiters, timeout, WHY_WAIT);
+    int r = sem_wait_locked(s, timeout);
     arch_irq_restore(saved);
     return r;
+}
+
+int sem_wait_locked(struct sem *s, uint32_t timeout)
+{
+    if (s->count > 0) {
+        s->count--;
+        return 0;
+    }
+    return sched_block_locked(&s->waiters, timeout, WHY_WAIT);
 }
 
 void sem_post(struct sem *s)

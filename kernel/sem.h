@@ -26,6 +26,12 @@ void sem_init(struct sem *s, int count);
  * WAIT_FOREVER). Returns 0 or -ETIMEDOUT. Threads only. */
 int sem_wait(struct sem *s, uint32_t timeout);
 
+/* The same from inside the caller's own critical section (interrupts masked
+ * by one arch_irq_save(): a wait may block only at depth 1, see
+ * docs/states.md), for code that finds the semaphore and waits on it in one
+ * masked step (kernel/kobj.c). */
+int sem_wait_locked(struct sem *s, uint32_t timeout);
+
 /* Give a unit back. Callable from threads and interrupt handlers. */
 void sem_post(struct sem *s);
 static inline void sem_post_from_isr(struct sem *s) { sem_post(s); }

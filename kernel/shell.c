@@ -4,7 +4,7 @@
  * Course idea: the shell is how a student pokes at the scheduler while it
  * runs: `ps` shows every thread's state and accounting, `trace` replays the
  * state transitions, `demo states` walks a thread through all five states,
- * `sched coop|rr` swaps the policy under everyone's feet. It reads the
+ * `sched coop|rr|mlfq` swaps the policy under everyone's feet. It reads the
  * console through the interrupt-driven driver, so it is BLOCKED (and the
  * idle thread sleeps in WFI) whenever nobody types.
  * Read next: docs/course-map.md.
@@ -33,8 +33,25 @@ static void cmd_ps(void)
                 thread_state_name[t->state], t->prio, (unsigned long)t->ticks_run,
                 (unsigned long)t->switches, (unsigned long)t->wakeups);
     }
-    kprintf("policy %s, tick %lu\n", sched_get_policy() == SCHED_RR ? "rr" : "coop",
+    kprintf("policy %s, tick %lu\n", sched_policy_name(sched_get_policy()),
             (unsigned long)ticks);
+}
+
+/* `sched [NAME]`: every policy of the kernel's table, the one in force
+ * marked with '*'; with a name, switch to that one first. */
+static void cmd_sched(const char *name)
+{
+    if (name) {
+        int i = sched_policy_find(name);
+        if (i < 0)
+            kprintf("sched: no policy '%s'\n", name);
+        else
+            sched_set_policy(i);
+    }
+    int now = sched_get_policy();
+    for (int i = 0; sched_policy_name(i); i++)
+        kprintf("%c %-5s %s\n", i == now ? '*' : ' ', sched_policy_name(i),
+                sched_policy_about(i));
 }
 
 static void print_trace(int n, int tid)
@@ -120,21 +137,14 @@ static void *shell_main(void *arg)
         char *a1 = strtok(NULL, " ");
         if (!strcmp(cmd, "help")) {
             kprintf("ps                 threads: state, priority, ticks run, switches\n");
-            kprintf("sched [coop|rr]    show or set the scheduling policy\n");
+            kprintf("sched [NAME]       the scheduling policies; switch to NAME\n");
             kprintf("trace [N]          the last N state transitions\n");
             kprintf("demo states        watch a thread walk through all five states\n");
             kprintf("halt               leave QEMU\n");
         } else if (!strcmp(cmd, "ps")) {
             cmd_ps();
         } else if (!strcmp(cmd, "sched")) {
-            if (a1 && !strcmp(a1, "coop"))
-                sched_set_policy(SCHED_COOP);
-            else if (a1 && !strcmp(a1, "rr"))
-                sched_set_policy(SCHED_RR);
-            else if (a1)
-                kprintf("sched: coop or rr\n");
-            kprintf("policy: %s\n", sched_get_policy() == SCHED_RR
-                    ? "rr (preemptive priority round-robin)" : "coop (cooperative)");
+            cmd_sched(a1);
         } else if (!strcmp(cmd, "trace")) {
             print_trace(a1 ? (int)strtol(a1, NULL, 10) : 20, 0);
         } else if (!strcmp(cmd, "demo") && a1 && !strcmp(a1, "states")) {

@@ -28,6 +28,8 @@
  */
 #include "state.h"
 
+#include "state_names.h"
+
 #include "panic.h"
 #include "sched.h"
 #include "trace.h"
@@ -43,17 +45,13 @@ static const uint8_t legal[TS_NSTATES] = {
     [TS_TERMINATED] = 0,
 };
 
-const char *const thread_state_name[TS_NSTATES] = {
-    [TS_NEW] = "NEW", [TS_READY] = "READY", [TS_RUNNING] = "RUNNING",
-    [TS_BLOCKED] = "BLOCKED", [TS_TERMINATED] = "TERMINATED",
-};
-
-const char *const transition_reason_name[WHY_NREASONS] = {
-    [WHY_CREATE] = "create", [WHY_START] = "start", [WHY_DISPATCH] = "dispatch",
-    [WHY_YIELD] = "yield", [WHY_PREEMPT] = "preempt", [WHY_SLEEP] = "sleep",
-    [WHY_WAIT] = "wait", [WHY_WAKE] = "wake", [WHY_TIMEOUT] = "timeout",
-    [WHY_EXIT] = "exit", [WHY_KILL] = "kill",
-};
+const char *const thread_state_name[TS_NSTATES] = { THREAD_STATE_NAMES };
+const char *const transition_reason_name[WHY_NREASONS] = { TRANSITION_REASON_NAMES };
+_Static_assert(sizeof (const char *[]){ THREAD_STATE_NAMES } == TS_NSTATES * sizeof(char *),
+               "one name per state, in the order of enum thread_state");
+_Static_assert(sizeof (const char *[]){ TRANSITION_REASON_NAMES } ==
+               WHY_NREASONS * sizeof(char *),
+               "one name per reason, in the order of enum transition_reason");
 
 uint32_t transition_count[TS_NSTATES][TS_NSTATES];
 
@@ -65,6 +63,7 @@ int thread_transition_legal(enum thread_state from, enum thread_state to)
 void thread_set_state(struct thread *t, enum thread_state to,
                       enum transition_reason why)
 {
+    ASSERT_LOCKED();
     enum thread_state from = (enum thread_state)t->state;
 
     if (!(legal[from] & BIT(to)))
@@ -78,6 +77,7 @@ void thread_set_state(struct thread *t, enum thread_state to,
 
 void thread_set_state_new(struct thread *t)
 {
+    ASSERT_LOCKED();
     t->state = TS_NEW;
     trace_record_locked(t->id, TS_NEW, TS_NEW, WHY_CREATE);
 }

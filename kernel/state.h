@@ -18,8 +18,9 @@ enum transition_reason {
 };
 
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
- * (the _locked suffix elsewhere means the same). Panics with both state
- * names if the transition is not in the legal table. */
+ * (the _locked suffix elsewhere means the same; both panic if they are
+ * not). Panics with both state names if the transition is not in the
+ * legal table. */
 void thread_set_state(struct thread *t, enum thread_state to,
                       enum transition_reason why);
 

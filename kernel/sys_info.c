@@ -156,14 +156,34 @@ long sys_kstat(void)
     return copyout(out, &k, sizeof k);
 }
 
+/* Policies are indexes into the kernel's table (kernel/sched_policy.h);
+ * programs learn their names from sys_schedinfo, so they hold no copy. */
 long sys_sched(void)
 {
     int policy = arg_int(0);
-    if (policy == SCHED_COOP || policy == SCHED_RR)
-        sched_set_policy((enum sched_policy)policy);
-    else if (policy != -1)
-        return -EINVAL;
+    if (policy != -1) {
+        int r = sched_set_policy(policy);
+        if (r < 0)
+            return r;
+    }
     return sched_get_policy();
+}
+
+long sys_schedinfo(void)
+{
+    int index = arg_int(0);
+    uintptr_t out = arg_uaddr(1);
+    struct sched_info si;
+
+    if (!uaddr_writable(out, sizeof si))
+        return -EFAULT;
+    const char *name = sched_policy_name(index);
+    if (!name)
+        return index < 0 ? -EINVAL : -ENOENT;
+    memset(&si, 0, sizeof si);
+    strncpy(si.name, name, sizeof si.name - 1);
+    strncpy(si.about, sched_policy_about(index), sizeof si.about - 1);
+    return copyout(out, &si, sizeof si);
 }
 
 #define TRACE_MAX_READ 32

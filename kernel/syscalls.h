@@ -71,7 +71,8 @@ SYSCALL2(PROCLIST,      proclist,      proclist,       int, int *, pids, int, ma
 SYSCALL2(THREADINFO,    threadinfo,    threadinfo,     int, int, index, struct thread_info *, out)
 SYSCALL2(PROGINFO,      proginfo,      proginfo,       int, int, index, struct prog_info *, out)
 SYSCALL1(KSTAT,         kstat,         kstat,          int, struct kstat *, out)
-/* Set the scheduling policy (-1: only ask) -> the policy now. */
+/* Set the scheduling policy by index (-1: only ask) -> the index now;
+ * -EINVAL if there is no such policy. SCHEDINFO names them. */
 SYSCALL1(SCHED,         sched,         sched_policy,   int, int, policy)
 /* The newest max (<= 32) state transitions, oldest first -> count. */
 SYSCALL2(TRACE,         trace,         trace,          int, struct trace_entry *, out, int, max)
@@ -87,11 +88,13 @@ SYSCALL2(MUTEX_LOCK,    mutex_lock,    mutex_lock,     int, int, h, uint32_t, ti
 SYSCALL1(MUTEX_UNLOCK,  mutex_unlock,  mutex_unlock,   int, int, h)
 SYSCALL1(CLOSE,         close,         close,          int, int, h)
 
-/* ---- The console: job control in miniature (kernel/console.c) ----------- */
-/* op CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
+/* ---- Added since (each at the end: numbers are positions) ---------------- */
+/* Policy `index`'s name and description (kernel/sys_info.c) -> 0;
+ * -ENOENT past the last policy. */
+SYSCALL2(SCHEDINFO,     schedinfo,     sched_info,     int, int, index, struct sched_info *, out)
+/* The console: job control in miniature (kernel/console.c). op
+ * CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
  * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */
 SYSCALL2(CONSOLE,       console,       sys_console,    int, int, op, int, arg)
-
-/* ---- The trace, filtered (kernel/sys_info.c) ----------------------------- */
 /* Like TRACE, keeping only the records *f selects (uapi.h) -> count. */
 SYSCALL3(TRACE_FIND,    trace_find,    trace_find,     int, struct trace_entry *, out, int, max, const struct trace_filter *, f)

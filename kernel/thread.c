@@ -58,7 +58,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     if (!t)
         return NULL;
 
-    t->prio = (uint8_t)prio;
+    t->prio = t->base_prio = (uint8_t)prio;
     t->detached = (uint8_t)detached;
     t->slice_left = 0;
     strncpy(t->name, name, THREAD_NAME_LEN - 1);
@@ -113,7 +113,8 @@ int thread_create_user(struct proc *p, const char *name, uintptr_t entry,
         return -EAGAIN;
     t->daemon = (uint8_t)daemon;
     t->uguard = uguard;
-    t->sp = arch_user_stack_init(&t->ctx, ustack_top, entry, a0, a1);
+    t->sp = arch_user_stack_init(&t->ctx, (char *)t->stack_base + KSTACK_SIZE, ustack_top,
+                                 entry, a0, a1);
     return admit(t, p, admit_hook);
 }
 

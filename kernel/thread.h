@@ -1,9 +1,11 @@
 /*
  * thread.h: the thread control block, the five states, and the thread calls.
  *
- * Course idea: a thread is a saved stack pointer plus bookkeeping. All of a
- * thread's registers live on its own stack while it is not running; the
- * control block below only remembers where (sp) and what the scheduler needs.
+ * Course idea: a thread is a saved stack pointer plus bookkeeping. While a
+ * thread is not running, the registers the CPU stacks on an exception (R0-R3,
+ * R12, LR, PC, xPSR) are on its own stack, at sp; the rest (R4-R11 and
+ * CONTROL) are in `ctx` below, never on a user stack (arch/armv7m/switch.S
+ * draws both and says why).
  *
  * The five states and their legal transitions are in kernel/state.c, which is
  * the only code allowed to change `state`. Read next: kernel/sched.c.
@@ -59,7 +61,8 @@ struct thread {
 
     int id;                     /* 1, 2, 3...; never reused while booted */
     uint8_t state;              /* enum thread_state; see kernel/state.c */
-    uint8_t prio;               /* 0 (idle) .. NPRIO-1 */
+    uint8_t prio;               /* 0 (idle) .. NPRIO-1: the one it runs at */
+    uint8_t base_prio;          /* its own: a policy may run it lower (mlfq) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
     uint16_t slice_left;        /* ticks left in the round-robin slice */

@@ -7,10 +7,13 @@
  */
 #include "timeq.h"
 
+#include "panic.h"
+
 static struct list timeq = LIST_INIT(timeq);
 
 void timeq_insert_locked(struct thread *t, uint32_t when)
 {
+    ASSERT_LOCKED();
     struct list *pos = timeq.next;
 
     t->wake_at = when;
@@ -22,11 +25,13 @@ void timeq_insert_locked(struct thread *t, uint32_t when)
 
 void timeq_remove_locked(struct thread *t)
 {
+    ASSERT_LOCKED();
     list_remove(&t->tlink);
 }
 
 struct thread *timeq_pop_due_locked(uint32_t now)
 {
+    ASSERT_LOCKED();
     if (list_empty(&timeq))
         return NULL;
     struct thread *t = container_of(timeq.next, struct thread, tlink);

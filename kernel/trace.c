@@ -10,6 +10,7 @@
 
 #include "../arch/arch.h"
 #include "config.h"
+#include "panic.h"
 #include "sched.h"
 
 _Static_assert((TRACE_LEN & (TRACE_LEN - 1)) == 0, "TRACE_LEN must be a power of 2");
@@ -19,6 +20,7 @@ static uint32_t total;
 
 void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why)
 {
+    ASSERT_LOCKED();
     struct trace_rec *r = &ring[total++ & (TRACE_LEN - 1)];
     r->time = ticks;
     r->tid = tid;

@@ -41,6 +41,7 @@ enum {
 #define WAIT_ANY       (-1)         /* SYS_WAIT: any child */
 /* Every timeout is in ticks: WAIT_NONE, WAIT_FOREVER or a count. */
 #include "timeout.h"
+#include "state_names.h"   /* thread_info.state and trace_entry.why, in words */
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
@@ -122,6 +123,12 @@ struct prog_info {
     uint32_t text_size, data_size, bss_size, image_size;
     char args[PROG_ARGS_LEN];       /* from its prog_about; "" if none */
     char about[PROG_ABOUT_LEN];
+};
+
+/* SYS_SCHEDINFO: one scheduling policy, by the index SYS_SCHED takes. */
+struct sched_info {
+    char name[8];                   /* "coop", "rr", "mlfq": what `sched` takes */
+    char about[72];                 /* one line for `sched` to print */
 };
 
 struct kstat {

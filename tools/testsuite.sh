@@ -15,8 +15,13 @@ logdir=$1; shift
 mkdir -p "$logdir"
 here=$(cd "$(dirname "$0")" && pwd)
 total_pass=0; total_fail=0
+declare -A seen
 for suite in "$@"; do
   name=$(basename "$suite"); name=${name%.elf}
+  # The same test built twice (build/host/X under ASan, build/tsan/X under
+  # TSan) keeps two logs: the second is named after its folder too.
+  [ -n "${seen[$name]:-}" ] && name="$(basename "$(dirname "$suite")")-$name"
+  seen[$name]=1
   log="$logdir/$name.log"
   start=$(date +%s%N)
   if [[ $suite == *.elf ]]; then

@@ -42,10 +42,11 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
     return f;
 }
 
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1)
 {
-    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)top & ~(uintptr_t)7)) - 1;
+    struct hw_frame *f = (struct hw_frame *)(((uintptr_t)utop & ~(uintptr_t)7)) - 1;
+    (void)ktop;                     /* the CPU gives user mode its own stack */
     struct sw_ctx *c = (struct sw_ctx *)ctx;
 
     c->control = 1;                 /* CONTROL.nPRIV: user mode */
@@ -61,20 +62,36 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
 
 /* ---- Interrupt masking and the switch request ------------------------- */
 
+/* The nesting depth (arch.h). Only the running code changes it, with
+ * interrupts masked, and an interrupt handler leaves it as it found it. */
+static uint32_t irq_depth;
+
 uint32_t arch_irq_save(void)
 {
     uint32_t primask;
     __asm volatile ("mrs %0, primask\n\tcpsid i" : "=r"(primask) :: "memory");
+    if (IRQ_CHECKS)
+        irq_depth++;                /* after the mask: no switch sees it */
     return primask;
 }
 
 void arch_irq_restore(uint32_t saved)
 {
+    if (IRQ_CHECKS)
+        irq_depth--;                /* before the unmask: a switch may follow */
     __asm volatile ("msr primask, %0" :: "r"(saved) : "memory");
 }
 
-void arch_irq_enable(void) { __asm volatile ("cpsie i" ::: "memory"); }
+void arch_irq_enable(void)
+{
+    if (IRQ_CHECKS)
+        irq_depth = 0;
+    __asm volatile ("cpsie i" ::: "memory");
+}
+
 void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
+
+uint32_t arch_irq_depth(void) { return irq_depth; }
 
 bool arch_in_isr(void)
 {
@@ -102,6 +119,7 @@ void arch_mpu_init(void);
 void arch_init(void)
 {
     arch_irq_disable();
+    irq_depth = 0;
     SCB_CCR |= CCR_DIV_0_TRP | CCR_STKALIGN;
     SCB_SHPR1 = PRIO_FAULT | (PRIO_FAULT << 8) | (PRIO_FAULT << 16);
     SCB_SHPR2 = (uint32_t)PRIO_SVC << 24;

@@ -158,26 +158,40 @@ void arch_switch_request(void)
     switch_if_due();
 }
 
+/* The nesting depth (arch.h), counted in the same order as on the board:
+ * save() masks, then counts; restore() counts, then unmasks (and switches). */
+static uint32_t irq_depth;
+
 uint32_t arch_irq_save(void)
 {
     uint32_t was = port_masked;
     port_masked = true;
+    if (IRQ_CHECKS)
+        irq_depth++;
     return was;
 }
 
 void arch_irq_restore(uint32_t saved)
 {
+    if (IRQ_CHECKS)
+        irq_depth--;
     port_masked = saved != 0;
     switch_if_due();
 }
 
 void arch_irq_enable(void)
 {
+    if (IRQ_CHECKS)
+        irq_depth = 0;
     port_masked = false;
     switch_if_due();
 }
 
 void arch_irq_disable(void) { port_masked = true; }
+
+uint32_t arch_irq_depth(void) { return irq_depth; }
+
+bool arch_irq_masked(void) { return port_masked; }
 
 bool arch_in_isr(void) { return port_in_isr; }
 
@@ -240,21 +254,64 @@ void arch_idle_wait(void)
     port_masked = true;
 }
 
-void arch_init(void) { port_masked = true; }
+/* Also after a panic that left a thread's critical sections open: a test's
+ * next host_boot() starts from depth 0 again. */
+void arch_init(void)
+{
+    port_masked = true;
+    irq_depth = 0;
+}
 
 /* The tick is whatever the test (host_tick) and idle deliver. */
 void arch_tick_start(uint32_t hz) { (void)hz; }
 
 /* ---- User mode and address spaces --------------------------------------
- * The host has no user mode and no MPU: the process layer (kernel/proc.c)
- * is not part of the host build, so nothing calls these. They exist so the
- * thread core links unchanged, and refuse loudly if that ever changes. */
-void *arch_user_stack_init(struct arch_ctx *ctx, void *top, uintptr_t entry,
+ * The host has no user mode, no MPU and no ARM code. A user thread runs a
+ * host function that stands in for its program: the test names it for each
+ * entry address (host_user_resolve() in host.h), and it runs on the
+ * thread's kernel stack. It reaches the kernel only through host_syscall(),
+ * which does what svc does on the board. The process's memory (the arena)
+ * is ordinary memory, so user pointers are real pointers into it. */
+static void *user_start(void *unused)
+{
+    struct host_ctx *me = port_running;
+    (void)unused;
+    me->ufn(me->ua0, me->ua1);
+    return NULL;
+}
+
+/* As on the board, where a user entry that returns faults. */
+static void user_return(void *value)
+{
+    (void)value;
+    panic("arch/linux: a program's stand-in returned instead of exiting");
+}
+
+void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr_t entry,
                            uintptr_t a0, uintptr_t a1)
 {
-    (void)ctx; (void)top; (void)entry; (void)a0; (void)a1;
-    panic("arch/linux: user-mode threads need the board (arch/armv7m)");
+    (void)utop;
+    struct host_ctx *c = arch_stack_init(ctx, ktop, user_start, NULL, user_return);
+    if (!host_user_resolve)
+        panic("arch/linux: a user thread needs the test's host_user_resolve()");
+    c->ufn = host_user_resolve(entry);     /* while the slot is being built */
+    c->ua0 = a0;
+    c->ua1 = a1;
+    return c;
 }
+
+/* The process arena: 1 MiB, aligned to its size as the buddy allocator wants. */
+unsigned arch_proc_arena(uintptr_t *base)
+{
+    static void *arena;
+    if (!arena && !(arena = aligned_alloc(1u << 20, 1u << 20)))
+        abort();
+    memset(arena, 0, 1u << 20);
+    *base = (uintptr_t)arena;
+    return 20;
+}
+
+void arch_user_mode_init(void) {}
 
 void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size)
 {

@@ -50,6 +50,8 @@ void host_boot(void)
 {
     if (port_in_threads)
         misuse("host_boot() called from a thread");
+    port_masked = true;             /* a boot is masked, and the timer queue
+                                       is touched only masked (_locked) */
     for (int i = 0; i < MAX_THREADS; i++)
         if (thread_table[i].tlink.next)     /* ever initialised */
             timeq_remove_locked(&thread_table[i]);

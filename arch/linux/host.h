@@ -44,6 +44,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- Processes on the host (tests/host/test_proc.c) ----------------------
+ * The host has no user mode. A user thread runs a host function standing in
+ * for its program, on its kernel stack; the test maps every entry address
+ * the kernel starts a thread at to one (a program's entry, or a thread
+ * function's address inside the program's text). The stand-in reaches the
+ * kernel only through host_syscall(), and must end with SYS_EXIT or
+ * SYS_THREAD_EXIT, as a program's runtime does. */
+typedef void (*host_user_fn)(uintptr_t a0, uintptr_t a1);
+host_user_fn host_user_resolve(uintptr_t entry) __attribute__((weak));  /* the test's */
+
+/* What `svc 0` does on the board (arch/armv7m/svc.c): run system call n
+ * with these arguments in the calling thread, then the last check before
+ * the way back to user mode: a thread whose process is ending does not
+ * come back. */
+long host_syscall(int n, long a0, long a1, long a2, long a3);
+
+/* The console's receive side: bytes a test (or an "interrupt" it raises
+ * with host_irq) makes available to a blocked reader. */
+void host_console_input(const char *bytes, size_t n);
+
 /* host_run()'s results other than an arch_halt() status (which is >= 0). */
 enum host_end {
     HOST_STOPPED = -1,      /* a thread called host_stop() */

@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <ucontext.h>
 
 /* A thread's saved context. arch_stack_init() puts it at the top of the
@@ -27,6 +28,8 @@ struct host_ctx {
     void *(*entry)(void *);     /* the thread's body and argument, and */
     void *arg;                  /* where its return value goes */
     void (*on_return)(void *);
+    void (*ufn)(uintptr_t, uintptr_t);  /* a user thread's stand-in (host.h) */
+    uintptr_t ua0, ua1;                 /* and its arguments */
 };
 
 extern bool port_masked, port_pending, port_in_isr;

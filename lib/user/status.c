@@ -3,8 +3,8 @@
  *
  * Course idea: the four ways a process ends (kernel/uapi.h): a normal
  * exit, an error exit, a fatal error (a fault), or being killed. The
- * thread states and transition reasons mirror kernel/thread.h and
- * kernel/state.h, which user programs cannot include; keep them in step.
+ * thread states' and transition reasons' names are the kernel's own
+ * (kernel/state_names.h, through kernel/uapi.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,24 +39,19 @@ static const char *name_of(const char *const *names, int count, int i)
 const char *proc_state_str(int state)
 {
     static const char *const names[] = { [PS_ALIVE] = "ALIVE", [PS_ZOMBIE] = "ZOMBIE" };
-    return name_of(names, 3, state);
+    return name_of(names, (int)(sizeof names / sizeof names[0]), state);
 }
 
 const char *thread_state_str(int state)
 {
-    static const char *const names[] = {
-        "NEW", "READY", "RUNNING", "BLOCKED", "TERMINATED",
-    };
-    return name_of(names, 5, state);
+    static const char *const names[] = { THREAD_STATE_NAMES };
+    return name_of(names, (int)(sizeof names / sizeof names[0]), state);
 }
 
 const char *trace_why_str(int why)
 {
-    static const char *const names[] = {
-        "create", "start", "dispatch", "yield", "preempt", "sleep",
-        "wait", "wake", "timeout", "exit", "kill",
-    };
-    return name_of(names, 11, why);
+    static const char *const names[] = { TRANSITION_REASON_NAMES };
+    return name_of(names, (int)(sizeof names / sizeof names[0]), why);
 }
 
 const char *err_str(int r)

@@ -117,7 +117,7 @@ expect() {
 chat ctrl_c_hog 20 '?weft\$' 'run hog\n' '?run hog' '~0.2' '\003' '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_hog '^\[3 hog\] interrupted$' '^after$' '^init: sh exited 0'
 
-chat ctrl_c_hog_coop 20 '?weft\$' 'sched coop\n' '?policy' 'run hog\n' '?run hog' '~0.2' '\003' \
+chat ctrl_c_hog_coop 20 '?weft\$' 'sched coop\n' '?^\* coop' 'run hog\n' '?run hog' '~0.2' '\003' \
   '?interrupted' 'echo after\n' '?^after'
 expect ctrl_c_hog_coop '^\[3 hog\] interrupted$' '^after$'
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shell-pipe.sh: drive the kernel shell (build/weft-kshell.elf) through a pipe.
 #
-# Types "ps", "demo states", "halt" into the console and checks the ps
-# table, the walker's trip through all five states, and exit status 0.
+# Types "ps", "demo states", "sched mlfq", "halt" into the console and
+# checks the ps table, the walker's trip through all five states, the
+# policy table (mlfq now in force), and exit status 0.
 # Two cases, which differ only in when the bytes arrive:
 #   shell_pipe_typed_after_prompt  the input is written once "weft> " shows
 #   shell_pipe_queued_before_boot  the input is all there before the board
@@ -12,7 +13,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 img=$root/${BUILD:-build}/weft-kshell.elf
-input='ps\ndemo states\nhalt\n'
+input='ps\ndemo states\nsched mlfq\nhalt\n'
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 passed=0; failed=0
 
@@ -27,6 +28,8 @@ patterns=(
   ' RUNNING +-> BLOCKED +sleep$'
   ' BLOCKED +-> READY +timeout$'
   ' RUNNING +-> TERMINATED exit$'
+  '^  coop +cooperative'
+  '^\* mlfq +multilevel feedback'
   '^weft: halted$'
 )
 

@@ -318,6 +318,75 @@ static void rr_hog_shares_with_equal(void)
             (unsigned long)victim_at_deadline, 50 / SLICE_TICKS - 1);
 }
 
+/* ---- The multilevel feedback queue (kernel/sched_mlfq.c) ---------------- */
+
+/* Ticks from the calling thread's last wake-up (BLOCKED -> READY) to its
+ * dispatch (READY -> RUNNING), by the trace; -1 if the trace lacks them. */
+static long last_wake_to_run_ticks(void)
+{
+    struct trace_rec r[2];
+    if (trace_read(r, 2, current->id) != 2 || r[0].from != TS_BLOCKED ||
+        r[1].from != TS_READY || r[1].to != TS_RUNNING)
+        return -1;
+    return (long)(r[1].time - r[0].time);
+}
+
+static volatile int io_done;
+static volatile int hog_prio_at_end, io_prio_at_end;
+static long io_latency[5];
+
+static void *mlfq_hog(void *arg)
+{
+    (void)arg;
+    while (!io_done)
+        ;
+    hog_prio_at_end = current->prio;
+    return NULL;
+}
+
+/* Lets the hog run alone for 25 ticks (two whole slices: it sinks to 1),
+ * then sleeps 2 ticks five times, noting how late it ran after each. */
+static void *mlfq_io(void *arg)
+{
+    (void)arg;
+    thread_sleep(25);
+    for (int i = 0; i < 5; i++) {
+        thread_sleep(2);
+        io_latency[i] = last_wake_to_run_ticks();
+    }
+    io_prio_at_end = current->prio;
+    io_done = 1;
+    return NULL;
+}
+
+/* Under mlfq a CPU hog sinks below an interactive thread of the same
+ * priority, which then runs in the tick it wakes (under rr it would wait
+ * for the hog's slice to end: 8 ticks here). A busy host can make QEMU
+ * deliver two ticks back to back, and SysTick outranks PendSV, so one tick
+ * of lateness is allowed. */
+static void mlfq_hog_sinks_below_interactive(void)
+{
+    int mlfq = sched_policy_find("mlfq");
+    KT_TRUE(mlfq >= 0, "no mlfq policy");
+    io_done = 0;
+    for (int i = 0; i < 5; i++)
+        io_latency[i] = 99;
+    /* Start just after a boost (every 100 ticks, kernel/sched_mlfq.c), so
+     * that none falls in the case's 40 ticks and lifts the hog again. */
+    thread_sleep(100 - ticks % 100 + 1);
+    KT_EQ(sched_set_policy(mlfq), 0);
+    int h = thread_create("hog", mlfq_hog, NULL, 3);
+    int io = thread_create("io", mlfq_io, NULL, 3);
+    thread_join(io, NULL, WAIT_FOREVER);
+    thread_join(h, NULL, WAIT_FOREVER);
+    KT_EQ(sched_set_policy(SCHED_RR), 0);
+    KT_EQ(hog_prio_at_end, 1);
+    KT_EQ(io_prio_at_end, 3);
+    for (int i = 0; i < 5; i++)
+        KT_TRUE(io_latency[i] >= 0 && io_latency[i] <= 1, "wake-up %d ran %ld ticks late",
+                i, io_latency[i]);
+}
+
 /* ---- Create and join ------------------------------------------------------ */
 
 static void *sleep_forever_ish(void *arg)
@@ -376,6 +445,7 @@ static const struct ktest cases[] = {
     { "sem_post_from_irq_preempts", sem_post_from_irq_preempts },
     { "coop_hog_starves_equal", coop_hog_starves_equal },
     { "rr_hog_shares_with_equal", rr_hog_shares_with_equal },
+    { "mlfq_hog_sinks_below_interactive", mlfq_hog_sinks_below_interactive },
     { "join_rules", join_rules },
     { "table_full_is_eagain", table_full_is_eagain },
 };

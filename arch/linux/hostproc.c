@@ -1,0 +1,70 @@
+/*
+ * hostproc.c: the host port's side of the process layer (see host.h).
+ *
+ * Course idea: what the board does for a process in hardware, imitated in a
+ * few lines so kernel/proc.c and the system calls run under ASan: the trap
+ * into the kernel and the last check on the way back (svc.c on the board),
+ * and a console driver over the test's buffers (drivers/uart.c). Linked
+ * only into tests/host/test_proc.c. Read next: tests/host/test_proc.c.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <string.h>
+
+#include "../../kernel/sched.h"
+#include "../../kernel/state.h"
+#include "../arch.h"
+#include "host.h"
+
+/* ---- System calls and the console driver, for the process layer ---------- */
+
+long host_syscall(int n, long a0, long a1, long a2, long a3)
+{
+    struct thread *t = current;
+    t->sysno = (uint32_t)n;
+    t->in_syscall = 1;
+    long r = kernel_syscall(a0, a1, a2, a3);
+    arch_irq_disable();             /* the handler: nothing preempts it */
+    if (t->kill_pending)
+        kernel_thread_killed();
+    t->in_syscall = 0;
+    arch_irq_enable();
+    return r;
+}
+
+/* drivers/uart.c's interface, over the test console: what the kernel
+ * writes is appended to host_console(); readers block until input comes. */
+static char input[256];
+static size_t input_len;
+static struct waitq readers = WAITQ_INIT(readers);
+
+void host_console_input(const char *bytes, size_t n)
+{
+    uint32_t s = arch_irq_save();
+    for (size_t i = 0; i < n && input_len < sizeof input; i++)
+        input[input_len++] = bytes[i];
+    sched_wake_all_locked(&readers, 0);
+    arch_irq_restore(s);
+}
+
+void uart_write(const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        arch_putc_polled(buf[i]);
+}
+
+long uart_read(char *buf, size_t n)
+{
+    uint32_t s = arch_irq_save();
+    long r = 0;
+    while (input_len == 0 && r == 0)
+        r = sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+    if (r == 0) {
+        r = (long)(n < input_len ? n : input_len);
+        memcpy(buf, input, (size_t)r);
+        memmove(input, input + r, input_len - (size_t)r);
+        input_len -= (size_t)r;
+    }
+    arch_irq_restore(s);
+    return r;
+}
