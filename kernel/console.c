@@ -189,6 +189,9 @@ static int intr_from_isr(void)
 void console_init(void)
 {
     uint32_t s = arch_irq_save();
+    fg_pid = 0;                     /* nobody holds the console yet */
+    for (int i = 0; i < MAX_PROCS; i++)
+        catchers[i] = 0;
     uart_intr_hook = intr_from_isr;
     arch_irq_restore(s);
 }
