@@ -24,12 +24,17 @@
  *   spin            runs in user mode for ever, no system calls
  *   regs            two threads check R4-R11 across system calls and
  *                   preemptions
+ *   upper           copies 0 to 1 upper-cased until end of file
+ *   holds5          descriptor 5 is a semaphore it was handed: post it;
+ *                   3 and 4 were not handed: -EBADF
+ *   drain, flood    read 0 / write 1 for ever (blocked on a pipe)
  * Read next: apps/usertests.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "weft.h"
 
@@ -148,6 +153,23 @@ static int ending_role(const char *role, char **argv, int argc)
     }
     if (!strcmp(role, "spin"))
         spinner((void *)&spin_count);
+    if (!strcmp(role, "upper")) {
+        char buf[32];
+        int n;
+        while ((n = read(0, buf, sizeof buf)) > 0) {
+            for (int i = 0; i < n; i++)
+                buf[i] = (char)(buf[i] >= 'a' && buf[i] <= 'z' ? buf[i] - 32 : buf[i]);
+            write(1, buf, (size_t)n);
+        }
+        return n == 0 ? 0 : 1;
+    }
+    if (!strcmp(role, "holds5"))
+        return sem_post(5) == 0 && close(3) == -EBADF && close(4) == -EBADF ? 0 : 1;
+    if (!strcmp(role, "drain") || !strcmp(role, "flood")) {
+        char buf[64] = { 0 };
+        for (;;)
+            role[0] == 'd' ? read(0, buf, sizeof buf) : write(1, buf, sizeof buf);
+    }
     if (!strcmp(role, "regs")) {        /* two checkers preempt each other */
         void *other = (void *)1;
         int tid = thread_create(regs_thread, (void *)2000, 0);

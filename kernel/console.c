@@ -77,12 +77,17 @@ static int may_read_locked(const struct proc *p)
     return fg_pid == 0 || !p || in_fg_job_locked(p);
 }
 
-long console_read(char *buf, size_t n)
+long console_fg_read(char *buf, size_t n, int nonblock)
 {
     const struct proc *me = proc_current();
     long r;
     uint32_t s = arch_irq_save();
     for (;;) {
+        if (nonblock) {                     /* never waits: not now, or nothing */
+            r = may_read_locked(me) ? (long)uart_read_nonblock(buf, n) : 0;
+            r = r ? r : -EAGAIN;
+            break;
+        }
         if (!may_read_locked(me)) {         /* a background reader waits */
             r = sched_block_locked(&fg_changed, WAIT_FOREVER, WHY_WAIT);
         } else {

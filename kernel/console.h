@@ -16,10 +16,11 @@ struct proc;
 void console_init(void);
 
 /* Read at least 1 and at most n bytes for the calling thread: at once if
- * its process is the foreground one (or nobody claimed the console), else
- * after it becomes the foreground. Returns the count, or -EINTR if its
- * process was killed while it waited. */
-long console_read(char *buf, size_t n);
+ * its process is in the foreground job (or nobody claimed the console),
+ * else after it joins it. Returns the count, or -EINTR if its process was
+ * killed while it waited. nonblock: -EAGAIN instead of waiting, for either
+ * reason. The console object's read (kernel/fd_console.c). */
+long console_fg_read(char *buf, size_t n, int nonblock);
 
 /* Give the console to process pid. The caller must be pid or one of its
  * ancestors, and the foreground process or one of its ancestors (or no

@@ -27,7 +27,7 @@ void app_start(void)
     }
     proc_init();
     console_init();                 /* Ctrl-C and the foreground process */
-    int pid = proc_spawn(NULL, "init", init_args, len, argc, 0);
+    int pid = proc_spawn(NULL, "init", init_args, len, argc, 0, NULL, 0);
     if (pid != 1)
         panic("cannot start init: %d", pid);
 }

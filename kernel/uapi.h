@@ -45,6 +45,17 @@ enum {
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
+/* SYS_SPAWN's descriptor list: the child's `to` names what the parent's
+ * `from` names. The list ends at the first from < 0. */
+struct spawn_fd {
+    int from, to;
+};
+
+#ifndef O_NONBLOCK
+#define O_NONBLOCK     0x4000       /* SYS_PIPE: -EAGAIN, never block (newlib's value) */
+#endif
+#define PIPE_BUF       128          /* a pipe write this long or shorter is atomic */
+
 #define THREAD_DAEMON  1            /* ends when the process's main thread ends */
 
 /* SYS_CONSOLE operations (job control in miniature, docs/console.md). */
@@ -136,7 +147,8 @@ struct kstat {
     uint32_t mem_total;
     uint32_t procs_free, procs_total;
     uint32_t threads_free, threads_total;
-    uint32_t handles_free, handles_total;   /* kernel objects (semaphores, mutexes) */
+    uint32_t objs_free, objs_total;     /* kernel objects (pipes, semaphores, mutexes) */
+    uint32_t pipes_free, pipes_total;   /* pipe buffers */
     uint32_t ticks;
     uint32_t con_rx;                /* console bytes received */
     uint32_t con_dropped;           /* of which lost (should stay 0) */
