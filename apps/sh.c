@@ -294,9 +294,9 @@ static void cmd_mem(void)
     printf("pipes    %7lu of %7lu free\n", (unsigned long)k.pipes_free,
            (unsigned long)k.pipes_total);
     printf("tick     %7lu\n", (unsigned long)k.ticks);
-    printf("console  %7lu bytes in, %lu dropped, held back %lu times\n",
+    printf("console  %7lu bytes in, %lu dropped, held back %lu times, %lu flushed by Ctrl-C\n",
            (unsigned long)k.con_rx, (unsigned long)k.con_dropped,
-           (unsigned long)k.con_stalls);
+           (unsigned long)k.con_stalls, (unsigned long)k.con_flushed);
 }
 
 /* `sched [NAME]`: the kernel's policies, named by the kernel (SYS_SCHEDINFO),

@@ -157,6 +157,13 @@ size_t uart_read_nonblock(char *buf, size_t n)
     return got;
 }
 
+void uart_flush_input_locked(void)
+{
+    uart_stats.rx_flushed += ring_count(&rx);
+    rx.tail = rx.head;              /* the consumer's index, moved with the mask held */
+    rx_release_locked();
+}
+
 int uart_wait_input_locked(void)
 {
     if (!ring_empty(&rx))

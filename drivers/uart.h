@@ -40,6 +40,11 @@ int uart_wait_input_locked(void);
  * process changes: a reader may have lost the right to read). */
 void uart_wake_readers_locked(void);
 
+/* Interrupts masked. Throw away the input not yet read (a terminal does
+ * it on Ctrl-C: what was typed ahead was meant for the program that was
+ * just interrupted). Counted in uart_stats.rx_flushed. */
+void uart_flush_input_locked(void);
+
 /* Ctrl-C. If set, the receive interrupt calls this hook, interrupts
  * masked, for each UART_INTR_CHAR; when it returns 1 the byte was taken
  * (the console layer interrupts the foreground process), when 0 the byte
@@ -52,8 +57,9 @@ extern int (*uart_intr_hook)(void);
 void uart_write(const char *buf, size_t n);
 
 /* Counters for `mem` and the tests: bytes received, dropped (ring full),
- * times the receiver held input back (ring full, RXIE off), bytes sent. */
-struct uart_stats { uint32_t rx, rx_dropped, rx_stalls, tx, rx_irqs, tx_irqs; };
+ * times the receiver held input back (ring full, RXIE off), thrown away by
+ * Ctrl-C, bytes sent. */
+struct uart_stats { uint32_t rx, rx_dropped, rx_stalls, rx_flushed, tx, rx_irqs, tx_irqs; };
 extern struct uart_stats uart_stats;
 
 #endif

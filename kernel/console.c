@@ -188,6 +188,7 @@ static int intr_from_isr(void)
             job[n++] = proc_table[i].pid;
     for (int i = 0; i < n; i++)
         proc_kill(job[i], WSTATUS_KILLED, "interrupted");
+    uart_flush_input_locked();      /* typed ahead for the job: gone with it */
     return 1;
 }
 

@@ -154,6 +154,7 @@ long sys_kstat(void)
     k.con_rx = uart_stats.rx;
     k.con_dropped = uart_stats.rx_dropped;
     k.con_stalls = uart_stats.rx_stalls;
+    k.con_flushed = uart_stats.rx_flushed;
     arch_irq_restore(s);
     return copyout(out, &k, sizeof k);
 }

@@ -153,6 +153,7 @@ struct kstat {
     uint32_t con_rx;                /* console bytes received */
     uint32_t con_dropped;           /* of which lost (should stay 0) */
     uint32_t con_stalls;            /* times input was held back (ring full) */
+    uint32_t con_flushed;           /* typed ahead, thrown away by Ctrl-C */
 };
 
 struct trace_entry {

@@ -74,6 +74,12 @@ int uart_wait_input_locked(void)
     return input_len ? 0 : sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
 }
 
+void uart_flush_input_locked(void)
+{
+    uart_stats.rx_flushed += (uint32_t)input_len;
+    input_len = 0;
+}
+
 void uart_wake_readers_locked(void)
 {
     sched_wake_all_locked(&readers, 0);

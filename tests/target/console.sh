@@ -127,9 +127,11 @@ expect ctrl_c_reader '^\[3 sleeper\] interrupted$' '^after$'
 
 # A job of two: the foreground program's child reads the console (it is in
 # the foreground job), and Ctrl-C ends both.
-chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' '~0.2' 'abc\n' '\003' \
+chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' '~0.2' 'abc\n\003' \
   '?interrupted' 'ps\n' '?^ TID'
 expect ctrl_c_job '^\[3 sleeper\] interrupted$'
+grep -q 'unknown command' "$tmp/ctrl_c_job.out" &&
+  verdict console_ctrl_c_flushes_typeahead "input typed before Ctrl-C reached the shell"
 grep -Eq '^ +4 .*sleeper$' "$tmp/ctrl_c_job.out" && verdict console_ctrl_c_job_child_ends "the child lived on"
 
 chat ctrl_c_prompt 20 '?weft\$' 'echo lost\003' '?\^C' 'echo kept\n' '?^kept'
