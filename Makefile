@@ -37,7 +37,7 @@ KERNEL_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel
 # Processes: the loader, the process table, system calls, and the programs.
 PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c \
                kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
-               kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c \
+               kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
                kernel/buddy.c kernel/loader.c \
                kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o

@@ -183,6 +183,167 @@ static const char *pipe_kills(void)
     return why;
 }
 
+/* ---- Shared memory -------------------------------------------------------- */
+
+/* A child handed the segment changes what the parent sees; a child not
+ * handed it faults at the same address. */
+static const char *shm_shared_and_isolated(void)
+{
+    int fd = shm_create(100), err = 0;
+    uint32_t size = 0;
+    volatile int *word = shm_map(fd, &size, &err);
+    if (!word)
+        return FAILMSG("shm_create %d, map error %d", fd, err);
+    *word = 12340;
+    struct spawn_fd map[] = { { fd, 3 }, { -1, -1 } };
+    char *add[] = { "userchild", "shmadd", "5", NULL };
+    int status = -1, pid = sys_spawn("userchild", add, 0, map);
+    int w = wait(pid, &status, CHILD_TIMEOUT);
+    char addr[16], why[PROC_WHY_LEN];
+    snprintf(addr, sizeof addr, "%lu", (unsigned long)(uintptr_t)word);
+    char *peek[] = { "userchild", "peek", addr, NULL };
+    int peeked = run(peek, why, sizeof why);
+    int value = *word;
+    shm_unmap((void *)word);
+    close(fd);
+    return w == pid && status == 0 && size == 1024 && value == 12345 &&
+           peeked == (WSTATUS_FAULT | FAULT_MEMMANAGE) ? NULL
+           : FAILMSG("size %lu, child 0x%x, value %d, stranger 0x%x (%s)",
+                     (unsigned long)size, status, value, peeked, why);
+}
+
+/* Two mapped at once, a third refused; errors; the gateway takes segments. */
+static const char *shm_limits(void)
+{
+    int a = shm_create(1), b = shm_create(2000), c = shm_create(64), p[2];
+    int ea = 0, eb = 0, ec = 0;
+    char *ma = shm_map(a, NULL, &ea), *mb = shm_map(b, NULL, &eb), *mc = shm_map(c, NULL, &ec);
+    char *again = shm_map(a, NULL, NULL);
+    sys_pipe(p, 0);
+    memcpy(mb, "via a segment", 14);
+    int wr = sys_write(p[1], mb, 14), rd = sys_read(p[0], ma, 14);
+    int same = ma && !strcmp(ma, "via a segment");
+    int r1 = shm_unmap(ma + 1), r2 = shm_unmap(ma);
+    char *mc2 = shm_map(c, NULL, &ec);
+    int bad = 0;
+    shm_map(p[0], NULL, &bad);
+    int big = shm_create(1u << 20), zero = shm_create(0);
+    shm_unmap(mb), shm_unmap(mc2);
+    close(a), close(b), close(c), close(p[0]), close(p[1]);
+    return ma && mb && !mc && ec == 0 && eb == 0 && again == ma && wr == 14 && rd == 14 && same &&
+           r1 == -EINVAL && r2 == 0 && mc2 && bad == -EBADF && big == -EINVAL && zero == -EINVAL
+           && mc == NULL ? NULL
+           : FAILMSG("maps %p %p %p again %p, pipe %d/%d same %d, unmap %d %d, remap %p, "
+                     "bad %d, big %d zero %d", ma, mb, mc, again, wr, rd, same, r1, r2,
+                     mc2, bad, big, zero);
+}
+
+/* Mapped, a segment outlives its descriptor; unmapped, it goes (the
+ * round's leak check sees it if not). */
+static const char *shm_outlives_fd(void)
+{
+    int fd = shm_create(4);
+    volatile int *w = shm_map(fd, NULL, NULL);
+    close(fd);
+    *w = 7;
+    int v = *w;
+    return w && v == 7 && shm_unmap((void *)w) == 0 ? NULL : "a mapped segment without its descriptor";
+}
+
+/* ---- poll --------------------------------------------------------------------- */
+
+static const char *poll_ready_now(void)
+{
+    int p[2], q[2], s = sem_create(1);
+    sys_pipe(p, 0), sys_pipe(q, 0);
+    sys_write(p[1], "x", 1);
+    close(q[1]);                    /* q: end of file */
+    struct pollfd f[7] = {
+        { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 }, { s, POLLIN, 0 }, { q[0], POLLIN, 0 },
+        { 99, POLLIN, 0 }, { 1, POLLOUT, 0 }, { -1, POLLIN, 0x77 },     /* skipped */
+    };
+    int n = poll(f, 7, WAIT_NONE);
+    close(p[0]), close(p[1]), close(q[0]), close(s);
+    return n == 6 && f[0].revents == POLLIN && f[1].revents == POLLOUT && f[2].revents == POLLIN
+           && f[3].revents == (POLLIN | POLLHUP) && f[4].revents == POLLNVAL && f[5].revents == POLLOUT
+           && f[6].revents == 0
+           ? NULL : FAILMSG("%d ready: %x %x %x %x %x %x %x", n, f[0].revents, f[1].revents,
+                            f[2].revents, f[3].revents, f[4].revents, f[5].revents, f[6].revents);
+}
+
+static const char *poll_times_out(void)
+{
+    int p[2];
+    sys_pipe(p, 0);
+    struct pollfd f = { p[0], POLLIN, 0 };
+    uint32_t t0 = ticks();
+    int n = poll(&f, 1, 10);
+    uint32_t took = ticks() - t0;
+    int bad = poll(&f, 1, 0x80000000u);
+    close(p[0]), close(p[1]);
+    return n == 0 && f.revents == 0 && took >= 10 && took <= 11 && bad == -EINVAL ? NULL
+           : FAILMSG("poll gave %d after %lu ticks (10 asked); 2^31 gave %d", n,
+                     (unsigned long)took, bad);
+}
+
+/* Two pipes polled; a child writes into the second 5 ticks later. */
+static const char *poll_wakes_on_the_right_one(void)
+{
+    int a[2], b[2];
+    sys_pipe(a, 0), sys_pipe(b, 0);
+    struct spawn_fd map[] = { { b[1], 1 }, { -1, -1 } };
+    char *argv[] = { "userchild", "latewrite", NULL };
+    int pid = sys_spawn("userchild", argv, 0, map);
+    struct pollfd f[2] = { { a[0], POLLIN, 0 }, { b[0], POLLIN, 0 } };
+    int n = poll(f, 2, CHILD_TIMEOUT), status = -1;
+    wait(pid, &status, CHILD_TIMEOUT);
+    close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+    return n == 1 && f[0].revents == 0 && f[1].revents == POLLIN && status == 0 ? NULL
+           : FAILMSG("poll %d, revents %x %x, child 0x%x", n, f[0].revents, f[1].revents, status);
+}
+
+/* A poller is BLOCKED (not spinning), and a close of what it polls wakes it. */
+static struct pollfd closing = { -1, POLLIN, 0 };
+static void *poll_one(void *arg)
+{
+    (void)arg;
+    return (void *)(intptr_t)poll(&closing, 1, WAIT_FOREVER);
+}
+
+static const char *poll_blocks_and_close_wakes(void)
+{
+    int p[2];
+    sys_pipe(p, 0);
+    closing.fd = p[0];
+    int tid = thread_create(poll_one, NULL, 0), state = -1;
+    sleep_ticks(3);
+    struct thread_info ti;
+    for (int i = 0; threadinfo(i, &ti) == 0; i++)
+        if (ti.tid == tid)
+            state = ti.state;
+    close(p[0]);
+    void *n = NULL;
+    thread_join(tid, &n, WAIT_FOREVER);
+    close(p[1]);
+    return state == 3 && (intptr_t)n == 1 && closing.revents == POLLNVAL ? NULL
+           : FAILMSG("poller state %d (3: BLOCKED), poll gave %ld, revents %x", state,
+                     (long)(intptr_t)n, closing.revents);
+}
+
+static const char *poll_killed(void)
+{
+    int p[2], status = -1;
+    sys_pipe(p, 0);
+    struct spawn_fd map[] = { { p[0], 0 }, { -1, -1 } };
+    char *argv[] = { "userchild", "pollforever", NULL };
+    int pid = sys_spawn("userchild", argv, 0, map);
+    sleep_ticks(3);
+    int k = kill(pid), w = wait(pid, &status, CHILD_TIMEOUT);
+    close(p[0]), close(p[1]);
+    return k == 0 && w == pid && status == WSTATUS_KILLED ? NULL
+           : FAILMSG("kill %d wait %d status 0x%x", k, w, status);
+}
+
 void test_descriptors(void)
 {
     judge("fd: every kind, every call", fd_kinds());
@@ -194,4 +355,12 @@ void test_descriptors(void)
     judge("pipe: a child's stdin and stdout", pipe_child());
     judge("spawn passes only the listed descriptors", pass_only_listed());
     judge("pipe: kill blocked on either end", pipe_kills());
+    judge("shm: shared with a child, a stranger faults", shm_shared_and_isolated());
+    judge("shm: two at once, errors, through a pipe", shm_limits());
+    judge("shm: a mapping outlives its descriptor", shm_outlives_fd());
+    judge("poll: what is ready now", poll_ready_now());
+    judge("poll: the timeout is exact", poll_times_out());
+    judge("poll: wakes for the one that became ready", poll_wakes_on_the_right_one());
+    judge("poll: blocked, and woken by a close", poll_blocks_and_close_wakes());
+    judge("poll: kill a poller", poll_killed());
 }

@@ -52,6 +52,9 @@ void uart_flush_input_locked(void);
 #define UART_INTR_CHAR 0x03
 extern int (*uart_intr_hook)(void);
 
+/* Bytes received and not yet read (for poll). */
+size_t uart_rx_pending(void);
+
 /* Queue n bytes for output, blocking while the ring is full. "\n" is sent
  * as "\r\n" for terminals. */
 void uart_write(const char *buf, size_t n);

@@ -77,6 +77,11 @@ static int may_read_locked(const struct proc *p)
     return fg_pid == 0 || !p || in_fg_job_locked(p);
 }
 
+int console_may_read_locked(void)
+{
+    return may_read_locked(proc_current());
+}
+
 long console_fg_read(char *buf, size_t n, int nonblock)
 {
     const struct proc *me = proc_current();

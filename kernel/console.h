@@ -22,6 +22,10 @@ void console_init(void);
  * reason. The console object's read (kernel/fd_console.c). */
 long console_fg_read(char *buf, size_t n, int nonblock);
 
+/* Interrupts masked. May the calling thread's process read the console
+ * now (is it in the foreground job)? For poll's readiness. */
+int console_may_read_locked(void);
+
 /* Give the console to process pid. The caller must be pid or one of its
  * ancestors, and the foreground process or one of its ancestors (or no
  * one holds the console). Returns 0, -ESRCH (no live process pid), -EPERM. */

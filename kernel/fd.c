@@ -85,6 +85,7 @@ int fd_close_locked(struct proc *p, int fd)
     if (i < 0)
         return -EBADF;
     clear_locked(p, i);
+    poll_notify_locked();           /* a poller of this descriptor must look */
     return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kobj.h"
+#include "uapi.h"
 
 /* Only the foreground job reads; a background reader waits for `fg`
  * (kernel/console.c: job control in miniature). */
@@ -31,8 +32,19 @@ static long console_write(struct kobj *o, const char *buf, size_t n, int fdflags
     return (long)n;
 }
 
+/* Ready to read when a byte has arrived; output is always accepted (a
+ * full transmit ring only makes the writer wait for the wire). */
+static int console_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)o;
+    /* Input is ready only for the foreground job (kernel/console.c). */
+    return (fdflags & FD_READ) && uart_rx_pending() && console_may_read_locked()
+           ? POLLIN : (fdflags & FD_WRITE) ? POLLOUT : 0;
+}
+
 const struct kobj_ops console_ops = {
     .name = "console",
     .read = console_read,
     .write = console_write,
+    .poll_locked = console_poll_locked,
 };

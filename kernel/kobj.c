@@ -17,6 +17,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "state.h"
+#include "uapi.h"
 
 static struct kobj pool[MAX_KOBJS];
 struct kobj kobj_console = { .type = KOBJ_CONSOLE };
@@ -139,8 +140,10 @@ int kobj_sem_post(struct proc *p, int fd)
 {
     uint32_t s = arch_irq_save();
     struct kobj *o = lookup_locked(p, fd, KOBJ_SEM);
-    if (o)
+    if (o) {
         sem_post(&o->u.sem);
+        poll_notify_locked();
+    }
     arch_irq_restore(s);
     return o ? 0 : -EBADF;
 }
@@ -175,6 +178,8 @@ int kobj_mutex_unlock(struct proc *p, int fd)
     } else if (o) {
         struct thread *next = sched_wake_one_locked(&o->u.mutex.waiters, 0);
         o->u.mutex.owner = next ? next->id : 0;
+        if (!next)
+            poll_notify_locked();   /* free now */
         r = 0;
     }
     arch_irq_restore(s);
@@ -191,16 +196,34 @@ static void mutex_release_locked(struct kobj *o)
     sched_wake_all_locked(&o->u.mutex.waiters, -EBADF);
 }
 
-static const struct kobj_ops sem_ops = { .name = "semaphore", .release_locked = sem_release_locked };
-static const struct kobj_ops mutex_ops = { .name = "mutex", .release_locked = mutex_release_locked };
+/* Ready: a wait or a lock would not block. */
+static int sem_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)fdflags;
+    return o->u.sem.count > 0 ? POLLIN : 0;
+}
+
+static int mutex_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)fdflags;
+    return o->u.mutex.owner == 0 ? POLLIN : 0;
+}
+
+static const struct kobj_ops sem_ops = {
+    .name = "semaphore", .release_locked = sem_release_locked, .poll_locked = sem_poll_locked,
+};
+static const struct kobj_ops mutex_ops = {
+    .name = "mutex", .release_locked = mutex_release_locked, .poll_locked = mutex_poll_locked,
+};
 
 /* ---- The table of types ------------------------------------------------- */
 
-extern const struct kobj_ops console_ops, pipe_ops;
+extern const struct kobj_ops console_ops, pipe_ops, shm_ops;
 
 const struct kobj_ops *const kobj_ops[KOBJ_NTYPES] = {
     [KOBJ_CONSOLE] = &console_ops,
     [KOBJ_PIPE] = &pipe_ops,
     [KOBJ_SEM] = &sem_ops,
     [KOBJ_MUTEX] = &mutex_ops,
+    [KOBJ_SHM] = &shm_ops,
 };

@@ -29,7 +29,8 @@
 
 struct proc;
 
-enum kobj_type { KOBJ_NONE, KOBJ_CONSOLE, KOBJ_PIPE, KOBJ_SEM, KOBJ_MUTEX, KOBJ_NTYPES };
+enum kobj_type { KOBJ_NONE, KOBJ_CONSOLE, KOBJ_PIPE, KOBJ_SEM, KOBJ_MUTEX, KOBJ_SHM,
+                 KOBJ_NTYPES };
 
 /* Descriptor flags: which ends a descriptor has, and how it waits. */
 #define FD_READ     1
@@ -46,6 +47,8 @@ struct kobj {
         struct { int owner; struct waitq waiters; } mutex;  /* KOBJ_MUTEX: owner
                                    is a thread id (never reused), 0 free */
         struct pipe *pipe;                              /* KOBJ_PIPE */
+        struct { uint8_t *mem; uint32_t size; } shm;    /* KOBJ_SHM: a block of
+                                   the process arena; refs count mappings too */
     } u;
 };
 
@@ -64,7 +67,13 @@ struct kobj_ops {
     void (*opened_locked)(struct kobj *o, int fdflags); /* one more descriptor */
     void (*closed_locked)(struct kobj *o, int fdflags); /* one fewer */
     void (*release_locked)(struct kobj *o);             /* the last one went */
+    int (*poll_locked)(struct kobj *o, int fdflags);    /* POLLIN | POLLOUT ... now */
 };
+
+/* poll (kernel/poll.c): a type calls poll_notify_locked() whenever one of
+ * its objects may have become ready (bytes in, room made, a post, a close),
+ * and every thread in poll looks again. Cheap when nobody polls. */
+void poll_notify_locked(void);
 extern const struct kobj_ops *const kobj_ops[KOBJ_NTYPES];
 
 /* Empty the pool (at boot). */

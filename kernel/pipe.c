@@ -80,6 +80,7 @@ static long pipe_read_locked(struct kobj *o, char *buf, size_t n, int fdflags)
     while (got < n && !ring_empty(&pp->ring))
         buf[got++] = (char)ring_get(&pp->ring);
     sched_wake_all_locked(&pp->writeq, 0);  /* room for them now */
+    poll_notify_locked();
     return (long)got;
 }
 
@@ -105,6 +106,7 @@ static long pipe_write_locked(struct kobj *o, const char *buf, size_t n, int fdf
         while (done < n && ring_put(&pp->ring, (uint8_t)buf[done]))
             done++;
         sched_wake_all_locked(&pp->readq, 0);
+        poll_notify_locked();
     }
     return (long)done;
 }
@@ -125,6 +127,23 @@ static void pipe_closed_locked(struct kobj *o, int fdflags)
         sched_wake_all_locked(&pp->readq, 0);
     if ((fdflags & FD_READ) && --pp->readers == 0)
         sched_wake_all_locked(&pp->writeq, 0);
+    poll_notify_locked();
+}
+
+/* Ready: a read end with bytes or no writer left (end of file: POLLHUP
+ * too); a write end with room for PIPE_BUF bytes, or no reader (POLLERR:
+ * the write would fail at once). */
+static int pipe_poll_locked(struct kobj *o, int fdflags)
+{
+    struct pipe *pp = o->u.pipe;
+    int r = 0;
+    if (fdflags & FD_READ)
+        r |= (!ring_empty(&pp->ring) || pp->writers == 0 ? POLLIN : 0) |
+             (pp->writers == 0 ? POLLHUP : 0);
+    if (fdflags & FD_WRITE)
+        r |= pp->readers == 0 ? POLLERR :
+             PIPE_SIZE - ring_count(&pp->ring) >= PIPE_BUF ? POLLOUT : 0;
+    return r;
 }
 
 static void pipe_release_locked(struct kobj *o)
@@ -143,4 +162,5 @@ const struct kobj_ops pipe_ops = {
     .opened_locked = pipe_opened_locked,
     .closed_locked = pipe_closed_locked,
     .release_locked = pipe_release_locked,
+    .poll_locked = pipe_poll_locked,
 };

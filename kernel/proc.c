@@ -80,6 +80,19 @@ int proc_free_slots(void)
 uint32_t proc_mem_free(void) { return buddy_free_bytes(&arena); }
 uint32_t proc_mem_total(void) { return arena_bytes; }
 
+void *proc_arena_alloc_locked(uint32_t size)
+{
+    ASSERT_LOCKED();
+    return buddy_alloc(&arena, size);
+}
+
+void proc_arena_free_locked(void *mem)
+{
+    ASSERT_LOCKED();
+    if (buddy_free(&arena, mem) != 0)
+        panic("shared segment %p is not a live block", mem);
+}
+
 /* ---- Spawn -------------------------------------------------------------- */
 
 /* Lay argv out at `at` (inside the new block): the pointer array, then the
@@ -111,6 +124,8 @@ static int claim_locked(uint32_t block_size, struct proc **out)
         p->state = PROC_NEW;
         for (int f = 0; f < MAX_FDS; f++)
             p->fds[f].obj = NULL;   /* no descriptors until pass_fds_locked */
+        for (int g = 0; g < UMEM_SEGS; g++)
+            p->segs[g] = NULL;
         *out = p;
         return 0;
     }
@@ -308,7 +323,7 @@ static void end_current_locked(struct thread *t)
  *   2. end its other threads (end_other_thread_locked: at once in user
  *      mode, at their way out of the kernel otherwise).
  * When its last thread has ended (proc_thread_ended_locked), release():
- *   3. close its descriptors;
+ *   3. close its descriptors and unmap its shared segments;
  *   4. free its memory;
  *   5. reparent its children to init; a daemon child ends (steps 1-6);
  *   6. wake its parent: it is a zombie, with only its slot and status.
@@ -337,6 +352,7 @@ static void release_locked(struct proc *p)
 {
     ASSERT_LOCKED();
     fd_close_all_locked(p);                                 /* 3 */
+    shm_unmap_all_locked(p);
     if (mm_loaded == p) {           /* its regions must not outlive its memory */
         arch_mm_switch(NULL);       /* the guard region too */
         mm_loaded = NULL;

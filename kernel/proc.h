@@ -58,6 +58,7 @@ struct proc {
     struct arch_mm mm;      /* the same, for the MPU */
 
     struct fd fds[MAX_FDS]; /* its descriptors (kernel/fd.h) */
+    struct kobj *segs[UMEM_SEGS];   /* its mapped shared segments (kernel/shm.c) */
 
     uint32_t ticks_dead;    /* ticks of its threads that have ended */
     uint32_t switches_dead;
@@ -89,6 +90,9 @@ void proc_admit_main_locked(struct thread *t);
 /* Called by thread_exit() for a user thread, interrupts masked. */
 void proc_thread_ended_locked(struct thread *t);
 
+/* Unmap every shared segment p has mapped (kernel/shm.c). Masked. */
+void shm_unmap_all_locked(struct proc *p);
+
 /* The one way a process ends (steps in proc.c). Interrupts masked; from a
  * thread or an interrupt handler. why == NULL keeps the recorded reason. */
 void proc_end_locked(struct proc *p, int status, const char *why);
@@ -112,6 +116,10 @@ struct proc *proc_by_pid(int pid);
 struct proc *proc_current(void);
 int proc_free_slots(void);
 uint32_t proc_mem_free(void);      /* bytes of the process arena not in use */
+/* A block of the process arena (a power of two >= 1 KiB, aligned to its
+ * size), or NULL; and back. Interrupts masked. For shared segments. */
+void *proc_arena_alloc_locked(uint32_t size);
+void proc_arena_free_locked(void *mem);
 uint32_t proc_mem_total(void);
 void proc_info(const struct proc *p, struct proc_info *out);
 

@@ -109,6 +109,20 @@ SYSCALL1(DUP,           dup,           sys_dup,        int, int, fd)
 SYSCALL2(DUP2,          dup2,          sys_dup2,       int, int, fd, int, to)
 /* Set (1) or clear (0) O_NONBLOCK on fd -> whether it was set. */
 SYSCALL2(SETFL,         setfl,         setfl,          int, int, fd, int, nonblock)
+
+/* ---- Shared memory (kernel/shm.c) ----------------------------------------- */
+/* A zeroed segment of at least size bytes (<= 256 KiB) -> its descriptor. */
+SYSCALL1(SHM_CREATE,    shm_create,    shm_create,     int, uint32_t, size)
+/* Map segment fd -> its address (> 0), its size in *size; -ENOMEM when
+ * UMEM_SEGS are mapped already, -EBADF. */
+SYSCALL2(SHM_MAP,       shm_map,       sys_shm_map,    long, int, fd, uint32_t *, size)
+/* Unmap the segment mapped at addr -> 0, -EINVAL. */
+SYSCALL1(SHM_UNMAP,     shm_unmap,     shm_unmap,      int, void *, addr)
+
+/* ---- Waiting on many descriptors (kernel/poll.c) -------------------------- */
+/* Block until one of fds[0..n) (n <= POLL_MAX) is ready or timeout ticks
+ * pass -> how many are ready, 0 on timeout; each revents says what. */
+SYSCALL3(POLL,          poll,          poll,           int, struct pollfd *, fds, int, n, uint32_t, timeout)
 /* The console: job control in miniature (kernel/console.c). op
  * CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
  * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */

@@ -51,6 +51,22 @@ struct spawn_fd {
     int from, to;
 };
 
+/* SYS_POLL: which descriptors are ready. Ready means the next call would
+ * not block: POLLIN a read (or end of file, or a semaphore's wait, or a
+ * free mutex's lock), POLLOUT a write of PIPE_BUF bytes. revents also says
+ * POLLHUP (no writer left), POLLERR (no reader left), POLLNVAL (not a
+ * descriptor). An entry with fd < 0 is skipped. Linux's values. */
+struct pollfd {
+    int fd;
+    short events, revents;
+};
+#define POLLIN   0x001
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+#define POLL_MAX 32                 /* descriptors one SYS_POLL may watch */
+
 #ifndef O_NONBLOCK
 #define O_NONBLOCK     0x4000       /* SYS_PIPE: -EAGAIN, never block (newlib's value) */
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../drivers/uart.h"
+#include "../../kernel/kobj.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/state.h"
 #include "../arch.h"
@@ -45,6 +46,7 @@ void host_console_input(const char *bytes, size_t n)
     for (size_t i = 0; i < n && input_len < sizeof input; i++)
         input[input_len++] = bytes[i];
     sched_wake_all_locked(&readers, 0);
+    poll_notify_locked();
     arch_irq_restore(s);
 }
 
@@ -57,6 +59,7 @@ void uart_write(const char *buf, size_t n)
 /* The rest of the interface kernel/console.c reads the console through. */
 struct uart_stats uart_stats;
 int (*uart_intr_hook)(void);
+size_t uart_rx_pending(void) { return input_len; }
 
 size_t uart_read_nonblock(char *buf, size_t n)
 {

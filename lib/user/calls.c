@@ -53,6 +53,15 @@ int spawn(const char *prog, char *const argv[], int flags)
  * descriptor, with newlib's errno numbering of the result. */
 int close(int fd) { return sys_close(fd); }
 
+/* The segment's address as a pointer (NULL on an error, errno-free: the
+ * error is *err if err is not NULL). */
+void *shm_map(int fd, uint32_t *size, int *err)
+{
+    long r = sys_shm_map(fd, size);
+    if (err)
+        *err = r < 0 ? (int)r : 0;
+    return r < 0 ? NULL : (void *)(intptr_t)r;
+}
 
 int halt(int status)            { return (int)sys_halt(status); }
 

@@ -83,6 +83,13 @@ int halt(int status);
  * hands it, and the console. */
 int close(int fd);
 
+/* Shared memory (kernel/shm.c), the counterpart of multiprocessing's Value
+ * and Array: shm_create(size) gives a descriptor of a zeroed segment, which
+ * spawn's list can hand to children; shm_map puts it in this process's
+ * memory and returns its address (NULL and *err < 0: -ENOMEM with two
+ * mapped already, -EBADF); shm_unmap(addr) takes it out. */
+void *shm_map(int fd, uint32_t *size, int *err);
+
 /* ---- Threads ----------------------------------------------------------- */
 
 #define THREAD_STACK_SIZE 1024  /* bytes; thread_create() mallocs it; the kernel
