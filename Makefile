@@ -38,6 +38,7 @@ KERNEL_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel
 PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c \
                kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
                kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
+               kernel/fd_serial.c drivers/serial.c \
                kernel/buddy.c kernel/loader.c \
                kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
@@ -69,9 +70,14 @@ $(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN)
 	$(CROSS)gcc $(KCFLAGS) -DPROGS_BIN='"$(PROGS_BIN)"' -c $< -o $@
 
 QEMU_TIMEOUT ?= 3600
+# The second serial line (UART1) listens on a free port of 127.0.0.1
+# (SERIAL1_PORT=N to choose): `run serialecho`, then `nc 127.0.0.1 N`.
 run: deps
 	@$(MAKE) --no-print-directory $(BUILD)/weft.elf >/dev/null
-	@QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft.elf
+	@port=$$(tools/serial1-port.sh); \
+	 echo "weft: UART1 (the second serial line) is 127.0.0.1:$$port: nc 127.0.0.1 $$port" >&2; \
+	 QEMU_TIMEOUT=$(QEMU_TIMEOUT) tools/qemu.sh $(BUILD)/weft.elf \
+	     -serial tcp:127.0.0.1:$$port,server=on,wait=off
 
 .PHONY: run-kshell
 run-kshell: deps
@@ -88,7 +94,7 @@ gdb: deps $(BUILD)/weft.elf
 include $(wildcard mk/*.mk)
 
 # Processes, last: the demos through the user shell, then usertests.
-TEST_SUITES += tests/target/demos.sh $(BUILD)/usertests.elf
+TEST_SUITES += tests/target/demos.sh tests/target/serial1.sh $(BUILD)/usertests.elf
 test-build: $(BUILD)/weft.elf
 
 deps:

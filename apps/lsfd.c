@@ -16,6 +16,8 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[PID]", "a process's descriptors: number, end, object type, references");
+
 int main(int argc, char **argv)
 {
     int pid = argc > 1 ? atoi(argv[1]) : 0;

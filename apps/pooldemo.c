@@ -20,6 +20,8 @@
 #include "threadpool.h"
 #include "weft.h"
 
+PROG_ABOUT("[WORKERS]", "lib/pool's thread pool, unchanged, on weft: futures and callbacks");
+
 #define TASKS 12
 
 static _Atomic int callbacks;

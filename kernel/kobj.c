@@ -25,7 +25,7 @@ struct kobj kobj_console = { .type = KOBJ_CONSOLE };
 void kobj_init(void)
 {
     memset(pool, 0, sizeof pool);
-    kobj_console.refs = 0;
+    kobj_console.refs = kobj_serial1.refs = 0;
 }
 
 struct kobj *kobj_alloc_locked(enum kobj_type type)
@@ -58,7 +58,7 @@ void kobj_unref_locked(struct kobj *o, int fdflags)
     o->refs--;
     if (ops && ops->closed_locked)
         ops->closed_locked(o, fdflags);
-    if (o->refs == 0 && o != &kobj_console) {
+    if (o->refs == 0 && o != &kobj_console && o != &kobj_serial1) {
         if (ops && ops->release_locked)
             ops->release_locked(o);     /* wakes its waiters with -EBADF */
         o->type = KOBJ_NONE;
@@ -218,7 +218,7 @@ static const struct kobj_ops mutex_ops = {
 
 /* ---- The table of types ------------------------------------------------- */
 
-extern const struct kobj_ops console_ops, pipe_ops, shm_ops;
+extern const struct kobj_ops console_ops, pipe_ops, shm_ops, serial_ops;
 
 const struct kobj_ops *const kobj_ops[KOBJ_NTYPES] = {
     [KOBJ_CONSOLE] = &console_ops,
@@ -226,4 +226,5 @@ const struct kobj_ops *const kobj_ops[KOBJ_NTYPES] = {
     [KOBJ_SEM] = &sem_ops,
     [KOBJ_MUTEX] = &mutex_ops,
     [KOBJ_SHM] = &shm_ops,
+    [KOBJ_SERIAL] = &serial_ops,
 };

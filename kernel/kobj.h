@@ -30,7 +30,7 @@
 struct proc;
 
 enum kobj_type { KOBJ_NONE, KOBJ_CONSOLE, KOBJ_PIPE, KOBJ_SEM, KOBJ_MUTEX, KOBJ_SHM,
-                 KOBJ_NTYPES };
+                 KOBJ_SERIAL, KOBJ_NTYPES };
 
 /* Descriptor flags: which ends a descriptor has, and how it waits. */
 #define FD_READ     1
@@ -94,8 +94,10 @@ void kobj_abandon_locked(struct kobj *o);
 /* Free objects in the pool, for SYS_KSTAT. */
 int kobj_free_count(void);
 
-/* The console: one object, named by every process's 0, 1 and 2. */
-extern struct kobj kobj_console;
+/* The console: one object, named by every process's 0, 1 and 2. The
+ * second serial line: one object, opened by SYS_SERIAL_OPEN. Neither is
+ * in the pool, and neither is ever released. */
+extern struct kobj kobj_console, kobj_serial1;
 
 /* Pipes (kernel/pipe.c): give o a pipe buffer (-ENFILE if none is left);
  * free buffers, for SYS_KSTAT. */

@@ -134,3 +134,7 @@ SYSCALL3(TRACE_FIND,    trace_find,    trace_find,     int, struct trace_entry *
 /* The index-th open descriptor of process pid (0: self) -> 0, -ESRCH past
  * the end or with no such process. */
 SYSCALL3(FDINFO,        fdinfo,        fdinfo,         int, int, pid, int, index, struct fd_info *, out)
+
+/* ---- The second serial line (kernel/fd_serial.c) --------------------------- */
+/* A descriptor of UART1, read and write; flags: O_NONBLOCK. */
+SYSCALL1(SERIAL_OPEN,   serial_open,   serial_open,    int, int, flags)

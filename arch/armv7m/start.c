@@ -40,6 +40,8 @@ WEAK_HANDLER(pendsv_handler);
 WEAK_HANDLER(systick_handler);
 WEAK_HANDLER(uart0_rx_irq);     /* IRQ 0 */
 WEAK_HANDLER(uart0_tx_irq);     /* IRQ 1 */
+WEAK_HANDLER(uart1_rx_irq);     /* IRQ 2: drivers/serial.c */
+WEAK_HANDLER(uart1_tx_irq);     /* IRQ 3 */
 WEAK_HANDLER(timer0_irq);       /* IRQ 8 */
 WEAK_HANDLER(timer1_irq);       /* IRQ 9 */
 WEAK_HANDLER(soft_irq);         /* IRQ 31: unused by the board, pended by software */
@@ -60,7 +62,9 @@ static const vector vector_table[16 + 32] = {
     [15] = systick_handler,
     [16 + 0] = uart0_rx_irq,
     [16 + 1] = uart0_tx_irq,
-    [16 + 2 ... 16 + 7] = unexpected_irq,
+    [16 + 2] = uart1_rx_irq,
+    [16 + 3] = uart1_tx_irq,
+    [16 + 4 ... 16 + 7] = unexpected_irq,
     [16 + 8] = timer0_irq,
     [16 + 9] = timer1_irq,
     [16 + 10 ... 16 + 30] = unexpected_irq,

@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "../../drivers/serial.h"
 #include "../../drivers/uart.h"
+#include "../../kernel/errno.h"
 #include "../../kernel/kobj.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/state.h"
@@ -60,6 +62,12 @@ void uart_write(const char *buf, size_t n)
 struct uart_stats uart_stats;
 int (*uart_intr_hook)(void);
 size_t uart_rx_pending(void) { return input_len; }
+
+/* The host has no second serial line: it is open, and silent. */
+void serial1_start(void) {}
+long serial1_read(char *buf, size_t n, int nonblock) { (void)buf, (void)n, (void)nonblock; return -EAGAIN; }
+long serial1_write(const char *buf, size_t n) { (void)buf; return (long)n; }
+size_t serial1_rx_pending(void) { return 0; }
 
 size_t uart_read_nonblock(char *buf, size_t n)
 {
