@@ -13,7 +13,13 @@
  * one operation, with everything done once per run (creating threads or
  * processes, waiting for them, the timer reads) cancelled out. What is left
  * of the harness is the loop around each operation: an empty loop of the
- * same shape is measured the same way and subtracted. SysTick is stopped
+ * same shape is measured the same way and subtracted. "Same shape" is
+ * checked, not hoped for: every loop around an operation keeps its bound in
+ * memory (a call may change memory, so the compiler reloads it on every
+ * pass: ldr, adds, cmp, branch), and the empty loop does too, through an
+ * empty asm that clobbers memory. `make profile` shows the leftover of the
+ * loop in each table (the loop function's line: the call instruction only).
+ * SysTick is stopped
  * during every measured run: a tick would add its handler (and maybe a slice
  * switch) to whichever run it fell in. Nothing is printed until all runs are
  * done, so no console interrupt falls in a run either.
@@ -46,7 +52,20 @@ static inline void timer_start(void)
     TIMER1_CTRL = 1;
 }
 
-static inline uint32_t timer_now(void) { return TIMER1_VALUE; }
+/* One read of the timer: a single ldr, whose address the assembler also
+ * writes into the ELF section .bench_reads (not loaded), so that the
+ * profiler (tools/profile.py) cuts its single-step trace exactly where the
+ * benchmark cuts time. */
+static inline __attribute__((always_inline)) uint32_t timer_now(void)
+{
+    uint32_t v;
+    __asm volatile ("1: ldr %0, %1\n"
+                    "   .pushsection .bench_reads, \"R\", %%progbits\n"
+                    "   .word 1b\n"
+                    "   .popsection"
+                    : "=r"(v) : "m"(TIMER1_VALUE));
+    return v;
+}
 
 /* Stop the tick for a measured run (and drop one already pending). */
 static inline void tick_stop(void)
