@@ -108,12 +108,21 @@ static void *bench_main(void *arg)
 
     uint32_t mem0 = proc_mem_free();
     int slots0 = proc_free_slots();
-    int64_t loop = measure("loop", run_one, 1, 0);
-    int64_t loopeq = measure("loopeq", run_one, 1, 0);
-    int64_t call = measure("getpid", run_one, 1, loopeq);
-    int64_t pswitch = measure("yield", run_two, 2, loop);
-    int64_t tswitch = measure("threads", run_one, 2, loop);
-    int64_t spawn = measure("spawn", run_one, 1, loop);
+    /* The empty loops first (only the one a profile image's figure needs). */
+    int64_t loop = 0, loopeq = 0, call = 0, pswitch = 0, tswitch = 0, spawn = 0;
+    if (bench_wanted("process_yield_switch") || bench_wanted("thread_yield_switch_user") ||
+        bench_wanted("spawn_exit_wait"))
+        loop = measure("loop", run_one, 1, 0);
+    if (bench_wanted("syscall_roundtrip"))
+        loopeq = measure("loopeq", run_one, 1, 0);
+    if (bench_wanted("syscall_roundtrip"))
+        call = measure("getpid", run_one, 1, loopeq);
+    if (bench_wanted("process_yield_switch"))
+        pswitch = measure("yield", run_two, 2, loop);
+    if (bench_wanted("thread_yield_switch_user"))
+        tswitch = measure("threads", run_one, 2, loop);
+    if (bench_wanted("spawn_exit_wait"))
+        spawn = measure("spawn", run_one, 1, loop);
     if (proc_mem_free() != mem0 || proc_free_slots() != slots0)
         panic("bench-proc: leaked: free memory %u -> %u, free slots %d -> %d",
               (unsigned)mem0, (unsigned)proc_mem_free(), slots0, proc_free_slots());
@@ -121,6 +130,10 @@ static void *bench_main(void *arg)
     kprintf("bench-proc: N1=%u N2=%u, user empty loop pass %ld.%03ld / %ld.%03ld "
             "instructions\n", BENCH_N1, BENCH_N2, (long)(loop / 1000), (long)(loop % 1000),
             (long)(loopeq / 1000), (long)(loopeq % 1000));
+    bench_recipe("syscall_roundtrip", "per_op 1 1");
+    bench_recipe("process_yield_switch", "per_op 2 1");
+    bench_recipe("thread_yield_switch_user", "per_op 2 1");
+    bench_recipe("spawn_exit_wait", "per_op 1 1");
     bench_print("syscall_roundtrip", call);
     bench_print("process_yield_switch", pswitch);
     bench_print("thread_yield_switch_user", tswitch);
