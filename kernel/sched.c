@@ -126,6 +126,10 @@ void sched_make_ready_locked(struct thread *t, int why)
         arch_switch_request();
 }
 
+/* A yield only asks: kernel_switch(), which runs as soon as the caller's
+ * critical section ends, does the RUNNING -> READY move and hands the CPU
+ * over, in one place (docs/costs.md: no dequeue/enqueue pair, no work done
+ * twice). Nothing can run in this thread in between. */
 void sched_yield_locked(void)
 {
     ASSERT_LOCKED();
@@ -133,9 +137,7 @@ void sched_yield_locked(void)
 
     if (!sched_ready_at_or_above(t->prio))
         return;                     /* nobody to yield to: keep running */
-    thread_set_state(t, TS_READY, WHY_YIELD);
-    t->slice_left = 0;
-    enqueue(t, 0);
+    t->yielding = 1;
     arch_switch_request();
 }
 
@@ -172,32 +174,47 @@ void sched_set_prio_locked(struct thread *t, int prio)
  * Called by the port with interrupts masked, on the interrupt stack, with the
  * outgoing thread's registers already saved at `sp`. Returns the stack
  * pointer of the thread to run. The outgoing thread is in one of three
- * states: RUNNING (preempted: it goes back to the ready queue, at the front
- * if its slice is not used up), or already READY/BLOCKED/TERMINATED (it put
- * itself there before asking for the switch).
+ * states: RUNNING (it yields, or it is preempted: it goes back to the ready
+ * queue, at the front if it is preempted with slice left), or already
+ * BLOCKED/TERMINATED (it put itself there before asking for the switch).
  */
 void *kernel_switch(void *sp)
 {
     struct thread *prev = current, *next;
+    int yielding = prev->yielding;
 
     prev->sp = sp;
+    prev->yielding = 0;
     thread_check_stack(prev);
 
+    int top = top_prio();
     if (prev->state == TS_RUNNING) {
-        int top = top_prio();
-        /* A stale request (the urgent thread blocked again before we got
-         * here), or a cooperative policy: the running thread keeps the CPU. */
-        if (!policy->preemptive || top < prev->prio ||
-            (top == prev->prio && prev->slice_left != 0))
+        /* A yield with nobody left to yield to, a stale request (the urgent
+         * thread blocked again before we got here), or a cooperative
+         * policy: the running thread keeps the CPU. */
+        if (top < prev->prio ||
+            (!yielding && (!policy->preemptive ||
+                           (top == prev->prio && prev->slice_left != 0))))
             return sp;
-        thread_set_state(prev, TS_READY, WHY_PREEMPT);
+        thread_set_state(prev, TS_READY, yielding ? WHY_YIELD : WHY_PREEMPT);
+        if (yielding)
+            prev->slice_left = 0;   /* a fresh slice when it next runs */
+        if (top == prev->prio && prev->slice_left == 0) {
+            /* A turn among equals: the head of the queue runs, prev goes
+             * to the back. The queue stays non-empty: the mask is right. */
+            next = container_of(ready[top].next, struct thread, link);
+            list_remove(&next->link);
+            list_push_back(&ready[top], &prev->link);
+            goto dispatch;
+        }
         enqueue(prev, prev->slice_left != 0);
     } else if (prev->state == TS_TERMINATED && prev->detached) {
         prev->in_use = 0;           /* reap: nobody will join it */
     }
 
-    next = container_of(ready[top_prio()].next, struct thread, link);
+    next = container_of(ready[top].next, struct thread, link);
     sched_dequeue_locked(next);
+dispatch:
     thread_set_state(next, TS_RUNNING, WHY_DISPATCH);
     next->switches++;
     if (next->slice_left == 0)

@@ -5,11 +5,19 @@
  * state change in weft goes through thread_set_state(), which checks it
  * against the table of legal transitions, counts it, and records it in the
  * trace. See kernel/state.c and docs/states.md.
+ *
+ * It runs twice on every context switch, so it is inline and each of its
+ * three duties is a few instructions: the legal check is one test of a bit
+ * in the table row of the current state, the count one increment, the trace
+ * record three stores (kernel/trace.h). Only the panic is out of line.
+ * docs/costs.md shows what each costs.
  */
 #ifndef WEFT_STATE_H
 #define WEFT_STATE_H
 
+#include "panic.h"
 #include "thread.h"
+#include "trace.h"
 
 /* Why a transition happened, as shown by `trace`. */
 enum transition_reason {
@@ -17,12 +25,42 @@ enum transition_reason {
     WHY_WAIT, WHY_WAKE, WHY_TIMEOUT, WHY_EXIT, WHY_KILL, WHY_NREASONS
 };
 
+/* The legal table: thread_legal[from] has bit `to` set when from -> to is
+ * allowed (kernel/state.c draws the diagram). Here, not in state.c, so that
+ * the compiler sees it at every inline check. */
+#define TS_BIT(s) (1u << (s))
+static const uint8_t thread_legal[TS_NSTATES] = {
+    [TS_NEW]        = TS_BIT(TS_READY) | TS_BIT(TS_TERMINATED),
+    [TS_READY]      = TS_BIT(TS_RUNNING) | TS_BIT(TS_TERMINATED),
+    [TS_RUNNING]    = TS_BIT(TS_READY) | TS_BIT(TS_BLOCKED) | TS_BIT(TS_TERMINATED),
+    [TS_BLOCKED]    = TS_BIT(TS_READY) | TS_BIT(TS_TERMINATED),
+    [TS_TERMINATED] = 0,
+};
+
+
+/* How many times each transition has happened since boot. */
+extern uint32_t transition_count[TS_NSTATES][TS_NSTATES];
+
+/* The panic of an illegal transition, naming both states (state.c). */
+void thread_illegal_transition(const struct thread *t, enum thread_state to,
+                               enum transition_reason why) __attribute__((noreturn, cold));
+
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
  * (the _locked suffix elsewhere means the same; both panic if they are
  * not). Panics with both state names if the transition is not in the
  * legal table. */
-void thread_set_state(struct thread *t, enum thread_state to,
-                      enum transition_reason why);
+static inline void thread_set_state(struct thread *t, enum thread_state to,
+                                    enum transition_reason why)
+{
+    ASSERT_LOCKED();
+    enum thread_state from = (enum thread_state)t->state;
+
+    if (!(thread_legal[from] & TS_BIT(to)))
+        thread_illegal_transition(t, to, why);
+    t->state = (uint8_t)to;
+    transition_count[from][to]++;
+    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+}
 
 /* A new thread's birth: state NEW, recorded in the trace as NEW -> NEW. */
 void thread_set_state_new(struct thread *t);
@@ -31,8 +69,6 @@ void thread_set_state_new(struct thread *t);
 extern const char *const thread_state_name[TS_NSTATES];
 extern const char *const transition_reason_name[WHY_NREASONS];
 
-/* How many times each transition has happened since boot. */
-extern uint32_t transition_count[TS_NSTATES][TS_NSTATES];
 
 /* True if from -> to is in the legal table. */
 int thread_transition_legal(enum thread_state from, enum thread_state to);
