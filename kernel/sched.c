@@ -31,7 +31,7 @@ struct thread *idle_thread;
 volatile uint32_t ticks;
 
 static struct list ready[NPRIO];    /* one FIFO per priority */
-static uint32_t ready_mask;         /* bit p set <=> ready[p] is non-empty */
+uint32_t sched_ready_mask;    /* bit p set <=> ready[p] is non-empty (sched.h) */
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
@@ -48,7 +48,7 @@ static void enqueue(struct thread *t, int at_front)
         list_push_front(&ready[t->prio], &t->link);
     else
         list_push_back(&ready[t->prio], &t->link);
-    ready_mask |= 1u << t->prio;
+    sched_ready_mask |= 1u << t->prio;
 }
 
 void sched_dequeue_locked(struct thread *t)
@@ -56,7 +56,7 @@ void sched_dequeue_locked(struct thread *t)
     ASSERT_LOCKED();
     list_remove(&t->link);
     if (list_empty(&ready[t->prio]))
-        ready_mask &= ~(1u << t->prio);
+        sched_ready_mask &= ~(1u << t->prio);
 }
 
 /* The most urgent priority with a ready thread. The idle thread is always
@@ -64,12 +64,7 @@ void sched_dequeue_locked(struct thread *t)
  * CPU) the mask is never empty. */
 static int top_prio(void)
 {
-    return 31 - __builtin_clz(ready_mask);
-}
-
-int sched_ready_at_or_above(int prio)
-{
-    return (ready_mask >> prio) != 0;
+    return 31 - __builtin_clz(sched_ready_mask);
 }
 
 /* ---- The policy in force, and the table ----------------------------------- */
@@ -124,21 +119,6 @@ void sched_make_ready_locked(struct thread *t, int why)
     /* Preemption: a more urgent thread takes the CPU now. */
     if (policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
-}
-
-/* A yield only asks: kernel_switch(), which runs as soon as the caller's
- * critical section ends, does the RUNNING -> READY move and hands the CPU
- * over, in one place (docs/costs.md: no dequeue/enqueue pair, no work done
- * twice). Nothing can run in this thread in between. */
-void sched_yield_locked(void)
-{
-    ASSERT_LOCKED();
-    struct thread *t = current;
-
-    if (!sched_ready_at_or_above(t->prio))
-        return;                     /* nobody to yield to: keep running */
-    t->yielding = 1;
-    arch_switch_request();
 }
 
 void sched_requeue_locked(struct thread *t, int prio)
@@ -358,7 +338,7 @@ void sched_init(void)
 {
     for (int p = 0; p < NPRIO; p++)
         list_init(&ready[p]);
-    ready_mask = 0;
+    sched_ready_mask = 0;
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
     policy = &sched_rr;

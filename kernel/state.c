@@ -46,7 +46,7 @@ _Static_assert(sizeof (const char *[]){ TRANSITION_REASON_NAMES } ==
                WHY_NREASONS * sizeof(char *),
                "one name per reason, in the order of enum transition_reason");
 
-uint32_t transition_count[TS_NSTATES][TS_NSTATES];
+uint32_t transition_count[TS_NSTATES][TS_ROW];
 
 int thread_transition_legal(enum thread_state from, enum thread_state to)
 {

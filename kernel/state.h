@@ -38,8 +38,12 @@ static const uint8_t thread_legal[TS_NSTATES] = {
 };
 
 
-/* How many times each transition has happened since boot. */
-extern uint32_t transition_count[TS_NSTATES][TS_NSTATES];
+/* How many times each transition has happened since boot:
+ * transition_count[from][to]. A row is TS_ROW words, a power of two, so
+ * that finding one is a shift, not a multiplication. */
+#define TS_ROW 8
+_Static_assert(TS_NSTATES <= TS_ROW, "a row of transition_count holds every state");
+extern uint32_t transition_count[TS_NSTATES][TS_ROW];
 
 /* The panic of an illegal transition, naming both states (state.c). */
 void thread_illegal_transition(const struct thread *t, enum thread_state to,

@@ -17,22 +17,21 @@
 _Static_assert((TRACE_LEN & (TRACE_LEN - 1)) == 0, "TRACE_LEN must be a power of 2");
 
 /* Written only by trace_record_locked() (trace.h), inline at each caller. */
-struct trace_rec trace_ring[TRACE_LEN];
-uint32_t trace_count;
+struct trace_log trace_log;
 
-uint32_t trace_total(void) { return trace_count; }
+uint32_t trace_total(void) { return trace_log.count; }
 
 int trace_read(struct trace_rec *out, int n, int tid)
 {
     uint32_t s = arch_irq_save();
-    uint32_t end = trace_count;
+    uint32_t end = trace_log.count;
     uint32_t start = end > TRACE_LEN ? end - TRACE_LEN : 0;
     int got = 0;
 
     /* Walk newest to oldest so the newest n matching records are kept,
      * then reverse them into oldest-first order. */
     for (uint32_t i = end; i > start && got < n; i--) {
-        const struct trace_rec *r = &trace_ring[(i - 1) & (TRACE_LEN - 1)];
+        const struct trace_rec *r = &trace_log.ring[(i - 1) & (TRACE_LEN - 1)];
         if (tid == 0 || r->tid == tid)
             out[got++] = *r;
     }

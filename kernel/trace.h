@@ -21,26 +21,38 @@
 struct trace_rec {
     uint32_t time;      /* tick */
     int tid;            /* thread id */
-    uint8_t from, to;   /* enum thread_state */
-    uint8_t why;        /* enum transition_reason */
+    union {
+        struct {
+            uint8_t from, to;   /* enum thread_state */
+            uint8_t why;        /* enum transition_reason */
+        };
+        uint32_t move;  /* the same three bytes (and a zero) as one word, so
+                           that the recorder writes them with one store */
+    };
 };
+#define TRACE_MOVE(from, to, why) \
+    ((uint32_t)(from) | (uint32_t)(to) << 8 | (uint32_t)(why) << 16)
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+               "TRACE_MOVE puts `from` in the lowest byte: the first one in memory");
 
-/* The ring and its write count, for the inline recorder below only; read
- * them through trace_read() and trace_total(). */
-extern struct trace_rec trace_ring[TRACE_LEN];
-extern uint32_t trace_count;
-extern volatile uint32_t ticks;                 /* kernel/sched.c */
+/* The ring and its write count in one struct, so that one base address
+ * reaches both. For the inline recorder below only; read them through
+ * trace_read() and trace_total(). */
+struct trace_log {
+    uint32_t count;                     /* records ever written */
+    struct trace_rec ring[TRACE_LEN];   /* slot: count % TRACE_LEN */
+};
+extern struct trace_log trace_log;
+extern volatile uint32_t ticks;         /* kernel/sched.c */
 
 /* Append a record. Interrupts must be masked. Oldest records are overwritten. */
 static inline void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why)
 {
     ASSERT_LOCKED();
-    struct trace_rec *r = &trace_ring[trace_count++ & (TRACE_LEN - 1)];
+    struct trace_rec *r = &trace_log.ring[trace_log.count++ & (TRACE_LEN - 1)];
     r->time = ticks;
     r->tid = tid;
-    r->from = from;
-    r->to = to;
-    r->why = why;
+    r->move = TRACE_MOVE(from, to, why);
 }
 
 /* Copy out up to n of the newest records, oldest first; returns how many.
