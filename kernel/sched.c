@@ -111,14 +111,21 @@ int sched_policy_find(const char *name)
 
 /* ---- Ready, yield, priorities ------------------------------------------- */
 
-void sched_make_ready_locked(struct thread *t, int why)
+/* The body of sched_make_ready_locked(), inline in the wake-up path too
+ * (an interrupt handler's wake-up is on the clock: docs/costs.md). */
+static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why)
 {
-    ASSERT_LOCKED();
     thread_set_state(t, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
     if (policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
+}
+
+void sched_make_ready_locked(struct thread *t, int why)
+{
+    ASSERT_LOCKED();
+    make_ready(t, why);
 }
 
 void sched_requeue_locked(struct thread *t, int prio)
@@ -264,9 +271,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     return t->wait_result;
 }
 
-void sched_wake_locked(struct thread *t, int result)
+static inline __attribute__((always_inline)) void wake(struct thread *t, int result)
 {
-    ASSERT_LOCKED();
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
     list_remove(&t->link);
@@ -274,7 +280,13 @@ void sched_wake_locked(struct thread *t, int result)
     timeq_remove_locked(t);
     t->wait_result = result;
     t->wakeups++;
-    sched_make_ready_locked(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+}
+
+void sched_wake_locked(struct thread *t, int result)
+{
+    ASSERT_LOCKED();
+    wake(t, result);
 }
 
 struct thread *sched_wake_one_locked(struct waitq *q, int result)
@@ -283,7 +295,7 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result)
     if (list_empty(&q->threads))
         return NULL;
     struct thread *t = container_of(q->threads.next, struct thread, link);
-    sched_wake_locked(t, result);
+    wake(t, result);
     return t;
 }
 

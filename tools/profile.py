@@ -75,17 +75,22 @@ def timer_reads(elf):
 
 
 def source_files(elf, starts):
-    """{start address: 'dir/file.c'} from the debug line table."""
+    """{start address: 'dir/file.c'} from the debug line table. A function's
+    first instruction may belong to code inlined into it, so addr2line -i
+    lists the inline chain, and the outermost entry (the last) is the
+    function's own file."""
     if not starts:
         return {}
-    out = run_tool([CROSS + "addr2line", "-e", elf] + ["%x" % a for a in starts])
-    files = {}
-    for a, loc in zip(starts, out.splitlines()):
-        path = loc.rsplit(":", 1)[0]
+    out = run_tool([CROSS + "addr2line", "-a", "-i", "-e", elf] + ["%x" % a for a in starts])
+    files, addr = {}, None
+    for line in out.splitlines():
+        if line.startswith("0x"):
+            addr = int(line, 16)
+            continue
+        path = line.rsplit(":", 1)[0]
         if path.startswith("/"):
             path = os.path.relpath(path, ROOT)
-        path = os.path.normpath(path)
-        files[a] = path if path != "??" else "?"
+        files[addr] = os.path.normpath(path) if path != "??" else "?"
     return files
 
 
