@@ -134,8 +134,10 @@ static void cmd_mem(void)
            (unsigned long)k.procs_total);
     printf("threads  %7lu of %7lu free\n", (unsigned long)k.threads_free,
            (unsigned long)k.threads_total);
-    printf("handles  %7lu of %7lu free\n", (unsigned long)k.handles_free,
-           (unsigned long)k.handles_total);
+    printf("objects  %7lu of %7lu free\n", (unsigned long)k.objs_free,
+           (unsigned long)k.objs_total);
+    printf("pipes    %7lu of %7lu free\n", (unsigned long)k.pipes_free,
+           (unsigned long)k.pipes_total);
     printf("tick     %7lu\n", (unsigned long)k.ticks);
 }
 

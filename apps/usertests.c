@@ -21,11 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "syscall.h"
-#include "weft.h"
+#include "usertests.h"
 
 #define ROUNDS         2
-#define CHILD_TIMEOUT  3000         /* ticks before a child counts as hung */
 #define SETTLE_TICKS   300          /* for init to reap orphans and daemons */
 #define CYCLES         1000
 #define FAULTED(code)  (WSTATUS_FAULT | (code))
@@ -36,7 +34,7 @@ static int passed, failed;
 /* ---- Reporting --------------------------------------------------------- */
 
 /* why == NULL: the case passed. */
-static void judge(const char *name, const char *why)
+void judge(const char *name, const char *why)
 {
     if (why) {
         printf("FAIL %s: %s\n", name, why);
@@ -47,16 +45,14 @@ static void judge(const char *name, const char *why)
     }
 }
 
-static char msg[160];               /* the why of the case being judged */
-
-#define FAILMSG(...) (snprintf(msg, sizeof msg, __VA_ARGS__), msg)
+char msg[160];                      /* the why of the case being judged */
 
 /* ---- Children ---------------------------------------------------------- */
 
 /* Run argv as a child and return its wait status (>= 0), the spawn error
  * (< 0), or -ETIMEDOUT after killing it if it hangs. The kernel's account
  * of its end goes to why[n]. */
-static int run(char **argv, char *why, int n)
+int run(char **argv, char *why, int n)
 {
     int status;
     int pid = spawn(argv[0], argv, 0);
@@ -70,7 +66,7 @@ static int run(char **argv, char *why, int n)
 }
 
 /* Judge a child by its exact status. */
-static void expect_status(const char *name, char **argv, int expected)
+void expect_status(const char *name, char **argv, int expected)
 {
     char why[PROC_WHY_LEN], got[32], want[32];
     int status = run(argv, why, sizeof why);
@@ -392,17 +388,6 @@ static void test_spawn_full(void)
           : FAILMSG("%d spawned, then %d; %d reaped as killed", n, r, killed));
 }
 
-static void test_handles_full(void)
-{
-    static int hs[1024];
-    int n = 0, r = 0, closed = 0;
-    while (n < 1024 && (r = sem_create(0)) >= 0)
-        hs[n++] = r;
-    for (int i = 0; i < n; i++)
-        closed += close(hs[i]) == 0;
-    judge("handles until full", n > 0 && (r == -EAGAIN || r == -ENOMEM) && closed == n ? NULL
-          : FAILMSG("%d created, then %d; %d closed", n, r, closed));
-}
 
 static void test_memory(void)
 {
@@ -518,85 +503,8 @@ static void test_family(void)
 static int same(const struct kstat *a, const struct kstat *b)
 {
     return a->mem_free == b->mem_free && a->procs_free == b->procs_free
-           && a->threads_free == b->threads_free && a->handles_free == b->handles_free;
-}
-
-/* ---- 10. Ending: kills that race, and Python's rule ---------------------- */
-
-static void *lock_and_hold(void *m)
-{
-    return (void *)(intptr_t)mutex_lock((int)(intptr_t)m, WAIT_FOREVER);
-}
-
-/* A waiter woken by unlock owns the mutex from that moment: if the handle
- * is then closed and the slot reused by a new mutex, the waiter does not
- * become the new one's owner when it finally runs. */
-static const char *mutex_handover(void)
-{
-    int m = mutex_create(), r2 = -1, r3 = -1;
-    void *got = (void *)1;
-    mutex_lock(m, WAIT_FOREVER);
-    int tid = thread_create(lock_and_hold, (void *)(intptr_t)m, 0);
-    while (sleep_ticks(1) == 0) {       /* until it is blocked on m */
-        struct thread_info ti;
-        int blocked = 0;
-        for (int i = 0; threadinfo(i, &ti) == 0; i++)
-            blocked |= ti.tid == tid && ti.state == 3;  /* BLOCKED */
-        if (blocked)
-            break;
-    }
-    mutex_unlock(m);                    /* handed to the waiter, still READY */
-    close(m);
-    int m2 = mutex_create();            /* may reuse the object */
-    int r1 = mutex_lock(m2, WAIT_NONE);
-    thread_join(tid, &got, WAIT_FOREVER);
-    r2 = mutex_unlock(m2);
-    r3 = close(m2);
-    return r1 == 0 && got == 0 && r2 == 0 && r3 == 0 ? NULL
-           : FAILMSG("lock %d, waiter got %ld, unlock %d, close %d", r1, (long)(intptr_t)got, r2, r3);
-}
-
-/* Kill a child started with argv after `ticks`; expect it killed. */
-static void kill_after(const char *name, char **argv, uint32_t ticks)
-{
-    int status = -1, pid = spawn(argv[0], argv, 0);
-    sleep_ticks(ticks);
-    int k = kill(pid);
-    int w = wait(pid, &status, CHILD_TIMEOUT);
-    judge(name, k == 0 && w == pid && status == WSTATUS_KILLED ? NULL
-          : FAILMSG("kill %d, wait %d, status 0x%x", k, w, status));
-    if (w != pid)
-        wait(pid, NULL, WAIT_FOREVER);
-}
-
-static void test_ending(void)
-{
-    char *window[] = { "userchild", "killwindow", NULL };
-    char *waitkill[] = { "userchild", "waitkill", NULL };
-    char *threaded[] = { "userchild", "threaded", NULL };
-    char *spin[] = { "userchild", "spin", NULL };
-    char *mainexit[] = { "userchild", "mainexit", NULL };
-    char *regs[] = { "userchild", "regs", NULL };
-    struct proc_info pi;
-    int status = -1;
-
-    expect_status("kill in the return window", window, WSTATUS_KILLED);
-    expect_status("kill while woken in a wait loop", waitkill, WSTATUS_KILLED);
-    kill_after("kill a process of four threads", threaded, 20);
-    kill_after("kill a process spinning in user mode", spin, 3);
-    judge("mutex handed over at unlock", mutex_handover());
-    expect_status("R4-R11 kept across calls and preemptions", regs, 0);
-
-    /* Python: main returns 3, a non-daemon thread keeps the process alive
-     * for 30 ticks, the daemon thread ends with it, the status is main's. */
-    int pid = spawn("userchild", mainexit, 0);
-    sleep_ticks(10);
-    int r = procinfo(pid, &pi);
-    int w = wait(pid, &status, CHILD_TIMEOUT);
-    judge("main exits, a non-daemon thread lives on",
-          r == 0 && pi.state == PS_ALIVE && pi.nthreads == 2 && w == pid && status == 3
-          ? NULL : FAILMSG("procinfo %d state %d threads %d, wait %d status 0x%x",
-                           r, pi.state, pi.nthreads, w, status));
+           && a->threads_free == b->threads_free && a->objs_free == b->objs_free
+           && a->pipes_free == b->pipes_free;
 }
 
 static void round_of_tests(int round)
@@ -610,11 +518,11 @@ static void round_of_tests(int round)
     test_enosys();
     test_ebadf();
     test_spawn_full();
-    test_handles_full();
     test_memory();
     test_cycles();
     test_family();
     test_ending();
+    test_descriptors();
 
     /* Orphans and daemons are reaped by init, in its own time. */
     for (int t = 0; t < SETTLE_TICKS; t += 5) {
@@ -625,11 +533,11 @@ static void round_of_tests(int round)
     }
     snprintf(name, sizeof name, "no leaks (round %d)", round);
     judge(name, same(&before, &after) ? NULL
-          : FAILMSG("free mem %lu->%lu procs %lu->%lu threads %lu->%lu handles %lu->%lu",
+          : FAILMSG("free mem %lu->%lu procs %lu->%lu threads %lu->%lu objects %lu->%lu",
                     (unsigned long)before.mem_free, (unsigned long)after.mem_free,
                     (unsigned long)before.procs_free, (unsigned long)after.procs_free,
                     (unsigned long)before.threads_free, (unsigned long)after.threads_free,
-                    (unsigned long)before.handles_free, (unsigned long)after.handles_free));
+                    (unsigned long)before.objs_free, (unsigned long)after.objs_free));
 }
 
 int main(void)

@@ -22,6 +22,10 @@
 #include "../kernel/sched.h"
 #include "../kernel/state.h"
 
+/* kernel/poll.c, in images with processes; elsewhere the weak reference is
+ * NULL (the kernel-only images have nothing that polls). */
+extern void poll_notify_locked(void) __attribute__((weak));
+
 #define UART0       0x40004000u
 #define UART_DATA   REG32(UART0 + 0x00)
 #define UART_STATE  REG32(UART0 + 0x04)
@@ -105,7 +109,14 @@ void uart0_rx_irq(void)
             uart_stats.rx_dropped++;
     }
     sched_wake_all_locked(&readers, 0);
+    if (poll_notify_locked)         /* the console may be polled (kernel/poll.c) */
+        poll_notify_locked();
     arch_irq_restore(s);
+}
+
+size_t uart_rx_pending(void)
+{
+    return ring_count(&rx);
 }
 
 size_t uart_read_nonblock(char *buf, size_t n)

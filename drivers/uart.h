@@ -29,6 +29,9 @@ long uart_read(char *buf, size_t n);
 /* Read what has arrived without blocking; 0 if nothing. */
 size_t uart_read_nonblock(char *buf, size_t n);
 
+/* Bytes received and not yet read (for poll). */
+size_t uart_rx_pending(void);
+
 /* Queue n bytes for output, blocking while the ring is full. "\n" is sent
  * as "\r\n" for terminals. */
 void uart_write(const char *buf, size_t n);

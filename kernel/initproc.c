@@ -25,7 +25,7 @@ void app_start(void)
         argc++;
     }
     proc_init();
-    int pid = proc_spawn(NULL, "init", init_args, len, argc, 0);
+    int pid = proc_spawn(NULL, "init", init_args, len, argc, 0, NULL, 0);
     if (pid != 1)
         panic("cannot start init: %d", pid);
 }

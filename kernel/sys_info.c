@@ -135,8 +135,10 @@ long sys_kstat(void)
     for (int i = 0; i < MAX_THREADS; i++)
         k.threads_free += !thread_table[i].in_use;
     k.threads_total = MAX_THREADS;
-    k.handles_free = (uint32_t)kobj_free_count();
-    k.handles_total = MAX_KOBJS;
+    k.objs_free = (uint32_t)kobj_free_count();
+    k.objs_total = MAX_KOBJS;
+    k.pipes_free = (uint32_t)pipe_free_count();
+    k.pipes_total = MAX_PIPES;
     k.ticks = ticks;
     arch_irq_restore(s);
     return copyout(out, &k, sizeof k);

@@ -45,6 +45,33 @@ enum {
 
 #define SPAWN_DAEMON   1            /* killed when its parent exits */
 
+/* SYS_SPAWN's descriptor list: the child's `to` names what the parent's
+ * `from` names. The list ends at the first from < 0. */
+struct spawn_fd {
+    int from, to;
+};
+
+/* SYS_POLL: which descriptors are ready. Ready means the next call would
+ * not block: POLLIN a read (or end of file, or a semaphore's wait, or a
+ * free mutex's lock), POLLOUT a write of PIPE_BUF bytes. revents also says
+ * POLLHUP (no writer left), POLLERR (no reader left), POLLNVAL (not a
+ * descriptor). Linux's values. */
+struct pollfd {
+    int fd;
+    short events, revents;
+};
+#define POLLIN   0x001
+#define POLLOUT  0x004
+#define POLLERR  0x008
+#define POLLHUP  0x010
+#define POLLNVAL 0x020
+#define POLL_MAX 32                 /* descriptors one SYS_POLL may watch */
+
+#ifndef O_NONBLOCK
+#define O_NONBLOCK     0x4000       /* SYS_PIPE: -EAGAIN, never block (newlib's value) */
+#endif
+#define PIPE_BUF       128          /* a pipe write this long or shorter is atomic */
+
 #define THREAD_DAEMON  1            /* ends when the process's main thread ends */
 
 /* SYS_THREAD_CREATE's stack: inside the caller's memory, 8-byte aligned. */
@@ -115,7 +142,8 @@ struct kstat {
     uint32_t mem_total;
     uint32_t procs_free, procs_total;
     uint32_t threads_free, threads_total;
-    uint32_t handles_free, handles_total;   /* kernel objects (semaphores, mutexes) */
+    uint32_t objs_free, objs_total;     /* kernel objects (pipes, semaphores, mutexes) */
+    uint32_t pipes_free, pipes_total;   /* pipe buffers */
     uint32_t ticks;
 };
 

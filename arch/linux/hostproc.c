@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "../../kernel/kobj.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/state.h"
 #include "../arch.h"
@@ -44,6 +45,7 @@ void host_console_input(const char *bytes, size_t n)
     for (size_t i = 0; i < n && input_len < sizeof input; i++)
         input[input_len++] = bytes[i];
     sched_wake_all_locked(&readers, 0);
+    poll_notify_locked();
     arch_irq_restore(s);
 }
 
@@ -51,6 +53,17 @@ void uart_write(const char *buf, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         arch_putc_polled(buf[i]);
+}
+
+size_t uart_rx_pending(void) { return input_len; }
+
+size_t uart_read_nonblock(char *buf, size_t n)
+{
+    size_t k = n < input_len ? n : input_len;
+    memcpy(buf, input, k);
+    memmove(input, input + k, input_len - k);
+    input_len -= k;
+    return k;
 }
 
 long uart_read(char *buf, size_t n)

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <sys/types.h>
 
 /* POSIX definitions of the four types; a weft port supplies its own. */
 typedef struct { pthread_mutex_t m; } pool_mutex;
@@ -68,5 +69,11 @@ int64_t pool_now_ns(void);
 
 /* Give the processor to another runnable thread (used while spinning). */
 void pool_yield(void);
+
+/* Process pool only (Linux): fork(), through a hook that a test may replace
+ * to inject a failure (the hook sets errno and returns -1). NULL restores
+ * the real fork(). The hook is read when a worker is forked. */
+pid_t pool_os_fork(void);
+void pool_os_set_fork(pid_t (*hook)(void));
 
 #endif

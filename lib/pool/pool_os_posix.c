@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void check(int rc, const char *what)
 {
@@ -74,3 +76,13 @@ int64_t pool_now_ns(void)
 }
 
 void pool_yield(void) { sched_yield(); }
+
+static _Atomic(pid_t (*)(void)) fork_hook;
+
+pid_t pool_os_fork(void)
+{
+	pid_t (*hook)(void) = atomic_load(&fork_hook);
+	return hook ? hook() : fork();
+}
+
+void pool_os_set_fork(pid_t (*hook)(void)) { atomic_store(&fork_hook, hook); }

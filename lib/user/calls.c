@@ -16,6 +16,7 @@
  * their sys_* stub: newlib's hooks (lib/user/newlib.c), thread_create
  * (lib/user/thread.c), and the two below.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "syscall.h"
@@ -41,6 +42,26 @@
 #undef SYSCALL2
 #undef SYSCALL3
 #undef SYSCALL4
+
+/* spawn with no descriptors but the console. */
+int spawn(const char *prog, char *const argv[], int flags)
+{
+    return sys_spawn(prog, argv, flags, NULL);
+}
+
+/* close() is also newlib's name; weft's is the system call, for any
+ * descriptor, with newlib's errno numbering of the result. */
+int close(int fd) { return sys_close(fd); }
+
+/* The segment's address as a pointer (NULL on an error, errno-free: the
+ * error is *err if err is not NULL). */
+void *shm_map(int fd, uint32_t *size, int *err)
+{
+    long r = sys_shm_map(fd, size);
+    if (err)
+        *err = r < 0 ? (int)r : 0;
+    return r < 0 ? NULL : (void *)(intptr_t)r;
+}
 
 void halt(int status)
 {

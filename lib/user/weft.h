@@ -63,7 +63,30 @@
  * watches the child with procinfo() every few ticks. */
 int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
 
+int spawn(const char *prog, char *const argv[], int flags);
 void halt(int status) __attribute__((noreturn));   /* leave QEMU */
+
+/* ---- Descriptors ------------------------------------------------------- */
+
+/* One table per process, Unix's kind (kernel/fd.h): 0, 1, 2 are the
+ * console; pipes, semaphores and mutexes are descriptors too. read,
+ * write and close work on any of them where it makes sense (-EBADF
+ * elsewhere): sys_pipe(fds, flags) makes a pipe (fds[0] reads, fds[1]
+ * writes; O_NONBLOCK), sys_dup and sys_dup2 name an object twice, setfl(fd,
+ * 1) makes a descriptor non-blocking (-EAGAIN). These return -errno like
+ * every call here; <unistd.h>'s read, write, pipe, dup, dup2 and close are
+ * the same calls with Unix's -1 and errno (lib/user/newlib.c). A
+ * descriptor number carries a generation, so a closed one is refused even
+ * after its entry is reused. A child gets only what sys_spawn()'s list
+ * hands it, and the console. */
+int close(int fd);
+
+/* Shared memory (kernel/shm.c), the counterpart of multiprocessing's Value
+ * and Array: shm_create(size) gives a descriptor of a zeroed segment, which
+ * spawn's list can hand to children; shm_map puts it in this process's
+ * memory and returns its address (NULL and *err < 0: -ENOMEM with two
+ * mapped already, -EBADF); shm_unmap(addr) takes it out. */
+void *shm_map(int fd, uint32_t *size, int *err);
 
 /* ---- Threads ----------------------------------------------------------- */
 

@@ -154,7 +154,7 @@ static struct proc *start(const char *role)
 {
     char args[32];
     int n = snprintf(args, sizeof args, "second%c%s", 0, role);
-    int pid = proc_spawn(NULL, "second", args, n + 1, 2, 0);
+    int pid = proc_spawn(NULL, "second", args, n + 1, 2, 0, NULL, 0);
     assert_int_equal(pid, 1);
     return proc_by_pid(pid);
 }
@@ -243,11 +243,11 @@ static void test_a_spawn_that_cannot_make_its_thread_leaves_nothing(void **state
     int slots_before = proc_free_slots();
     while (thread_create("filler", mark_and_exit, CH('.'), 1) > 0)
         ;                               /* the thread table is full */
-    int pid = proc_spawn(NULL, "second", "second", 7, 1, 0);
+    int pid = proc_spawn(NULL, "second", "second", 7, 1, 0, NULL, 0);
     assert_int_equal(pid, -EAGAIN);
     assert_int_equal(proc_mem_free(), free_before);
     assert_int_equal(proc_free_slots(), slots_before);
-    assert_int_equal(proc_spawn(NULL, "nosuch", "nosuch", 7, 1, 0), -ENOENT);
+    assert_int_equal(proc_spawn(NULL, "nosuch", "nosuch", 7, 1, 0, NULL, 0), -ENOENT);
 }
 
 int main(void)
