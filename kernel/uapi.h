@@ -55,7 +55,7 @@ struct spawn_fd {
  * not block: POLLIN a read (or end of file, or a semaphore's wait, or a
  * free mutex's lock), POLLOUT a write of PIPE_BUF bytes. revents also says
  * POLLHUP (no writer left), POLLERR (no reader left), POLLNVAL (not a
- * descriptor). Linux's values. */
+ * descriptor). An entry with fd < 0 is skipped. Linux's values. */
 struct pollfd {
     int fd;
     short events, revents;

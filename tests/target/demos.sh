@@ -5,7 +5,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 img=$root/${BUILD:-build}/weft.elf
 # pipefail: rc is QEMU's exit status, not tr's (the last command's).
 set -o pipefail
-out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nmem\nhalt\n' |
+out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nmem\nhalt\n' |
       QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
 rc=$?
 pass=0 fail=0
@@ -28,6 +28,10 @@ check "tickets: oversold without a lock" 'sold [0-9]+ of 500 tickets: WRONG'
 check "tickets: right with a mutex"      'sold 500 of 500 tickets: right'
 check "tickets: exits 0"                 '\[[0-9]+ tickets\] exited 0'
 check "prodcons: through a pipe"         'consumed 200 of 200 records: none lost, none twice'
+check "iomodels: blocking serves both"   '^blocking +640 bytes'
+check "iomodels: nonblocking serves both" '^nonblocking +640 bytes'
+check "iomodels: poll serves both"       '^poll +640 bytes'
+check "iomodels: every client done"      '\[[0-9]+ iomodels\] exited 0'
 check "the kernel runs on"              'weft: halted'
 [ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
 echo "$out" > "${TMPDIR:-/tmp}/weft-demos.log"
