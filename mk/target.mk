@@ -100,5 +100,5 @@ profile:
 	  *) echo "usage: make profile BENCH=NAME, NAME one of:" \
 	          "$(PROFILE_KERNEL) $(PROFILE_PROC)" >&2; exit 2;; esac
 	@$(MAKE) --no-print-directory $(BUILD)/profile-$(BENCH).elf >&2
-	@tools/profile.py $(BUILD)/profile-$(BENCH).elf \
+	@tools/profile.py $(BUILD)/profile-$(BENCH).elf --inline \
 	    $(if $(filter $(BENCH),$(PROFILE_PROC)),--user $(BUILD)/user/ubench.elf)

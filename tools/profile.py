@@ -103,7 +103,7 @@ class Counter:
         self.funcs = funcs
         self.reads = reads
         self.cache = {}
-        self.windows = []           # one {function index: count} per window
+        self.windows = []           # one {pc: count} per window
         self.open = None
         self.pending = None
 
@@ -129,8 +129,7 @@ class Counter:
                 self.open = None
                 return
         if self.open is not None:
-            i = self.func_of(pc)
-            self.open[i] = self.open.get(i, 0) + 1
+            self.open[pc] = self.open.get(pc, 0) + 1
 
     def executed(self, pc):
         self.commit()
@@ -214,6 +213,27 @@ def tenths(x):
     return ("-" if x < 0 and r else "") + "%d.%d" % (r // 10, r % 10)
 
 
+def inline_chains(elf, pcs):
+    """{pc: (function, file)} of the innermost function each instruction
+    belongs to, inlined or not (addr2line -i lists the chain innermost
+    first; the file of an inlined function is where its code is)."""
+    if not pcs:
+        return {}
+    out = run_tool([CROSS + "addr2line", "-a", "-f", "-i", "-e", elf] + ["%x" % a for a in pcs])
+    lines, res, i = out.splitlines(), {}, 0
+    while i < len(lines):
+        addr = int(lines[i], 16)
+        fn, loc = lines[i + 1], lines[i + 2]
+        path = loc.rsplit(":", 1)[0]
+        if path.startswith("/"):
+            path = os.path.relpath(path, ROOT)
+        res[addr] = (fn, os.path.normpath(path) if path != "??" else "?")
+        i += 3
+        while i < len(lines) and not lines[i].startswith("0x"):
+            i += 2                  # the outer frames of the chain
+    return res
+
+
 def user_symbols(elf, arena):
     """A lookup for user code: programs run from a block of the process
     arena, its code at the block's start, and a block is aligned to its
@@ -241,7 +261,10 @@ def user_symbols(elf, arena):
 
 
 def main(argv):
-    usage = "usage: tools/profile.py IMAGE.elf [--user PROGRAM.elf] [--keep-log FILE]"
+    usage = ("usage: tools/profile.py IMAGE.elf [--user PROGRAM.elf] [--inline] "
+             "[--keep-log FILE]")
+    inline = "--inline" in argv
+    argv = [a for a in argv if a != "--inline"]
     if len(argv) < 2 or len(argv) % 2 != 0:
         die(usage)
     image, opts = argv[1], dict(zip(argv[2::2], argv[3::2]))
@@ -264,19 +287,30 @@ def main(argv):
     ulookup = user_symbols(opts["--user"], USER_ARENA)[0] if "--user" in opts else None
     names = {}
     per, loop = {}, Fraction(0)
+    chains = {}
+    if inline:
+        pcs = sorted({pc for win in counter.windows for pc in win if counter.func_of(pc) >= 0})
+        chains = inline_chains(image, pcs)
     for n, (wt, win) in enumerate(zip(w, counter.windows)):
-        for i, c in win.items():
+        for pc, c in win.items():
             if recipe["kind"] == "per_op" and n < 2:
                 loop += wt * c
                 continue
-            if i >= 0:
+            i = counter.func_of(pc)
+            if i >= 0 and inline:
+                fn, f = chains.get(pc, (funcs[i][2], "?"))
+                key = ("inl", fn, f, funcs[i][2])
+            elif i >= 0:
                 key = i
             else:
                 u = ulookup(-1 - i) if ulookup else None
                 key = ("user", u[2]) if u else ("addr", -1 - i)
                 names[key] = (u and u[0])
             per[key] = per.get(key, 0) + wt * c
-    starts = sorted(funcs[k][0] for k in per if isinstance(k, int))
+    starts = sorted({funcs[k][0] for k in per if isinstance(k, int)} |
+                    {funcs[i][0] for i, f in enumerate(funcs)
+                     if any(isinstance(k, tuple) and k[0] == "inl" and k[1] == k[3] == f[2]
+                            for k in per)})
     files = source_files(image, starts)
     ufiles = {}
     if ulookup:
@@ -288,6 +322,8 @@ def main(argv):
             return files.get(funcs[k][0], "?"), funcs[k][2]
         if k[0] == "user":
             return ufiles.get(names[k], "?"), k[1] + " (user)"
+        if k[0] == "inl":
+            return k[2], k[1] if k[1] == k[3] else "%s, in %s" % (k[1], k[3])
         return "?", "%#x" % k[1]
 
     rows = [(v, k) for k, v in per.items() if v != 0]
