@@ -115,7 +115,7 @@ int sched_policy_find(const char *name)
  * (an interrupt handler's wake-up is on the clock: docs/costs.md). */
 static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why)
 {
-    thread_set_state(t, TS_READY, (enum transition_reason)why);
+    thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
     if (policy->preemptive && current && t->prio > current->prio)
@@ -202,7 +202,7 @@ void *kernel_switch(void *sp)
     next = container_of(ready[top].next, struct thread, link);
     sched_dequeue_locked(next);
 dispatch:
-    thread_set_state(next, TS_RUNNING, WHY_DISPATCH);
+    thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     next->switches++;
     if (next->slice_left == 0)
         next->slice_left = SLICE_TICKS;
@@ -247,7 +247,7 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     if (timeout == WAIT_NONE)
         return -ETIMEDOUT;
 
-    thread_set_state(t, TS_BLOCKED, (enum transition_reason)why);
+    thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
     t->wait_result = 0;
     t->slice_left = 0;
     if (q) {

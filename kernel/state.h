@@ -66,6 +66,28 @@ static inline void thread_set_state(struct thread *t, enum thread_state to,
     trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
 }
 
+/* The same, for a caller that knows which state t is almost always in
+ * (the head of a ready queue is READY): when t->state == expected, the
+ * compiler has done the table lookup and the counter's address already
+ * (the legal check is the one compare); otherwise it is thread_set_state(),
+ * which checks the table as ever and panics on an illegal move. The same
+ * outcome either way, for every state t may be in. */
+static inline __attribute__((always_inline))
+void thread_set_state_from(struct thread *t, enum thread_state expected,
+                           enum thread_state to, enum transition_reason why)
+{
+    if (t->state == expected) {
+        ASSERT_LOCKED();
+        if (!(thread_legal[expected] & TS_BIT(to)))     /* folded at compile time */
+            thread_illegal_transition(t, to, why);
+        t->state = (uint8_t)to;
+        transition_count[expected][to]++;
+        trace_record_locked(t->id, (uint8_t)expected, (uint8_t)to, (uint8_t)why);
+    } else {
+        thread_set_state(t, to, why);
+    }
+}
+
 /* A new thread's birth: state NEW, recorded in the trace as NEW -> NEW. */
 void thread_set_state_new(struct thread *t);
 

@@ -31,7 +31,7 @@ int trace_read(struct trace_rec *out, int n, int tid)
     /* Walk newest to oldest so the newest n matching records are kept,
      * then reverse them into oldest-first order. */
     for (uint32_t i = end; i > start && got < n; i--) {
-        const struct trace_rec *r = &trace_log.ring[(i - 1) & (TRACE_LEN - 1)];
+        const struct trace_rec *r = &trace_log.ring[(i - 1) & (TRACE_LEN - 1)].rec;
         if (tid == 0 || r->tid == tid)
             out[got++] = *r;
     }

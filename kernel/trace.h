@@ -36,12 +36,18 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
                "TRACE_MOVE puts `from` in the lowest byte: the first one in memory");
 
 /* The ring and its write count in one struct, so that one base address
- * reaches both. For the inline recorder below only; read them through
- * trace_read() and trace_total(). */
+ * reaches both. A slot is a record and a spare word: 16 bytes, so that
+ * finding one is a shift, not a multiplication by 12. For the inline
+ * recorder below only; read them through trace_read() and trace_total(). */
+struct trace_slot {
+    struct trace_rec rec;
+    uint32_t spare;
+};
 struct trace_log {
     uint32_t count;                     /* records ever written */
-    struct trace_rec ring[TRACE_LEN];   /* slot: count % TRACE_LEN */
+    struct trace_slot ring[TRACE_LEN];  /* slot: count % TRACE_LEN */
 };
+_Static_assert(sizeof(struct trace_slot) == 16, "a slot is found with a shift");
 extern struct trace_log trace_log;
 extern volatile uint32_t ticks;         /* kernel/sched.c */
 
@@ -49,7 +55,7 @@ extern volatile uint32_t ticks;         /* kernel/sched.c */
 static inline void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why)
 {
     ASSERT_LOCKED();
-    struct trace_rec *r = &trace_log.ring[trace_log.count++ & (TRACE_LEN - 1)];
+    struct trace_rec *r = &trace_log.ring[trace_log.count++ & (TRACE_LEN - 1)].rec;
     r->time = ticks;
     r->tid = tid;
     r->move = TRACE_MOVE(from, to, why);
