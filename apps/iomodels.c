@@ -24,6 +24,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[blocking|nonblocking|poll]",
+           "one echo service three ways: blocking, non-blocking, poll");
+
 #define MSGS 20
 #define MSG  16
 

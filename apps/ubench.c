@@ -28,6 +28,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("MODE N",
+           "the user side of make bench-proc (not for people)");
+
 static uint32_t n;
 
 /* The empty loops. A call's loop reloads n on every pass (the call may

@@ -57,6 +57,22 @@ static const char *fd_full(void)
            : FAILMSG("%d created (13 expected: 16 less the console), then %d; pipe %d", n, r, rp);
 }
 
+/* lsfd's view: the console three times, then a pipe's two ends, each
+ * counted in the object's references. */
+static const char *fd_info(void)
+{
+    int p[2];
+    struct fd_info a, b, none;
+    sys_pipe(p, O_NONBLOCK);
+    int ra = fdinfo(0, 3, &a), rb = fdinfo(0, 4, &b), rn = fdinfo(0, 5, &none);
+    int rx = fdinfo(999, 0, &none);
+    close(p[0]), close(p[1]);
+    return ra == 0 && rb == 0 && rn == -ESRCH && rx == -ESRCH && a.fd == p[0] && b.fd == p[1] &&
+           !strcmp(a.type, "pipe") && a.refs == 2 && a.flags == (1 | 4) && b.flags == (2 | 4)
+           ? NULL : FAILMSG("fdinfo %d %d %d %d: %d %s refs %d flags %d / %d flags %d",
+                            ra, rb, rn, rx, a.fd, a.type, a.refs, a.flags, b.fd, b.flags);
+}
+
 /* dup names the object twice: it lives until both are closed. */
 static const char *fd_dup(void)
 {
@@ -350,6 +366,7 @@ void test_descriptors(void)
     judge("fd: stale after reuse", fd_stale());
     judge("fd: table full is -EMFILE", fd_full());
     judge("fd: dup and dup2", fd_dup());
+    judge("fd: fdinfo, as lsfd shows it", fd_info());
     judge("pipe: EPIPE, O_NONBLOCK, capacity", pipe_ends());
     judge("pipe: PIPE_BUF writes stay whole", pipe_atomic());
     judge("pipe: a child's stdin and stdout", pipe_child());

@@ -9,10 +9,11 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels pooldemo
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
-             lib/user/wait_why.c lib/user/newlib.c
+             lib/user/wait_why.c lib/user/newlib.c \
+             lib/user/lineedit.c lib/user/ps.c lib/user/traceview.c
 
 UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
             -ffunction-sections -fdata-sections -fno-common --specs=nano.specs \
