@@ -6,6 +6,8 @@
 #   make bench-kernel           kernel-thread costs under QEMU icount
 #   make bench-proc             system call, process switch, spawn costs
 #                               (both are part of `make bench`)
+#   make profile BENCH=NAME     where one figure's instructions go, per
+#                               function (tools/profile.py, docs/costs.md)
 #
 # A test image is the kernel plus the objects that define app_start(); the
 # objects are compiled with the kernel's KCFLAGS by the top Makefile's
