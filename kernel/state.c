@@ -2,10 +2,11 @@
  * state.c: the five-state model, enforced in one place.
  *
  * Course idea: a thread is always in exactly one of five states, and only
- * some moves between them make sense. This file is the *only* code that
- * writes thread->state: thread_set_state(), inline in state.h, checks every
- * move against the table there, panics (here) with both state names on an
- * illegal one, counts every move, and records it in the trace ring
+ * some moves between them make sense. This file and state.h are the *only*
+ * code that writes thread->state: thread_set_state() (and its
+ * expected-state form thread_set_state_from()), inline in state.h, checks
+ * every move against the table there, panics (here) with both state names
+ * on an illegal one, counts every move, and records it in the trace ring
  * (kernel/trace.h).
  *
  *            create        dispatch

@@ -49,6 +49,20 @@ extern uint32_t transition_count[TS_NSTATES][TS_ROW];
 void thread_illegal_transition(const struct thread *t, enum thread_state to,
                                enum transition_reason why) __attribute__((noreturn, cold));
 
+/* The move itself, once the caller knows t is in `from`: the legal check
+ * (one bit test of the table row; no code at all when from and to are
+ * constants and the move is legal), the state, the count, the record. */
+static inline __attribute__((always_inline))
+void thread_state_move(struct thread *t, enum thread_state from, enum thread_state to,
+                       enum transition_reason why)
+{
+    if (!(thread_legal[from] & TS_BIT(to)))
+        thread_illegal_transition(t, to, why);
+    t->state = (uint8_t)to;
+    transition_count[from][to]++;
+    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+}
+
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
  * (the _locked suffix elsewhere means the same; both panic if they are
  * not). Panics with both state names if the transition is not in the
@@ -57,13 +71,7 @@ static inline void thread_set_state(struct thread *t, enum thread_state to,
                                     enum transition_reason why)
 {
     ASSERT_LOCKED();
-    enum thread_state from = (enum thread_state)t->state;
-
-    if (!(thread_legal[from] & TS_BIT(to)))
-        thread_illegal_transition(t, to, why);
-    t->state = (uint8_t)to;
-    transition_count[from][to]++;
-    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+    thread_state_move(t, (enum thread_state)t->state, to, why);
 }
 
 /* The same, for a caller that knows which state t is almost always in
@@ -78,11 +86,7 @@ void thread_set_state_from(struct thread *t, enum thread_state expected,
 {
     if (t->state == expected) {
         ASSERT_LOCKED();
-        if (!(thread_legal[expected] & TS_BIT(to)))     /* folded at compile time */
-            thread_illegal_transition(t, to, why);
-        t->state = (uint8_t)to;
-        transition_count[expected][to]++;
-        trace_record_locked(t->id, (uint8_t)expected, (uint8_t)to, (uint8_t)why);
+        thread_state_move(t, expected, to, why);
     } else {
         thread_set_state(t, to, why);
     }
