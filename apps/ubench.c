@@ -8,7 +8,10 @@
  * which runs every mode with two values of N and takes the difference (user
  * code cannot read the timer: devices are outside its memory).
  *
- *   ubench loop N      N passes of an empty loop (the harness's baseline)
+ *   ubench loop N      N passes of an empty loop (the harness's baseline):
+ *                      the same loop as yield's, its call left out, its
+ *                      result tested against 0 the same way
+ *   ubench loopeq N    the same, the result compared with a value: getpid's
  *   ubench getpid N    N getpid() calls: one system call round trip each
  *   ubench yield N     N yield() calls; two such processes alternate
  *   ubench threads N   two threads of this process, N yield() calls each
@@ -30,10 +33,30 @@ PROG_ABOUT("MODE N",
 
 static uint32_t n;
 
+/* The empty loops. A call's loop reloads n on every pass (the call may
+ * change memory) and tests what the call returned; here an empty asm that
+ * clobbers memory and may change a register stands for the call, so what
+ * the harness subtracts is exactly the loop the calls run in. */
 static int do_loop(void)
 {
-    for (uint32_t i = 0; i < n; i++)
-        __asm volatile ("");
+    register long r __asm__("r0") = 0;     /* where a call's result is */
+    for (uint32_t i = 0; i < n; i++) {
+        __asm volatile ("" : "+r"(r) :: "memory");
+        if (r != 0)
+            return 3;
+    }
+    return 0;
+}
+
+static int do_loopeq(void)
+{
+    long me = getpid();
+    register long r __asm__("r0") = me;
+    for (uint32_t i = 0; i < n; i++) {
+        __asm volatile ("" : "+r"(r) :: "memory");
+        if (r != me)
+            return 2;
+    }
     return 0;
 }
 
@@ -91,7 +114,7 @@ static int do_spawn(void)
 int main(int argc, char **argv)
 {
     static const struct { const char *name; int (*run)(void); } modes[] = {
-        { "loop", do_loop }, { "getpid", do_getpid }, { "yield", do_yield },
+        { "loop", do_loop }, { "loopeq", do_loopeq }, { "getpid", do_getpid }, { "yield", do_yield },
         { "threads", do_threads }, { "spawn", do_spawn },
     };
     if (argc == 2 && strcmp(argv[1], "exit") == 0)

@@ -50,7 +50,9 @@ void *arch_stack_init(struct arch_ctx *ctx, void *top, void *(*entry)(void *),
 
 /* Ask for a context switch. It happens as soon as interrupts are enabled and
  * no interrupt handler is running: the port then calls kernel_switch(). */
-void arch_switch_request(void);
+#if !defined(__ARM_ARCH_7M__)
+void arch_switch_request(void);             /* inline on the board, below */
+#endif
 
 /* Same for a thread that runs in user mode (unprivileged, under the MPU) on
  * the user stack whose top is `utop`: it starts at entry with R0 = a0 and
@@ -94,16 +96,21 @@ unsigned arch_proc_arena(uintptr_t *base);
 void arch_start_first(void *sp) __attribute__((noreturn));
 
 /* Mask and unmask interrupts. save() returns the previous mask so critical
- * sections nest: `uint32_t s = arch_irq_save(); ...; arch_irq_restore(s);` */
+ * sections nest: `uint32_t s = arch_irq_save(); ...; arch_irq_restore(s);`
+ * (Inline on the board: see the end of this header.) */
+#if !defined(__ARM_ARCH_7M__)
 uint32_t arch_irq_save(void);
 void arch_irq_restore(uint32_t saved);
+#endif
 
 /* Unmask and mask unconditionally. Only the scheduler uses these, to let a
  * requested switch happen in the middle of a critical section it owns, and
  * the exit paths, which never come back. enable() leaves every critical
  * section: the nesting depth below becomes 0. disable() leaves it as it is. */
-void arch_irq_enable(void);
+#if !defined(__ARM_ARCH_7M__)
+void arch_irq_enable(void);                 /* inline on the board, below */
 void arch_irq_disable(void);
+#endif
 
 /* The locking checks (docs/states.md, "the locking rule"). With IRQ_CHECKS
  * (the default; the bench images are built with -DIRQ_CHECKS=0) a port
@@ -134,8 +141,55 @@ static inline bool arch_irq_masked(void)
 bool arch_irq_masked(void);
 #endif
 
+/* On the board, the calls every critical section and every switch make are
+ * inline too (a call and a return would cost more than their bodies). The
+ * depth is arch/armv7m/cpu.c's; the switch request is a write to the
+ * System Control Block's ICSR (PENDSVSET), as arch/armv7m/regs.h names it. */
+#if defined(__ARM_ARCH_7M__)
+extern uint32_t arch_irq_nesting;
+static inline uint32_t arch_irq_save(void)
+{
+    uint32_t primask;
+    __asm volatile ("mrs %0, primask\n\tcpsid i" : "=r"(primask) :: "memory");
+    if (IRQ_CHECKS)
+        arch_irq_nesting++;         /* after the mask: no switch sees it */
+    return primask;
+}
+
+static inline void arch_irq_restore(uint32_t saved)
+{
+    if (IRQ_CHECKS)
+        arch_irq_nesting--;         /* before the unmask: a switch may follow */
+    __asm volatile ("msr primask, %0" :: "r"(saved) : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+    if (IRQ_CHECKS)
+        arch_irq_nesting = 0;
+    __asm volatile ("cpsie i" ::: "memory");
+}
+
+static inline void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
+
+/* ICSR's VECTACTIVE (bits 8..0): the exception being handled, 0 in a thread. */
+static inline bool arch_in_isr(void)
+{
+    return (*(volatile uint32_t *)0xE000ED04u & 0x1FFu) != 0;
+}
+
+/* PendSV runs when nothing more urgent is running and PRIMASK is clear. */
+static inline void arch_switch_request(void)
+{
+    *(volatile uint32_t *)0xE000ED04u = 1u << 28;   /* ICSR = PENDSVSET */
+    __asm volatile ("dsb" ::: "memory");
+}
+#endif
+
 /* True when called from an interrupt handler rather than a thread. */
-bool arch_in_isr(void);
+#if !defined(__ARM_ARCH_7M__)
+bool arch_in_isr(void);                     /* inline on the board, below */
+#endif
 
 /* Called with interrupts masked by the idle thread when nothing is ready:
  * sleep until an interrupt is pending, let it run, return masked again. The

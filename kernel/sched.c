@@ -31,7 +31,7 @@ struct thread *idle_thread;
 volatile uint32_t ticks;
 
 static struct list ready[NPRIO];    /* one FIFO per priority */
-static uint32_t ready_mask;         /* bit p set <=> ready[p] is non-empty */
+uint32_t sched_ready_mask;    /* bit p set <=> ready[p] is non-empty (sched.h) */
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
@@ -48,7 +48,7 @@ static void enqueue(struct thread *t, int at_front)
         list_push_front(&ready[t->prio], &t->link);
     else
         list_push_back(&ready[t->prio], &t->link);
-    ready_mask |= 1u << t->prio;
+    sched_ready_mask |= 1u << t->prio;
 }
 
 void sched_dequeue_locked(struct thread *t)
@@ -56,7 +56,7 @@ void sched_dequeue_locked(struct thread *t)
     ASSERT_LOCKED();
     list_remove(&t->link);
     if (list_empty(&ready[t->prio]))
-        ready_mask &= ~(1u << t->prio);
+        sched_ready_mask &= ~(1u << t->prio);
 }
 
 /* The most urgent priority with a ready thread. The idle thread is always
@@ -64,12 +64,7 @@ void sched_dequeue_locked(struct thread *t)
  * CPU) the mask is never empty. */
 static int top_prio(void)
 {
-    return 31 - __builtin_clz(ready_mask);
-}
-
-int sched_ready_at_or_above(int prio)
-{
-    return (ready_mask >> prio) != 0;
+    return 31 - __builtin_clz(sched_ready_mask);
 }
 
 /* ---- The policy in force, and the table ----------------------------------- */
@@ -116,27 +111,21 @@ int sched_policy_find(const char *name)
 
 /* ---- Ready, yield, priorities ------------------------------------------- */
 
-void sched_make_ready_locked(struct thread *t, int why)
+/* The body of sched_make_ready_locked(), inline in the wake-up path too
+ * (an interrupt handler's wake-up is on the clock: docs/costs.md). */
+static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why)
 {
-    ASSERT_LOCKED();
-    thread_set_state(t, TS_READY, (enum transition_reason)why);
+    thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
     if (policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
-void sched_yield_locked(void)
+void sched_make_ready_locked(struct thread *t, int why)
 {
     ASSERT_LOCKED();
-    struct thread *t = current;
-
-    if (!sched_ready_at_or_above(t->prio))
-        return;                     /* nobody to yield to: keep running */
-    thread_set_state(t, TS_READY, WHY_YIELD);
-    t->slice_left = 0;
-    enqueue(t, 0);
-    arch_switch_request();
+    make_ready(t, why);
 }
 
 void sched_requeue_locked(struct thread *t, int prio)
@@ -172,33 +161,48 @@ void sched_set_prio_locked(struct thread *t, int prio)
  * Called by the port with interrupts masked, on the interrupt stack, with the
  * outgoing thread's registers already saved at `sp`. Returns the stack
  * pointer of the thread to run. The outgoing thread is in one of three
- * states: RUNNING (preempted: it goes back to the ready queue, at the front
- * if its slice is not used up), or already READY/BLOCKED/TERMINATED (it put
- * itself there before asking for the switch).
+ * states: RUNNING (it yields, or it is preempted: it goes back to the ready
+ * queue, at the front if it is preempted with slice left), or already
+ * BLOCKED/TERMINATED (it put itself there before asking for the switch).
  */
 void *kernel_switch(void *sp)
 {
     struct thread *prev = current, *next;
+    int yielding = prev->yielding;
 
     prev->sp = sp;
+    prev->yielding = 0;
     thread_check_stack(prev);
 
+    int top = top_prio();
     if (prev->state == TS_RUNNING) {
-        int top = top_prio();
-        /* A stale request (the urgent thread blocked again before we got
-         * here), or a cooperative policy: the running thread keeps the CPU. */
-        if (!policy->preemptive || top < prev->prio ||
-            (top == prev->prio && prev->slice_left != 0))
+        /* A yield with nobody left to yield to, a stale request (the urgent
+         * thread blocked again before we got here), or a cooperative
+         * policy: the running thread keeps the CPU. */
+        if (top < prev->prio ||
+            (!yielding && (!policy->preemptive ||
+                           (top == prev->prio && prev->slice_left != 0))))
             return sp;
-        thread_set_state(prev, TS_READY, WHY_PREEMPT);
+        thread_set_state(prev, TS_READY, yielding ? WHY_YIELD : WHY_PREEMPT);
+        if (yielding)
+            prev->slice_left = 0;   /* a fresh slice when it next runs */
+        if (top == prev->prio && prev->slice_left == 0) {
+            /* A turn among equals: the head of the queue runs, prev goes
+             * to the back. The queue stays non-empty: the mask is right. */
+            next = container_of(ready[top].next, struct thread, link);
+            list_remove(&next->link);
+            list_push_back(&ready[top], &prev->link);
+            goto dispatch;
+        }
         enqueue(prev, prev->slice_left != 0);
     } else if (prev->state == TS_TERMINATED && prev->detached) {
         prev->in_use = 0;           /* reap: nobody will join it */
     }
 
-    next = container_of(ready[top_prio()].next, struct thread, link);
+    next = container_of(ready[top].next, struct thread, link);
     sched_dequeue_locked(next);
-    thread_set_state(next, TS_RUNNING, WHY_DISPATCH);
+dispatch:
+    thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     next->switches++;
     if (next->slice_left == 0)
         next->slice_left = SLICE_TICKS;
@@ -243,7 +247,7 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     if (timeout == WAIT_NONE)
         return -ETIMEDOUT;
 
-    thread_set_state(t, TS_BLOCKED, (enum transition_reason)why);
+    thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
     t->wait_result = 0;
     t->slice_left = 0;
     if (q) {
@@ -267,9 +271,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     return t->wait_result;
 }
 
-void sched_wake_locked(struct thread *t, int result)
+static inline __attribute__((always_inline)) void wake(struct thread *t, int result)
 {
-    ASSERT_LOCKED();
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
     list_remove(&t->link);
@@ -277,7 +280,13 @@ void sched_wake_locked(struct thread *t, int result)
     timeq_remove_locked(t);
     t->wait_result = result;
     t->wakeups++;
-    sched_make_ready_locked(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+}
+
+void sched_wake_locked(struct thread *t, int result)
+{
+    ASSERT_LOCKED();
+    wake(t, result);
 }
 
 struct thread *sched_wake_one_locked(struct waitq *q, int result)
@@ -286,7 +295,7 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result)
     if (list_empty(&q->threads))
         return NULL;
     struct thread *t = container_of(q->threads.next, struct thread, link);
-    sched_wake_locked(t, result);
+    wake(t, result);
     return t;
 }
 
@@ -341,7 +350,7 @@ void sched_init(void)
 {
     for (int p = 0; p < NPRIO; p++)
         list_init(&ready[p]);
-    ready_mask = 0;
+    sched_ready_mask = 0;
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
     policy = &sched_rr;

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "panic.h"
 #include "thread.h"
 
 static inline void waitq_init(struct waitq *q) { list_init(&q->threads); }
@@ -87,12 +88,31 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result);
 /* Wake every thread of q; returns how many. */
 int sched_wake_all_locked(struct waitq *q, int result);
 
+/* Bit p set <=> the ready queue of priority p is non-empty. Written only
+ * by kernel/sched.c; here so that the two calls below are inline. */
+extern uint32_t sched_ready_mask;
+
 /* True if a thread other than idle is READY at priority >= prio. */
-int sched_ready_at_or_above(int prio);
+static inline int sched_ready_at_or_above(int prio)
+{
+    return (sched_ready_mask >> prio) != 0;
+}
 
 /* The running thread gives up the CPU (RUNNING -> READY) if another thread of
- * its priority or higher is ready. Interrupts masked. */
-void sched_yield_locked(void);
+ * its priority or higher is ready. Interrupts masked. It only asks: the
+ * move and the hand-over are kernel_switch()'s, in one place, as soon as
+ * the caller's critical section ends (nothing else runs in this thread in
+ * between); docs/costs.md says why. */
+static inline void sched_yield_locked(void)
+{
+    ASSERT_LOCKED();
+    struct thread *t = current;
+
+    if (!sched_ready_at_or_above(t->prio))
+        return;                     /* nobody to yield to: keep running */
+    t->yielding = 1;
+    arch_switch_request();
+}
 
 /* Give t a new priority of its own (base_prio, and prio too), moving it
  * between ready queues if it is READY; under a preemptive policy the CPU

@@ -2,10 +2,12 @@
  * state.c: the five-state model, enforced in one place.
  *
  * Course idea: a thread is always in exactly one of five states, and only
- * some moves between them make sense. This file is the *only* code that
- * writes thread->state. It checks every move against the table below, panics
- * with both state names on an illegal one, counts every move, and records it
- * in the trace ring (kernel/trace.c).
+ * some moves between them make sense. This file and state.h are the *only*
+ * code that writes thread->state: thread_set_state() (and its
+ * expected-state form thread_set_state_from()), inline in state.h, checks
+ * every move against the table there, panics (here) with both state names
+ * on an illegal one, counts every move, and records it in the trace ring
+ * (kernel/trace.h).
  *
  *            create        dispatch
  *     NEW ----------> READY <======> RUNNING ------> TERMINATED
@@ -34,16 +36,8 @@
 #include "sched.h"
 #include "trace.h"
 
-#define BIT(s) (1u << (s))
-
-/* legal[from] has bit `to` set when from -> to is allowed. */
-static const uint8_t legal[TS_NSTATES] = {
-    [TS_NEW]        = BIT(TS_READY) | BIT(TS_TERMINATED),
-    [TS_READY]      = BIT(TS_RUNNING) | BIT(TS_TERMINATED),
-    [TS_RUNNING]    = BIT(TS_READY) | BIT(TS_BLOCKED) | BIT(TS_TERMINATED),
-    [TS_BLOCKED]    = BIT(TS_READY) | BIT(TS_TERMINATED),
-    [TS_TERMINATED] = 0,
-};
+/* The table of legal transitions is thread_legal[] in state.h, where the
+ * inline thread_set_state() checks every move against it. */
 
 const char *const thread_state_name[TS_NSTATES] = { THREAD_STATE_NAMES };
 const char *const transition_reason_name[WHY_NREASONS] = { TRANSITION_REASON_NAMES };
@@ -53,26 +47,19 @@ _Static_assert(sizeof (const char *[]){ TRANSITION_REASON_NAMES } ==
                WHY_NREASONS * sizeof(char *),
                "one name per reason, in the order of enum transition_reason");
 
-uint32_t transition_count[TS_NSTATES][TS_NSTATES];
+uint32_t transition_count[TS_NSTATES][TS_ROW];
 
 int thread_transition_legal(enum thread_state from, enum thread_state to)
 {
-    return from < TS_NSTATES && to < TS_NSTATES && (legal[from] & BIT(to));
+    return from < TS_NSTATES && to < TS_NSTATES && (thread_legal[from] & TS_BIT(to));
 }
 
-void thread_set_state(struct thread *t, enum thread_state to,
-                      enum transition_reason why)
+void thread_illegal_transition(const struct thread *t, enum thread_state to,
+                               enum transition_reason why)
 {
-    ASSERT_LOCKED();
-    enum thread_state from = (enum thread_state)t->state;
-
-    if (!(legal[from] & BIT(to)))
-        panic("illegal transition %s -> %s (thread %d '%s', %s)",
-              thread_state_name[from], thread_state_name[to], t->id, t->name,
-              transition_reason_name[why]);
-    t->state = (uint8_t)to;
-    transition_count[from][to]++;
-    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+    panic("illegal transition %s -> %s (thread %d '%s', %s)",
+          thread_state_name[t->state], thread_state_name[to], t->id, t->name,
+          transition_reason_name[why]);
 }
 
 void thread_set_state_new(struct thread *t)

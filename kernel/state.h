@@ -5,11 +5,19 @@
  * state change in weft goes through thread_set_state(), which checks it
  * against the table of legal transitions, counts it, and records it in the
  * trace. See kernel/state.c and docs/states.md.
+ *
+ * It runs twice on every context switch, so it is inline and each of its
+ * three duties is a few instructions: the legal check is one test of a bit
+ * in the table row of the current state, the count one increment, the trace
+ * record three stores (kernel/trace.h). Only the panic is out of line.
+ * docs/costs.md shows what each costs.
  */
 #ifndef WEFT_STATE_H
 #define WEFT_STATE_H
 
+#include "panic.h"
 #include "thread.h"
+#include "trace.h"
 
 /* Why a transition happened, as shown by `trace`. */
 enum transition_reason {
@@ -17,12 +25,72 @@ enum transition_reason {
     WHY_WAIT, WHY_WAKE, WHY_TIMEOUT, WHY_EXIT, WHY_KILL, WHY_NREASONS
 };
 
+/* The legal table: thread_legal[from] has bit `to` set when from -> to is
+ * allowed (kernel/state.c draws the diagram). Here, not in state.c, so that
+ * the compiler sees it at every inline check. */
+#define TS_BIT(s) (1u << (s))
+static const uint8_t thread_legal[TS_NSTATES] = {
+    [TS_NEW]        = TS_BIT(TS_READY) | TS_BIT(TS_TERMINATED),
+    [TS_READY]      = TS_BIT(TS_RUNNING) | TS_BIT(TS_TERMINATED),
+    [TS_RUNNING]    = TS_BIT(TS_READY) | TS_BIT(TS_BLOCKED) | TS_BIT(TS_TERMINATED),
+    [TS_BLOCKED]    = TS_BIT(TS_READY) | TS_BIT(TS_TERMINATED),
+    [TS_TERMINATED] = 0,
+};
+
+
+/* How many times each transition has happened since boot:
+ * transition_count[from][to]. A row is TS_ROW words, a power of two, so
+ * that finding one is a shift, not a multiplication. */
+#define TS_ROW 8
+_Static_assert(TS_NSTATES <= TS_ROW, "a row of transition_count holds every state");
+extern uint32_t transition_count[TS_NSTATES][TS_ROW];
+
+/* The panic of an illegal transition, naming both states (state.c). */
+void thread_illegal_transition(const struct thread *t, enum thread_state to,
+                               enum transition_reason why) __attribute__((noreturn, cold));
+
+/* The move itself, once the caller knows t is in `from`: the legal check
+ * (one bit test of the table row; no code at all when from and to are
+ * constants and the move is legal), the state, the count, the record. */
+static inline __attribute__((always_inline))
+void thread_state_move(struct thread *t, enum thread_state from, enum thread_state to,
+                       enum transition_reason why)
+{
+    if (!(thread_legal[from] & TS_BIT(to)))
+        thread_illegal_transition(t, to, why);
+    t->state = (uint8_t)to;
+    transition_count[from][to]++;
+    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+}
+
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
  * (the _locked suffix elsewhere means the same; both panic if they are
  * not). Panics with both state names if the transition is not in the
  * legal table. */
-void thread_set_state(struct thread *t, enum thread_state to,
-                      enum transition_reason why);
+static inline void thread_set_state(struct thread *t, enum thread_state to,
+                                    enum transition_reason why)
+{
+    ASSERT_LOCKED();
+    thread_state_move(t, (enum thread_state)t->state, to, why);
+}
+
+/* The same, for a caller that knows which state t is almost always in
+ * (the head of a ready queue is READY): when t->state == expected, the
+ * compiler has done the table lookup and the counter's address already
+ * (the legal check is the one compare); otherwise it is thread_set_state(),
+ * which checks the table as ever and panics on an illegal move. The same
+ * outcome either way, for every state t may be in. */
+static inline __attribute__((always_inline))
+void thread_set_state_from(struct thread *t, enum thread_state expected,
+                           enum thread_state to, enum transition_reason why)
+{
+    if (t->state == expected) {
+        ASSERT_LOCKED();
+        thread_state_move(t, expected, to, why);
+    } else {
+        thread_set_state(t, to, why);
+    }
+}
 
 /* A new thread's birth: state NEW, recorded in the trace as NEW -> NEW. */
 void thread_set_state_new(struct thread *t);
@@ -31,8 +99,6 @@ void thread_set_state_new(struct thread *t);
 extern const char *const thread_state_name[TS_NSTATES];
 extern const char *const transition_reason_name[WHY_NREASONS];
 
-/* How many times each transition has happened since boot. */
-extern uint32_t transition_count[TS_NSTATES][TS_NSTATES];
 
 /* True if from -> to is in the legal table. */
 int thread_transition_legal(enum thread_state from, enum thread_state to);

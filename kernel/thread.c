@@ -21,8 +21,6 @@
 #include "sched.h"
 #include "state.h"
 
-#define CANARY 0x57EF7CA9u      /* "weft canary": any value unlikely as data */
-
 struct thread thread_table[MAX_THREADS];
 void (*thread_end_hook)(struct thread *t);
 static uint32_t kstacks[MAX_THREADS][KSTACK_SIZE / 4] __attribute__((aligned(8)));
@@ -61,6 +59,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->prio = t->base_prio = (uint8_t)prio;
     t->detached = (uint8_t)detached;
     t->slice_left = 0;
+    t->yielding = 0;
     strncpy(t->name, name, THREAD_NAME_LEN - 1);
     t->name[THREAD_NAME_LEN - 1] = '\0';
     list_init(&t->link);
@@ -74,7 +73,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->ticks_run = t->switches = t->wakeups = 0;
     t->stack_base = kstacks[i];
     t->stack_size = KSTACK_SIZE;
-    t->stack_base[0] = t->stack_base[1] = CANARY;
+    t->stack_base[0] = t->stack_base[1] = THREAD_CANARY;
     return t;
 }
 
@@ -220,10 +219,9 @@ int thread_set_prio(int id, int prio)
     return r;
 }
 
-void thread_check_stack(const struct thread *t)
+/* The panic of thread_check_stack() (inline in thread.h). */
+void thread_stack_overflow(const struct thread *t)
 {
-    if (t->stack_base[0] != CANARY || t->stack_base[1] != CANARY ||
-        (uint32_t *)t->sp < t->stack_base + 2)
-        panic("stack overflow in thread %d '%s' (%lu-byte stack)", t->id,
-              t->name, (unsigned long)t->stack_size);
+    panic("stack overflow in thread %d '%s' (%lu-byte stack)", t->id,
+          t->name, (unsigned long)t->stack_size);
 }

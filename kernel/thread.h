@@ -65,6 +65,8 @@ struct thread {
     uint8_t base_prio;          /* its own: a policy may run it lower (mlfq) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
+    uint8_t yielding;           /* asked to yield: the next switch makes it
+                                   READY (kernel_switch; sched_yield_locked) */
     uint16_t slice_left;        /* ticks left in the round-robin slice */
     char name[THREAD_NAME_LEN];
 
@@ -147,8 +149,17 @@ struct thread *thread_by_id(int id);
 /* Change a thread's priority; it takes effect at the next scheduling point. */
 int thread_set_prio(int id, int prio);
 
-/* Check the canary words at the bottom of t's stack; panic naming the thread
- * if they were overwritten. Called at every switch away from t. */
-void thread_check_stack(const struct thread *t);
+/* Check the canary words at the bottom of t's stack, and its saved stack
+ * pointer against them; panic naming the thread if either is wrong. Called
+ * at every switch away from t, so it is inline: two loads, three compares. */
+#define THREAD_CANARY 0x57EF7CA9u   /* "weft canary": any value unlikely as data */
+void thread_stack_overflow(const struct thread *t) __attribute__((noreturn, cold));
+static inline void thread_check_stack(const struct thread *t)
+{
+    const uint32_t *base = t->stack_base;
+    if (base[0] != THREAD_CANARY || base[1] != THREAD_CANARY ||
+        (const uint32_t *)t->sp < base + 2)
+        thread_stack_overflow(t);
+}
 
 #endif

@@ -23,12 +23,6 @@ void timeq_insert_locked(struct thread *t, uint32_t when)
     list_insert_before(pos, &t->tlink);
 }
 
-void timeq_remove_locked(struct thread *t)
-{
-    ASSERT_LOCKED();
-    list_remove(&t->tlink);
-}
-
 struct thread *timeq_pop_due_locked(uint32_t now)
 {
     ASSERT_LOCKED();

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "panic.h"
 #include "thread.h"
 
 /* Ticks wrap after 49 days at 1 kHz; compare them as signed differences so
@@ -20,8 +21,13 @@ static inline int tick_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) 
 /* Queue t to be woken at tick `when`. Interrupts masked. */
 void timeq_insert_locked(struct thread *t, uint32_t when);
 
-/* Take t out of the queue; harmless if it is not queued. Interrupts masked. */
-void timeq_remove_locked(struct thread *t);
+/* Take t out of the queue; harmless if it is not queued. Interrupts masked.
+ * Inline: every wake-up makes this call. */
+static inline void timeq_remove_locked(struct thread *t)
+{
+    ASSERT_LOCKED();
+    list_remove(&t->tlink);
+}
 
 /* Remove and return the first thread due at or before `now`, or NULL. */
 struct thread *timeq_pop_due_locked(uint32_t now);

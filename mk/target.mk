@@ -6,6 +6,8 @@
 #   make bench-kernel           kernel-thread costs under QEMU icount
 #   make bench-proc             system call, process switch, spawn costs
 #                               (both are part of `make bench`)
+#   make profile BENCH=NAME     where one figure's instructions go, per
+#                               function (tools/profile.py, docs/costs.md)
 #
 # A test image is the kernel plus the objects that define app_start(); the
 # objects are compiled with the kernel's KCFLAGS by the top Makefile's
@@ -42,7 +44,9 @@ $(BUILD)/bench-proc.elf: $(call bench_objs,$(KERNEL_OBJS) $(BUILD)/arm/tests/tar
 
 TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
                  $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft-kshell.elf \
-                 $(BUILD)/bench-kernel.elf $(BUILD)/bench-proc.elf
+                 $(BUILD)/bench-kernel.elf $(BUILD)/bench-proc.elf \
+                 $(BUILD)/profile-yield_switch.elf $(BUILD)/profile-syscall_roundtrip.elf \
+                 $(BUILD)/profile-irq_to_thread.elf $(BUILD)/user/ubench.elf
 TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
                  tests/target/shell-pipe.sh tests/target/sched-user.sh \
@@ -73,3 +77,31 @@ bench-kernel bench-proc:
 	    $(BUILD)/$@.elf < /dev/null > $(BUILD)/$@.log 2>&1 \
 	    || { cat $(BUILD)/$@.log >&2; exit 1; }
 	@tr -d '\r' < $(BUILD)/$@.log | grep '^bench: '
+
+# ---- The budget: make profile BENCH=NAME ----------------------------------
+# Where one figure's instructions go, per function (tools/profile.py): a
+# profile image is its bench image with tests/target/bench*.c built with
+# -DBENCH_ONLY=NAME (it measures that figure alone), run once under QEMU's
+# single-step execution log. docs/costs.md reads the tables.
+PROFILE_KERNEL := yield_switch sem_pingpong irq_to_thread thread_create_exit_join
+PROFILE_PROC   := syscall_roundtrip process_yield_switch thread_yield_switch_user spawn_exit_wait
+$(BUILD)/arm-prof/%/bench.c.o: tests/target/bench.c
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -DBENCH_ONLY=$* -c $< -o $@
+$(BUILD)/arm-prof/%/bench_proc.c.o: tests/target/bench_proc.c
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -DBENCH_ONLY=$* -c $< -o $@
+$(PROFILE_KERNEL:%=$(BUILD)/profile-%.elf): $(BUILD)/profile-%.elf: \
+        $(call bench_objs,$(KERNEL_OBJS)) $(BUILD)/arm-prof/%/bench.c.o
+$(PROFILE_PROC:%=$(BUILD)/profile-%.elf): $(BUILD)/profile-%.elf: \
+        $(call bench_objs,$(KERNEL_OBJS) $(filter-out %/initproc.c.o %/progtab.o,$(PROC_OBJS))) \
+        $(BUILD)/arm/progtab.o $(BUILD)/arm-prof/%/bench_proc.c.o
+
+.PHONY: profile
+profile:
+	@case " $(PROFILE_KERNEL) $(PROFILE_PROC) " in *" $(BENCH) "*) ;; \
+	  *) echo "usage: make profile BENCH=NAME, NAME one of:" \
+	          "$(PROFILE_KERNEL) $(PROFILE_PROC)" >&2; exit 2;; esac
+	@$(MAKE) --no-print-directory $(BUILD)/profile-$(BENCH).elf >&2
+	@tools/profile.py $(BUILD)/profile-$(BENCH).elf --inline \
+	    $(if $(filter $(BENCH),$(PROFILE_PROC)),--user $(BUILD)/user/ubench.elf)

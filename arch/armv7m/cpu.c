@@ -63,47 +63,14 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr
 /* ---- Interrupt masking and the switch request ------------------------- */
 
 /* The nesting depth (arch.h). Only the running code changes it, with
- * interrupts masked, and an interrupt handler leaves it as it found it. */
-static uint32_t irq_depth;
+ * interrupts masked, and an interrupt handler leaves it as it found it.
+ * arch_irq_save() and arch_irq_restore() are inline in arch.h. */
+uint32_t arch_irq_nesting;
+_Static_assert(ICSR_PENDSVSET == 1u << 28 && ICSR_VECTACTIVE == 0x1FFu,
+               "arch.h's inline arch_switch_request() and arch_in_isr() use these "
+               "bits of SCB_ICSR (0xE000ED04)");
 
-uint32_t arch_irq_save(void)
-{
-    uint32_t primask;
-    __asm volatile ("mrs %0, primask\n\tcpsid i" : "=r"(primask) :: "memory");
-    if (IRQ_CHECKS)
-        irq_depth++;                /* after the mask: no switch sees it */
-    return primask;
-}
-
-void arch_irq_restore(uint32_t saved)
-{
-    if (IRQ_CHECKS)
-        irq_depth--;                /* before the unmask: a switch may follow */
-    __asm volatile ("msr primask, %0" :: "r"(saved) : "memory");
-}
-
-void arch_irq_enable(void)
-{
-    if (IRQ_CHECKS)
-        irq_depth = 0;
-    __asm volatile ("cpsie i" ::: "memory");
-}
-
-void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
-
-uint32_t arch_irq_depth(void) { return irq_depth; }
-
-bool arch_in_isr(void)
-{
-    return (SCB_ICSR & ICSR_VECTACTIVE) != 0;
-}
-
-/* PendSV runs when nothing more urgent is running and PRIMASK is clear. */
-void arch_switch_request(void)
-{
-    SCB_ICSR = ICSR_PENDSVSET;
-    __asm volatile ("dsb" ::: "memory");
-}
+uint32_t arch_irq_depth(void) { return arch_irq_nesting; }
 
 /* With PRIMASK set, WFI still wakes on a pending interrupt, but the handler
  * runs only when the mask is lifted: between cpsie and cpsid. */
@@ -119,7 +86,7 @@ void arch_mpu_init(void);
 void arch_init(void)
 {
     arch_irq_disable();
-    irq_depth = 0;
+    arch_irq_nesting = 0;
     SCB_CCR |= CCR_DIV_0_TRP | CCR_STKALIGN;
     SCB_SHPR1 = PRIO_FAULT | (PRIO_FAULT << 8) | (PRIO_FAULT << 16);
     SCB_SHPR2 = (uint32_t)PRIO_SVC << 24;

@@ -223,6 +223,42 @@ static void test_yield_to_nobody_keeps_running(void **state)
     assert_string_equal(order, "AAAL");
 }
 
+/* A yield only asks; the switch does the move (kernel/sched.h). A thread
+ * that asks and then blocks in the same critical section blocks: the
+ * request is used up by that switch and must not turn its next preemption
+ * into a "yield" (nor skip the policy's rules for it). */
+static int yielder_tid;
+
+static void *yield_then_sleep(void *arg)
+{
+    uint32_t s = arch_irq_save();
+    sched_yield_locked();           /* B is ready: a switch is asked for */
+    int r = sched_block_locked(NULL, 1, WHY_SLEEP);
+    arch_irq_restore(s);
+    assert_int_equal(r, -ETIMEDOUT);
+    return tick_loop(arg);          /* runs past the end of a slice */
+}
+
+static void test_a_yield_overtaken_by_blocking_is_used_up(void **state)
+{
+    (void)state;
+    struct trace_rec recs[64];
+    yielder_tid = thread_create("A", yield_then_sleep, CH('A'), 3);
+    thread_create("B", tick_loop, CH('B'), 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    int n = trace_read(recs, 64, yielder_tid);
+    int preempted = 0;
+    assert_true(n > 4);
+    assert_int_equal(recs[3].to, TS_BLOCKED);   /* born NEW, READY, RUNNING, BLOCKED */
+    assert_int_equal(recs[3].why, WHY_SLEEP);
+    for (int i = 0; i < n; i++) {
+        assert_int_not_equal(recs[i].why, WHY_YIELD);
+        preempted += recs[i].from == TS_RUNNING && recs[i].to == TS_READY &&
+                     recs[i].why == WHY_PREEMPT;
+    }
+    assert_true(preempted >= 1);
+}
+
 /* ---- Idle, time, and the end of a run --------------------------------- */
 
 static void test_idle_advances_time_to_the_next_wakeup(void **state)
@@ -334,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup(test_coop_never_preempts, boot_fresh),
         cmocka_unit_test_setup(test_yield_alternates_equal_priorities, boot_fresh),
         cmocka_unit_test_setup(test_yield_to_nobody_keeps_running, boot_fresh),
+        cmocka_unit_test_setup(test_a_yield_overtaken_by_blocking_is_used_up, boot_fresh),
         cmocka_unit_test_setup(test_idle_advances_time_to_the_next_wakeup, boot_fresh),
         cmocka_unit_test_setup(test_a_deadlock_ends_the_run, boot_fresh),
         cmocka_unit_test_setup(test_host_stop_ends_the_run, boot_fresh),

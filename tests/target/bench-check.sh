@@ -11,6 +11,10 @@
 #                     is a system call) < spawn + exit + wait
 #   bench_repeatable  a second run of the same binary gives the same lines
 #                     (QEMU -icount shift=10, sleep=off: virtual time only)
+#   profile_total     the budget tool (tools/profile.py, `make profile`):
+#                     for a yield, a system call and an interrupt wake-up,
+#                     its per-function table adds up to the very figure the
+#                     bench image prints (every instruction counted once)
 #
 # The images are built by `make test-build`; see tests/target/bench.c and
 # bench_proc.c for what they measure. Ends with "N passed, N failed".
@@ -61,6 +65,19 @@ for img in bench-kernel bench-proc; do
 $(diff "$tmp/$img.1" "$tmp/$img.2")"; }
 done
 check bench_repeatable $same "$why"
+
+ok=0 why=
+for pair in bench-kernel:yield_switch bench-proc:syscall_roundtrip bench-kernel:irq_to_thread; do
+  img=${pair%%:*} name=${pair#*:} user=()
+  [ $img = bench-proc ] && user=(--user "$build/user/ubench.elf")
+  "$root/tools/profile.py" "$build/profile-$name.elf" "${user[@]}" > "$tmp/$name.prof" 2>&1 \
+    || { ok=1; why="$why profile $name failed;"; cat "$tmp/$name.prof"; continue; }
+  total=$(awk '$1 == "total" { print $2 }' "$tmp/$name.prof")
+  want=$(figure "$tmp/$img.1" $name)
+  [ -n "$total" ] && [ "$total" = "$want" ] || { ok=1; why="$why $name: table $total, bench $want;"; }
+  cat "$tmp/$name.prof"
+done
+check profile_total $ok "$why"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -13,7 +13,13 @@
  * one operation, with everything done once per run (creating threads or
  * processes, waiting for them, the timer reads) cancelled out. What is left
  * of the harness is the loop around each operation: an empty loop of the
- * same shape is measured the same way and subtracted. SysTick is stopped
+ * same shape is measured the same way and subtracted. "Same shape" is
+ * checked, not hoped for: every loop around an operation keeps its bound in
+ * memory (a call may change memory, so the compiler reloads it on every
+ * pass: ldr, adds, cmp, branch), and the empty loop does too, through an
+ * empty asm that clobbers memory. `make profile` shows the leftover of the
+ * loop in each table (the loop function's line: the call instruction only).
+ * SysTick is stopped
  * during every measured run: a tick would add its handler (and maybe a slice
  * switch) to whichever run it fell in. Nothing is printed until all runs are
  * done, so no console interrupt falls in a run either.
@@ -25,6 +31,7 @@
 #define WEFT_BENCH_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "../../arch/armv7m/regs.h"
 #include "../../kernel/printk.h"
@@ -46,7 +53,20 @@ static inline void timer_start(void)
     TIMER1_CTRL = 1;
 }
 
-static inline uint32_t timer_now(void) { return TIMER1_VALUE; }
+/* One read of the timer: a single ldr, whose address the assembler also
+ * writes into the ELF section .bench_reads (not loaded), so that the
+ * profiler (tools/profile.py) cuts its single-step trace exactly where the
+ * benchmark cuts time. */
+static inline __attribute__((always_inline)) uint32_t timer_now(void)
+{
+    uint32_t v;
+    __asm volatile ("1: ldr %0, %1\n"
+                    "   .pushsection .bench_reads, \"R\", %%progbits\n"
+                    "   .word 1b\n"
+                    "   .popsection"
+                    : "=r"(v) : "m"(TIMER1_VALUE));
+    return v;
+}
 
 /* Stop the tick for a measured run (and drop one already pending). */
 static inline void tick_stop(void)
@@ -79,9 +99,42 @@ static inline int64_t bench_per_op(uint32_t (*run)(uint32_t), uint32_t ops_per_n
     return milli_insns(t2 - t1, ops_per_n * (BENCH_N2 - BENCH_N1)) - loops;
 }
 
+/* ---- Profile images (tools/profile.sh) ----------------------------------
+ * A profile image is a bench image built with -DBENCH_ONLY=NAME: it
+ * measures that one figure (and the empty loop it subtracts) and nothing
+ * else, so that a single-step trace of it stays small. The name is read
+ * through a volatile pointer, so both kinds of image run the same code. */
+#define BENCH_STR_(x) #x
+#define BENCH_STR(x) BENCH_STR_(x)
+#ifdef BENCH_ONLY
+static const char *volatile const bench_only = BENCH_STR(BENCH_ONLY);
+#else
+static const char *volatile const bench_only = 0;
+#endif
+
+static inline int bench_wanted(const char *name)
+{
+    return !bench_only || strcmp(bench_only, name) == 0;
+}
+
+/* In a profile image, say how the timer reads make the figure, for
+ * tools/profile.py, which cuts the trace at the same reads (each pair of
+ * reads is one window): "per_op OPS LOOPS": windows 0, 1 are the empty loop
+ * (N1, N2 passes), windows 2, 3 the scenario (N1, N2 runs of OPS
+ * operations each), LOOPS empty-loop passes subtracted per operation.
+ * "per_event": windows 0, 1 (the empty loop, unused), then N2 calibration
+ * windows, then N2 event windows. */
+static inline void bench_recipe(const char *name, const char *recipe)
+{
+    if (bench_only && strcmp(bench_only, name) == 0)
+        kprintf("profile: %s %s N1=%u N2=%u\n", name, recipe, BENCH_N1, BENCH_N2);
+}
+
 /* "bench: NAME 206.0 instructions", rounded to a tenth. */
 static inline void bench_print(const char *name, int64_t milli)
 {
+    if (!bench_wanted(name))
+        return;
     int64_t tenths = (milli < 0 ? milli - 50 : milli + 50) / 100;
     int64_t mag = tenths < 0 ? -tenths : tenths;
     kprintf("bench: %s %s%ld.%ld instructions\n", name, tenths < 0 ? "-" : "",
