@@ -38,7 +38,8 @@ KERNEL_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel
 PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c \
                kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
                kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
-               kernel/buddy.c kernel/loader.c \
+               kernel/ksem.c kernel/kmutex.c kernel/kevent.c kernel/kcond.c kernel/kbarrier.c \
+               kernel/kqueue.c kernel/buddy.c kernel/loader.c \
                kernel/uaccess.c kernel/initproc.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/

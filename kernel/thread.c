@@ -67,6 +67,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     list_init(&t->tlink);
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
+    t->mutex_wait = NULL;
     t->exit_value = NULL;
     t->user_sp = NULL;
     t->in_syscall = t->daemon = t->kill_pending = 0;

@@ -35,6 +35,7 @@ enum thread_state {
 /* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
  * See kernel/sched.c for the two calls that use it. */
 struct proc;
+struct kobj;
 
 struct waitq {
     struct list threads;
@@ -57,6 +58,9 @@ struct thread {
     struct list tlink;
     uint32_t wake_at;           /* tick at which the timeout fires */
     struct waitq *waiting_on;   /* the wait queue holding `link`, if any */
+    struct kobj *mutex_wait;    /* the mutex it is locking, while it may block
+                                   (kernel/kmutex.c: priority inheritance and
+                                   the wait-for graph follow it) */
     int wait_result;            /* what the waker says: 0, -ETIMEDOUT, ... */
 
     int id;                     /* 1, 2, 3...; never reused while booted */

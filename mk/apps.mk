@@ -21,7 +21,7 @@ ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
             -Wl,-q -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 # Programs made of more than one file: the others, by program.
-APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c
+APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c
 
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192

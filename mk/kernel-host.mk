@@ -34,7 +34,8 @@ $(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
 KHOST_PROC_SRCS := kernel/proc.c kernel/ufault.c kernel/syscall.c kernel/sys_proc.c \
                    kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c kernel/sys_kobj.c \
                    kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
-                   kernel/kobj.c kernel/buddy.c kernel/loader.c kernel/uaccess.c
+                   kernel/kobj.c kernel/ksem.c kernel/kmutex.c kernel/kevent.c kernel/kcond.c \
+                   kernel/kbarrier.c kernel/kqueue.c kernel/buddy.c kernel/loader.c kernel/uaccess.c
 KHOST_PROC_OBJS := $(KHOST_PROC_SRCS:%.c=$(BUILD)/host/obj/%.o) $(BUILD)/host/obj/progtab.o \
                    $(BUILD)/host/obj/arch/linux/hostproc.o
 $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
