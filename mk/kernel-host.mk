@@ -44,6 +44,11 @@ $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
 $(BUILD)/host/test_proc: $(BUILD)/host/obj/tests/host/test_proc.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
 TEST_SUITES += $(BUILD)/host/test_proc
+# The synchronisation objects (kernel/ksync.h) need the object pool and the
+# arena, so they link like test_proc.
+$(BUILD)/host/test_ksync: $(BUILD)/host/obj/tests/host/test_ksync.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+TEST_SUITES += $(BUILD)/host/test_ksync
 
 .PHONY: host-tests
 host-tests: $(KHOST_BINS)
