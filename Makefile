@@ -89,7 +89,7 @@ gdb: deps $(BUILD)/weft.elf
 include $(wildcard mk/*.mk)
 
 # Processes, last: the demos through the user shell, then usertests.
-TEST_SUITES += tests/target/demos.sh $(BUILD)/usertests.elf
+TEST_SUITES += tests/target/demos.sh tests/target/sync-demos.sh $(BUILD)/usertests.elf
 test-build: $(BUILD)/weft.elf
 
 deps:
