@@ -110,6 +110,10 @@ static void *bench_main(void *arg)
     int64_t pswitch = measure("yield", run_two, 2, loop);
     int64_t tswitch = measure("threads", run_one, 2, loop);
     int64_t spawn = measure("spawn", run_one, 1, loop);
+    int64_t mutex = measure("mutex", run_one, 1, loop);
+    int64_t msg = measure("msg", run_one, 1, loop);
+    int64_t msgproc = measure("msgproc", run_one, 1, loop);
+    int64_t dlbreak = measure("dlbreak", run_one, 1, loop);
     if (proc_mem_free() != mem0 || proc_free_slots() != slots0)
         panic("bench-proc: leaked: free memory %u -> %u, free slots %d -> %d",
               (unsigned)mem0, (unsigned)proc_mem_free(), slots0, proc_free_slots());
@@ -120,6 +124,10 @@ static void *bench_main(void *arg)
     bench_print("process_yield_switch", pswitch);
     bench_print("thread_yield_switch_user", tswitch);
     bench_print("spawn_exit_wait", spawn);
+    bench_print("mutex_uncontended", mutex);
+    bench_print("msg_latency_cycle_threads", msg);
+    bench_print("msg_latency_cycle_procs", msgproc);
+    bench_print("deadlock_break", dlbreak);
     arch_halt(EXIT_OK);
 }
 
