@@ -20,6 +20,9 @@
  *                      put returns to the sender
  *   ubench msgproc N   the same, the receiver in a child process
  *   ubench msgrecv N   that child: N gets from descriptor 3
+ *   ubench sem N       N semaphore round trips between two threads
+ *   ubench qlocal N    N put+get pairs with nobody waiting (the object's
+ *                      own cost: two calls, no switch)
  *   ubench dlbreak N   Rhealstone's deadlock break, N times: low holds a
  *                      mutex, high (woken by low) blocks on it and lends
  *                      low its priority, low unlocks, high takes and
@@ -173,6 +176,40 @@ static void *dl_medium(void *arg)
     return (void *)(intptr_t)(sem_acquire(dl_stop, WAIT_FOREVER) != 0);
 }
 
+/* A semaphore round trip: ping posts pong's semaphore and waits on its own;
+ * pong does the opposite. One operation is one round trip. */
+static int sem_ping, sem_pong;
+static void *ponger(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < n; i++)
+        if (sem_acquire(sem_pong, WAIT_FOREVER) != 0 || sem_release(sem_ping) != 0)
+            return (void *)16;
+    return NULL;
+}
+
+static int do_sem(void)
+{
+    void *r;
+    sem_ping = sem_create(0), sem_pong = sem_create(0);
+    int tid = thread_create(ponger, NULL, 0);
+    for (uint32_t i = 0; i < n; i++)
+        if (sem_release(sem_pong) != 0 || sem_acquire(sem_ping, WAIT_FOREVER) != 0)
+            return 17;
+    thread_join(tid, &r, WAIT_FOREVER);
+    close(sem_ping), close(sem_pong);
+    return r ? 18 : 0;
+}
+
+static int do_qlocal(void)         /* put then get, nobody waiting: no switch */
+{
+    int q = queue_create(4, 1, QUEUE_FIFO);
+    for (uint32_t i = 0, v; i < n; i++)
+        if (queue_put(q, &i, 0, WAIT_NONE) != 0 || queue_get(q, &v, WAIT_NONE) != 0)
+            return 15;
+    return close(q);
+}
+
 static int do_dlbreak(void)
 {
     void *hr, *mr;
@@ -197,6 +234,7 @@ int main(int argc, char **argv)
         { "loop", do_loop }, { "getpid", do_getpid }, { "yield", do_yield },
         { "threads", do_threads }, { "spawn", do_spawn }, { "mutex", do_mutex },
         { "msg", do_msg }, { "msgproc", do_msgproc }, { "dlbreak", do_dlbreak },
+        { "qlocal", do_qlocal }, { "sem", do_sem },
     };
     if (argc == 3 && strcmp(argv[1], "msgrecv") == 0)
         return n = (uint32_t)strtoul(argv[2], NULL, 10), receive(3);

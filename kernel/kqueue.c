@@ -15,7 +15,8 @@
  * copies an item in from the sender and out to the receiver through the
  * gateway (copyin/copyout); this file never sees a user address.
  * Layout: slots[0 .. count) in the order get() takes them, slot 0 first;
- * each slot is a 4-byte priority, then the item.
+ * each slot is a 4-byte priority, then the item. An item put while a
+ * getter waits on the empty queue skips the slots (hand_over_locked).
  * Read next: apps/events.c, apps/deadlock.c.
  */
 #include "ksync.h"
@@ -91,10 +92,30 @@ static int pass_wake_locked(struct waitq *wq, int ready, int r)
     return r;
 }
 
+/* A getter woken with DELIVERED has its item already: a put found it
+ * waiting on an empty queue and copied the item straight into its buffer
+ * (t->xfer), skipping the slots. The get is complete at that moment, as if
+ * the getter had run at once; a kill after it loses the item with the
+ * process, as a kill just after get() returns would. */
+#define DELIVERED 1
+
+static int hand_over_locked(struct kqueue *q, const void *item)
+{
+    if (q->count != 0 || waitq_empty(&q->getters))
+        return 0;
+    struct thread *t = container_of(q->getters.threads.next, struct thread, link);
+    memcpy(t->xfer, item, q->item_size);
+    q->unfinished++;
+    sched_wake_locked(t, DELIVERED);
+    return 1;
+}
+
 int kqueue_put_locked(struct kobj *o, const void *item, int prio, uint32_t timeout)
 {
     ASSERT_LOCKED();
     struct kqueue *q = Q(o);
+    if (hand_over_locked(q, item))
+        return 0;
     uint32_t start = ticks, serial = o->serial;
     while (q->count == q->capacity) {
         int r = wait_again_locked(o, &q->putters, timeout, start, serial);
@@ -119,7 +140,11 @@ int kqueue_get_locked(struct kobj *o, void *item, uint32_t timeout)
     struct kqueue *q = Q(o);
     uint32_t start = ticks, serial = o->serial;
     while (q->count == 0) {
+        current->xfer = item;
         int r = wait_again_locked(o, &q->getters, timeout, start, serial);
+        current->xfer = NULL;
+        if (r == DELIVERED)
+            return 0;
         if (r < 0)
             return pass_wake_locked(&q->getters, q->count > 0, r);
     }

@@ -333,6 +333,56 @@ static void test_queue_orders(void **state)
     assert_int_equal(proc_mem_free(), free0);
 }
 
+/* A put to an empty queue with a getter waiting hands the item straight
+ * over: the getter has it, the queue stays empty, the work is unfinished. */
+static struct kobj *hq;
+static void *hq_getter(void *arg)
+{
+    (void)arg;
+    int v = 0;
+    uint32_t s = arch_irq_save();
+    result[0] = kqueue_get_locked(hq, &v, WAIT_FOREVER);
+    arch_irq_restore(s);
+    result[1] = v;
+    mark('g');
+    return NULL;
+}
+static void *hq_putter(void *arg)
+{
+    (void)arg;
+    int v = 77;
+    thread_sleep(2);
+    uint32_t s = arch_irq_save();
+    result[2] = kqueue_put_locked(hq, &v, 0, WAIT_NONE);
+    result[3] = hq->u.queue.count;
+    result[4] = hq->u.queue.unfinished;
+    arch_irq_restore(s);
+    mark('p');
+    return NULL;
+}
+
+static void test_a_put_hands_over_to_a_waiting_getter(void **state)
+{
+    (void)state;
+    uint32_t s = arch_irq_save();
+    hq = kobj_alloc_locked(KOBJ_QUEUE);
+    assert_int_equal(kqueue_init_locked(&hq->u.queue, sizeof(int), 1, QUEUE_FIFO), 0);
+    hq->refs = 1;
+    arch_irq_restore(s);
+    spawn("G", hq_getter, NULL, 5);
+    spawn("P", hq_putter, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "gp");       /* the more urgent getter ran at once */
+    assert_int_equal(result[0], 0);
+    assert_int_equal(result[1], 77);
+    assert_int_equal(result[2], 0);
+    assert_int_equal(result[3], 0);
+    assert_int_equal(result[4], 1);
+    s = arch_irq_save();
+    kobj_unref_locked(hq, FD_READ | FD_WRITE);
+    arch_irq_restore(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +393,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_lock_closing_a_cycle_is_refused_at_once, setup),
         cmocka_unit_test_setup(test_a_dead_owners_mutex_passes_on_with_eownerdead, setup),
         cmocka_unit_test_setup(test_queue_orders, setup),
+        cmocka_unit_test_setup(test_a_put_hands_over_to_a_waiting_getter, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

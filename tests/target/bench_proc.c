@@ -114,6 +114,8 @@ static void *bench_main(void *arg)
     int64_t msg = measure("msg", run_one, 1, loop);
     int64_t msgproc = measure("msgproc", run_one, 1, loop);
     int64_t dlbreak = measure("dlbreak", run_one, 1, loop);
+    int64_t qlocal = measure("qlocal", run_one, 1, loop);
+    int64_t semrt = measure("sem", run_one, 1, loop);
     if (proc_mem_free() != mem0 || proc_free_slots() != slots0)
         panic("bench-proc: leaked: free memory %u -> %u, free slots %d -> %d",
               (unsigned)mem0, (unsigned)proc_mem_free(), slots0, proc_free_slots());
@@ -128,6 +130,8 @@ static void *bench_main(void *arg)
     bench_print("msg_latency_cycle_threads", msg);
     bench_print("msg_latency_cycle_procs", msgproc);
     bench_print("deadlock_break", dlbreak);
+    bench_print("queue_put_get_nowait", qlocal);
+    bench_print("sem_roundtrip_threads", semrt);
     arch_halt(EXIT_OK);
 }
 
