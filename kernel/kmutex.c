@@ -25,7 +25,7 @@
  * that waiter) so nobody can barge in between the wake-up and its run.
  *
  * Invariant: a mutex with waiters has an owner; an owned mutex has depth
- * >= 1; t->prio == max(t->base_prio, first waiters' prio of the inheriting
+ * >= 1 and is on its owner's held_mutexes list (set_owner_locked); t->prio == max(t->base_prio, first waiters' prio of the inheriting
  * mutexes t owns), except under mlfq, which may run a thread lower.
  * Locking: interrupts masked (ASSERT_LOCKED), blocking from depth 1.
  * Read next: kernel/kcond.c (a mutex released and retaken around a wait).
@@ -46,6 +46,7 @@
 void kmutex_init(struct kmutex *m, int flags)
 {
     m->owner = NULL;
+    list_init(&m->held_link);
     waitq_init(&m->waiters);
     m->depth = 0;
     m->flags = (uint8_t)flags;
@@ -70,16 +71,26 @@ static int first_waiter_prio(const struct kmutex *m)
     return container_of(m->waiters.threads.next, struct thread, link)->prio;
 }
 
+/* The one way a mutex changes owner: it leaves the old owner's list of
+ * held mutexes and joins the new one's. */
+static void set_owner_locked(struct kmutex *m, struct thread *t, uint16_t depth)
+{
+    if (m->owner)
+        list_remove(&m->held_link);
+    m->owner = t;
+    m->depth = depth;
+    if (t)
+        list_push_back(&t->held_mutexes, &m->held_link);
+}
+
 /* The priority t is owed: its own, or more if it holds what others want. */
 static int owed_prio_locked(const struct thread *t)
 {
     int p = t->base_prio;
-    for (int i = 0; i < MAX_KOBJS; i++) {
-        const struct kobj *o = kobj_at(i);
-        if (o->type == KOBJ_MUTEX && M(o)->owner == t && !(M(o)->flags & MUTEX_NOINHERIT)) {
-            int w = first_waiter_prio(M(o));
-            p = w > p ? w : p;
-        }
+    list_for_each(pos, &t->held_mutexes) {
+        const struct kmutex *m = container_of(pos, struct kmutex, held_link);
+        int w = m->flags & MUTEX_NOINHERIT ? 0 : first_waiter_prio(m);
+        p = w > p ? w : p;
     }
     return p;
 }
@@ -158,8 +169,7 @@ static void pass_on_locked(struct kobj *o, int result)
 {
     struct kmutex *m = M(o);
     struct thread *next = sched_wake_one_locked(&m->waiters, result);
-    m->owner = next;
-    m->depth = next ? 1 : 0;
+    set_owner_locked(m, next, next ? 1 : 0);
     if (!next) {
         poll_notify_locked();       /* free now */
         return;
@@ -207,8 +217,7 @@ int kmutex_lock_locked(struct kobj *o, uint32_t timeout)
     if (m->state == KMUTEX_NOTRECOVERABLE)
         return -ENOTRECOVERABLE;
     if (!m->owner) {
-        m->owner = current;
-        m->depth = 1;
+        set_owner_locked(m, current, 1);
         return m->state == KMUTEX_OWNERDEAD ? -EOWNERDEAD : 0;
     }
     if (closes_cycle(m->owner))
@@ -229,8 +238,7 @@ int kmutex_unlock_locked(struct kobj *o)
     }
     if (m->state == KMUTEX_OWNERDEAD) {     /* never repaired: give up on it */
         m->state = KMUTEX_NOTRECOVERABLE;
-        m->owner = NULL;
-        m->depth = 0;
+        set_owner_locked(m, NULL, 0);
         sched_wake_all_locked(&m->waiters, -ENOTRECOVERABLE);
     } else {
         pass_on_locked(o, 0);
@@ -253,12 +261,10 @@ int kmutex_consistent_locked(struct kobj *o)
 void kmutex_thread_ended_locked(struct thread *t)
 {
     ASSERT_LOCKED();
-    for (int i = 0; i < MAX_KOBJS; i++) {
-        struct kobj *o = kobj_at(i);
-        if (o->type != KOBJ_MUTEX || M(o)->owner != t)
-            continue;
-        M(o)->state = KMUTEX_OWNERDEAD;
-        pass_on_locked(o, -EOWNERDEAD);
+    while (!list_empty(&t->held_mutexes)) {     /* pass_on takes each off */
+        struct kmutex *m = container_of(t->held_mutexes.next, struct kmutex, held_link);
+        m->state = KMUTEX_OWNERDEAD;
+        pass_on_locked(container_of(m, struct kobj, u.mutex), -EOWNERDEAD);
     }
     t->mutex_wait = NULL;
 }
@@ -318,7 +324,7 @@ static void kmutex_release_locked(struct kobj *o)
 {
     struct thread *owner = M(o)->owner;
     sched_wake_all_locked(&M(o)->waiters, -EBADF);
-    M(o)->owner = NULL;
+    set_owner_locked(M(o), NULL, 0);
     if (owner && owner->prio > owner->base_prio)
         pi_update_locked(owner);
 }

@@ -54,6 +54,7 @@ enum kmutex_state {
 
 struct kmutex {
     struct thread *owner;       /* NULL: free. Cleared when the owner ends. */
+    struct list held_link;      /* in owner->held_mutexes while owned */
     struct waitq waiters;       /* most urgent first, FIFO among equals */
     uint16_t depth;             /* times the owner holds it (RLock), >= 1 when owned */
     uint8_t flags;              /* MUTEX_RECURSIVE, MUTEX_NOINHERIT */

@@ -68,6 +68,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
     t->mutex_wait = NULL;
+    list_init(&t->held_mutexes);
     t->xfer = NULL;
     t->exit_value = NULL;
     t->user_sp = NULL;

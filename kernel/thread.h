@@ -61,6 +61,8 @@ struct thread {
     struct kobj *mutex_wait;    /* the mutex it is locking, while it may block
                                    (kernel/kmutex.c: priority inheritance and
                                    the wait-for graph follow it) */
+    struct list held_mutexes;   /* the mutexes it owns, by kmutex.held_link:
+                                   what it may inherit from (kernel/kmutex.c) */
     void *xfer;                 /* a blocked queue getter's kernel buffer: a
                                    put hands its item straight in (kqueue.c) */
     int wait_result;            /* what the waker says: 0, -ETIMEDOUT, ... */
