@@ -464,31 +464,66 @@ static const char *kill_blocked(void)
     return NULL;
 }
 
-/* Every call on a descriptor of the wrong kind, a closed one, -1. */
+/* Every call, on a descriptor of every other kind (each object, a pipe's
+ * two ends, the console, a shared-memory segment), a closed one, -1 and
+ * one out of range: all -EBADF. kind[] says which object a call is for. */
+enum { K_SEM, K_MUTEX, K_EVENT, K_COND, K_BARRIER, K_QUEUE, K_OTHER };
+static const int call_kind[] = { K_SEM, K_SEM, K_MUTEX, K_MUTEX, K_MUTEX, K_EVENT, K_EVENT,
+                                 K_EVENT, K_EVENT, K_COND, K_COND, K_BARRIER, K_BARRIER,
+                                 K_QUEUE, K_QUEUE, K_QUEUE, K_QUEUE, K_QUEUE };
+#define NCALLS ((int)(sizeof call_kind / sizeof call_kind[0]))
+
+static long sync_call(int k, int d, int m)
+{
+    int v = 0;
+    switch (k) {
+    case 0: return sem_acquire(d, WAIT_NONE);
+    case 1: return sem_release(d);
+    case 2: return lock_acquire(d, WAIT_NONE);
+    case 3: return lock_release(d);
+    case 4: return mutex_consistent(d);
+    case 5: return event_set(d);
+    case 6: return event_clear(d);
+    case 7: return event_is_set(d);
+    case 8: return event_wait(d, WAIT_NONE);
+    case 9: return cond_wait(d, m, WAIT_NONE);
+    case 10: return cond_notify(d, 1);
+    case 11: return barrier_wait(d, WAIT_NONE);
+    case 12: return barrier_reset(d);
+    case 13: return queue_put(d, &v, 0, WAIT_NONE);
+    case 14: return queue_get(d, &v, WAIT_NONE);
+    case 15: return queue_task_done(d);
+    case 16: return queue_join(d, WAIT_NONE);
+    default: return queue_size(d);
+    }
+}
+
 static const char *bad_descriptors(void)
 {
-    int p[2], closed = event_create(), v = 0, m = lock_create();
+    int p[2], closed = event_create(), m = lock_create();
     sys_pipe(p, 0);
     close(closed);
-    int fds[] = { p[0], closed, -1, 1 << 20, m };
-    for (int i = 0; i < 5; i++) {
-        int d = fds[i];
-        long r[] = { sem_acquire(d, WAIT_NONE), sem_release(d),
-                     i == 4 ? -EBADF : lock_acquire(d, WAIT_NONE), i == 4 ? -EBADF : lock_release(d),
-                     i == 4 ? -EBADF : mutex_consistent(d), event_set(d), event_clear(d),
-                     event_is_set(d), event_wait(d, WAIT_NONE), cond_wait(d, m, WAIT_NONE),
-                     cond_notify(d, 1), barrier_wait(d, WAIT_NONE), barrier_reset(d),
-                     queue_put(d, &v, 0, WAIT_NONE), queue_get(d, &v, WAIT_NONE),
-                     queue_task_done(d), queue_join(d, WAIT_NONE), queue_size(d) };
-        for (unsigned k = 0; k < sizeof r / sizeof r[0]; k++)
-            if (r[k] != -EBADF) {
-                close(p[0]), close(p[1]), close(m);
-                return FAILMSG("descriptor %d (case %d): call %u gave %ld", d, i, k, r[k]);
-            }
-    }
+    int objs[] = { sem_create(0), lock_create(), event_create(), cond_create(), barrier_create(2),
+                   queue_create(4, 1, QUEUE_FIFO), p[0], p[1], 1, shm_create(16), closed, -1,
+                   1 << 20 };
+    int kinds[] = { K_SEM, K_MUTEX, K_EVENT, K_COND, K_BARRIER, K_QUEUE, K_OTHER, K_OTHER,
+                    K_OTHER, K_OTHER, K_OTHER, K_OTHER, K_OTHER };
+    const char *why = NULL;
+    for (unsigned i = 0; i < sizeof objs / sizeof objs[0] && !why; i++)
+        for (int k = 0; k < NCALLS && !why; k++) {
+            if (call_kind[k] == kinds[i])
+                continue;
+            long r = sync_call(k, objs[i], m);
+            if (r != -EBADF)
+                why = FAILMSG("descriptor %d (object %u): call %d gave %ld", objs[i], i, k, r);
+        }
     int c = cond_create();
     int wrongm = cond_wait(c, p[1], WAIT_NONE), nolocks = locks(NULL, 4);
-    close(c), close(p[0]), close(p[1]), close(m);
+    for (int i = 0; i < 6; i++)
+        close(objs[i]);
+    close(objs[9]), close(c), close(p[0]), close(p[1]), close(m);
+    if (why)
+        return why;
     return wrongm == -EBADF && nolocks == -EFAULT ? NULL
            : FAILMSG("cond_wait with a pipe as mutex %d; locks(NULL) %d", wrongm, nolocks);
 }
