@@ -399,6 +399,14 @@ static const char *timeouts_exact(void)
                 return FAILMSG("%s(%lu ticks): %d after %lu", what[k], (unsigned long)n, r[k],
                                (unsigned long)took[k]);
     }
+    /* A timeout the timer cannot order (>= 2^31 ticks, not WAIT_FOREVER). */
+    uint32_t huge = 0x80000000u;
+    long bad[] = { sem_acquire(s, huge), lock_acquire(l, huge), event_wait(e, huge),
+                   cond_wait(c, m, huge), barrier_wait(b, huge), queue_get(q, &v, huge),
+                   queue_put(q, &v, 0, huge), queue_join(q, huge) };
+    for (int k = 0; k < 8; k++)
+        if (bad[k] != -EINVAL)
+            return FAILMSG("call %d with a timeout of 2^31 ticks gave %ld", k, bad[k]);
     int held = lock_release(m);                     /* cond_wait took it back */
     sem_release(go);
     thread_join(t, NULL, WAIT_FOREVER);

@@ -15,8 +15,13 @@
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
+#include "timeq.h"
 
 #define SELF (current->proc)
+
+/* A timeout the timer queue cannot order (kernel/timeq.h) is refused
+ * before anything happens, as sleep's is. */
+static int bad_timeout(uint32_t t) { return t != WAIT_FOREVER && t > TICK_WAIT_MAX; }
 
 /* fn(object named by argument 0, a, b) in one masked section. */
 typedef int (*obj_fn)(struct kobj *o, long a, long b);
@@ -117,9 +122,9 @@ static int consistent_fn(struct kobj *o, long a, long b)
     return kmutex_consistent_locked(o);
 }
 
-long sys_sem_wait(void) { return on_obj(KOBJ_SEM, sem_wait_fn, arg_u32(1), 0); }
+long sys_sem_wait(void) { return bad_timeout(arg_u32(1)) ? -EINVAL : on_obj(KOBJ_SEM, sem_wait_fn, arg_u32(1), 0); }
 long sys_sem_post(void) { return on_obj(KOBJ_SEM, sem_post_fn, 0, 0); }
-long sys_mutex_lock(void) { return on_obj(KOBJ_MUTEX, lock_fn, arg_u32(1), 0); }
+long sys_mutex_lock(void) { return bad_timeout(arg_u32(1)) ? -EINVAL : on_obj(KOBJ_MUTEX, lock_fn, arg_u32(1), 0); }
 long sys_mutex_unlock(void) { return on_obj(KOBJ_MUTEX, unlock_fn, 0, 0); }
 long sys_mutex_consistent(void) { return on_obj(KOBJ_MUTEX, consistent_fn, 0, 0); }
 
@@ -151,7 +156,7 @@ static int ev_wait_fn(struct kobj *o, long t, long b) { (void)b; return kevent_w
 long sys_event_set(void) { return on_obj(KOBJ_EVENT, ev_set_fn, 0, 0); }
 long sys_event_clear(void) { return on_obj(KOBJ_EVENT, ev_clear_fn, 0, 0); }
 long sys_event_is_set(void) { return on_obj(KOBJ_EVENT, ev_is_set_fn, 0, 0); }
-long sys_event_wait(void) { return on_obj(KOBJ_EVENT, ev_wait_fn, arg_u32(1), 0); }
+long sys_event_wait(void) { return bad_timeout(arg_u32(1)) ? -EINVAL : on_obj(KOBJ_EVENT, ev_wait_fn, arg_u32(1), 0); }
 
 /* The mutex is found in the same masked section as the condition. */
 static int cond_wait_fn(struct kobj *c, long mfd, long t)
@@ -160,12 +165,12 @@ static int cond_wait_fn(struct kobj *c, long mfd, long t)
     return m ? kcond_wait_locked(c, m, (uint32_t)t) : -EBADF;
 }
 static int cond_notify_fn(struct kobj *o, long n, long b) { (void)b; return kcond_notify_locked(o, (int)n); }
-long sys_cond_wait(void) { return on_obj(KOBJ_COND, cond_wait_fn, arg_int(1), arg_u32(2)); }
+long sys_cond_wait(void) { return bad_timeout(arg_u32(2)) ? -EINVAL : on_obj(KOBJ_COND, cond_wait_fn, arg_int(1), arg_u32(2)); }
 long sys_cond_notify(void) { return on_obj(KOBJ_COND, cond_notify_fn, arg_int(1), 0); }
 
 static int bar_wait_fn(struct kobj *o, long t, long b) { (void)b; return kbarrier_wait_locked(o, (uint32_t)t); }
 static int bar_reset_fn(struct kobj *o, long a, long b) { (void)a, (void)b; return kbarrier_reset_locked(o); }
-long sys_barrier_wait(void) { return on_obj(KOBJ_BARRIER, bar_wait_fn, arg_u32(1), 0); }
+long sys_barrier_wait(void) { return bad_timeout(arg_u32(1)) ? -EINVAL : on_obj(KOBJ_BARRIER, bar_wait_fn, arg_u32(1), 0); }
 long sys_barrier_reset(void) { return on_obj(KOBJ_BARRIER, bar_reset_fn, 0, 0); }
 
 /* ---- Queues ------------------------------------------------------------------ */
@@ -195,8 +200,8 @@ static int done_fn(struct kobj *o, long a, long b) { (void)a, (void)b; return kq
 static int join_fn(struct kobj *o, long t, long b) { (void)b; return kqueue_join_locked(o, (uint32_t)t); }
 static int size_fn(struct kobj *o, long a, long b) { (void)a, (void)b; return o->u.queue.count; }
 
-long sys_queue_put(void) { return on_obj(KOBJ_QUEUE, put_fn, (long)arg_uaddr(1), arg_int(2)); }
-long sys_queue_get(void) { return on_obj(KOBJ_QUEUE, get_fn, (long)arg_uaddr(1), arg_u32(2)); }
+long sys_queue_put(void) { return bad_timeout(arg_u32(3)) ? -EINVAL : on_obj(KOBJ_QUEUE, put_fn, (long)arg_uaddr(1), arg_int(2)); }
+long sys_queue_get(void) { return bad_timeout(arg_u32(2)) ? -EINVAL : on_obj(KOBJ_QUEUE, get_fn, (long)arg_uaddr(1), arg_u32(2)); }
 long sys_queue_task_done(void) { return on_obj(KOBJ_QUEUE, done_fn, 0, 0); }
-long sys_queue_join(void) { return on_obj(KOBJ_QUEUE, join_fn, arg_u32(1), 0); }
+long sys_queue_join(void) { return bad_timeout(arg_u32(1)) ? -EINVAL : on_obj(KOBJ_QUEUE, join_fn, arg_u32(1), 0); }
 long sys_queue_size(void) { return on_obj(KOBJ_QUEUE, size_fn, 0, 0); }
