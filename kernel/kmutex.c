@@ -109,8 +109,14 @@ static void resort_locked(struct waitq *q, struct thread *t)
 /* Set t's running priority to p and follow the chain: if t itself waits
  * for a mutex, its place in that queue and that owner's priority change
  * too. Returns the next thread of the chain whose priority may change. */
+static void note_inherited(struct thread *t, int p)
+{
+    t->pi_prio = (uint8_t)(p > t->base_prio ? p : 0);
+}
+
 static struct thread *set_prio_locked(struct thread *t, int p)
 {
+    note_inherited(t, p);
     sched_requeue_locked(t, p);
     struct kobj *o = kmutex_waited_by(t);
     if (!o)
@@ -133,6 +139,7 @@ static void pi_update_locked(struct thread *t)
 {
     for (int n = 0; t && n < MAX_THREADS; n++) {
         int p = owed_prio_locked(t);
+        note_inherited(t, p);
         if (p == t->prio)
             break;
         t = set_prio_locked(t, p);

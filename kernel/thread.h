@@ -71,6 +71,9 @@ struct thread {
     uint8_t state;              /* enum thread_state; see kernel/state.c */
     uint8_t prio;               /* 0 (idle) .. NPRIO-1: the one it runs at */
     uint8_t base_prio;          /* its own: a policy may run it lower (mlfq) */
+    uint8_t pi_prio;            /* what it inherits through mutexes, if more
+                                   than base_prio, else 0: a policy never runs
+                                   it lower than that (kernel/kmutex.c) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
     uint16_t slice_left;        /* ticks left in the round-robin slice */

@@ -333,6 +333,33 @@ static void test_queue_orders(void **state)
     assert_int_equal(proc_mem_free(), free0);
 }
 
+/* Under mlfq, a thread that uses whole slices sinks; one that runs on
+ * inherited priority must not sink below what it inherits, or the
+ * inversion is back. */
+static void *cpu_holder(void *arg)
+{
+    (void)arg;
+    lock(m1, WAIT_FOREVER);
+    thread_sleep(3);                        /* A is waiting by now */
+    for (int i = 0; i < 5 * SLICE_TICKS; i++)
+        host_tick(1);                       /* five whole slices of CPU */
+    result[0] = current->prio;
+    unlock(m1);
+    result[1] = current->prio;
+    return NULL;
+}
+
+static void test_mlfq_does_not_sink_an_inherited_priority(void **state)
+{
+    (void)state;
+    assert_int_equal(sched_set_policy(sched_policy_find("mlfq")), 0);
+    spawn("C", cpu_holder, NULL, 3);
+    ta = spawn("A", waits_for, m1, 6);
+    assert_int_equal(host_run(), HOST_IDLE); /* (the next boot is rr again) */
+    assert_int_equal(result[0], 6);
+    assert_true(result[1] <= 3);            /* its own level, or below it (mlfq) */
+}
+
 /* A put to an empty queue with a getter waiting hands the item straight
  * over: the getter has it, the queue stays empty, the work is unfinished. */
 static struct kobj *hq;
@@ -392,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_killed_waiter_is_undone, setup),
         cmocka_unit_test_setup(test_a_lock_closing_a_cycle_is_refused_at_once, setup),
         cmocka_unit_test_setup(test_a_dead_owners_mutex_passes_on_with_eownerdead, setup),
+        cmocka_unit_test_setup(test_mlfq_does_not_sink_an_inherited_priority, setup),
         cmocka_unit_test_setup(test_queue_orders, setup),
         cmocka_unit_test_setup(test_a_put_hands_over_to_a_waiting_getter, setup),
     };
