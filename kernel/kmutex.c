@@ -201,7 +201,7 @@ static int wait_for_locked(struct kobj *o, uint32_t timeout)
     if (!(m->flags & MUTEX_NOINHERIT))
         pi_raise_locked(m->owner, current->prio);
     current->mutex_wait = o;
-    int r = sched_block_locked(&m->waiters, timeout, WHY_WAIT);
+    int r = sched_block_locked(&m->waiters, timeout, WHY_LOCK);
     current->mutex_wait = NULL;
     if ((r == -ETIMEDOUT || r == -EINTR) && o->serial == serial && m->owner)
         pi_update_locked(m->owner);
