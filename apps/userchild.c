@@ -238,6 +238,12 @@ static int sync_role(const char *role, char **argv, int argc)
         for (;;)
             sleep_ticks(1000);
     }
+    if (!strcmp(role, "condwait")) {    /* lock 3, wait on condition 4 for ever */
+        if (lock_acquire(3, WAIT_FOREVER) != 0)
+            return 1;
+        cond_wait(4, 3, WAIT_FOREVER);
+        return 3;                       /* never: it is killed first */
+    }
     if (!strcmp(role, "exitholding"))
         return lock_acquire(3, WAIT_NONE) == 0 ? 0 : 1;
     if (!strcmp(role, "syncobjs")) {    /* 3..8: sem, lock, event, cond, barrier, queue */

@@ -209,6 +209,28 @@ static const char *mutex_owner_dies(void)
                      got, status, w.r, r1, status2, r2, r3, r4, r5, r6);
 }
 
+/* A process killed in cond_wait takes the free mutex back (POSIX's
+ * cancellation does) and dies holding it: the next owner is told. */
+static const char *cond_wait_killed(void)
+{
+    int l = lock_create(), c = cond_create(), status = -1;
+    struct spawn_fd map[] = { { l, 3 }, { c, 4 }, { -1, -1 } };
+    char *argv[] = { "userchild", "condwait", NULL };
+    int pid = sys_spawn("userchild", argv, 0, map);
+    sleep_ticks(5);                     /* it waits on c, l is free */
+    int before = lock_acquire(l, WAIT_NONE);
+    if (before == 0)
+        lock_release(l);
+    kill(pid);
+    wait(pid, &status, CHILD_TIMEOUT);
+    int after = lock_acquire(l, WAIT_NONE), fixed = mutex_consistent(l);
+    lock_release(l);
+    close(l), close(c);
+    return before == 0 && status == WSTATUS_KILLED && after == -EOWNERDEAD && fixed == 0 ? NULL
+           : FAILMSG("free while it waits %d, child 0x%x, then %d (consistent %d)", before,
+                     status, after, fixed);
+}
+
 /* ---- Semaphores, events, conditions, barriers, queues --------------------- */
 
 static const char *sem_bounded(void)
@@ -582,6 +604,7 @@ void test_sync(void)
     judge("semaphore: bounded", sem_bounded());
     judge("event: one set, many woken", event_many());
     judge("condition: notify and notify_all", cond_notify_order());
+    judge("condition: killed in wait, mutex retaken", cond_wait_killed());
     judge("barrier: rounds, broken by a timeout", barrier_rounds());
     judge("queue: FIFO, LIFO, priority", queue_orders());
     judge("queue: task_done and join", queue_join_done());

@@ -21,8 +21,10 @@
 #include "state.h"
 
 /* An RLock held several times is released wholly and taken back as deep.
- * A killed waiter (-EINTR) does not take the mutex back: it could not
- * block for it, and its process is ending, which passes on what it holds. */
+ * A killed waiter (-EINTR) cannot block, so it takes the mutex back only
+ * if it is free (as POSIX's cancellation does); its process is ending, and
+ * its end passes the mutex on with -EOWNERDEAD: the next owner learns that
+ * a thread died inside the critical section. */
 int kcond_wait_locked(struct kobj *c, struct kobj *m, uint32_t timeout)
 {
     ASSERT_LOCKED();
@@ -32,9 +34,9 @@ int kcond_wait_locked(struct kobj *c, struct kobj *m, uint32_t timeout)
     if (r < 0)
         return r;                   /* -EPERM: not the owner */
     r = sched_block_locked(&c->u.cond.waiters, timeout, WHY_WAIT);
+    int r2 = kmutex_reacquire_locked(m, mserial, depth, r == -EINTR ? WAIT_NONE : WAIT_FOREVER);
     if (r == -EINTR)
         return r;
-    int r2 = kmutex_reacquire_locked(m, mserial, depth);
     return r2 < 0 && r2 != -EOWNERDEAD ? r2 : r != 0 ? r : r2;
 }
 

@@ -288,12 +288,12 @@ int kmutex_release_for_wait_locked(struct kobj *o, uint16_t *depth)
     return kmutex_unlock_locked(o);
 }
 
-int kmutex_reacquire_locked(struct kobj *o, uint32_t serial, uint16_t depth)
+int kmutex_reacquire_locked(struct kobj *o, uint32_t serial, uint16_t depth, uint32_t timeout)
 {
     ASSERT_LOCKED();
     if (o->serial != serial || o->type != KOBJ_MUTEX)
         return -EBADF;              /* closed while we waited */
-    int r = kmutex_lock_locked(o, WAIT_FOREVER);
+    int r = kmutex_lock_locked(o, timeout);
     if (r == 0 || r == -EOWNERDEAD)
         M(o)->depth = depth;
     return r;

@@ -80,7 +80,7 @@ struct kobj *kmutex_waited_by(const struct thread *t);
 /* Condition variables release a mutex while they wait and take it back:
  * the caller's whole hold (depth) goes and returns. */
 int kmutex_release_for_wait_locked(struct kobj *o, uint16_t *depth);
-int kmutex_reacquire_locked(struct kobj *o, uint32_t serial, uint16_t depth);
+int kmutex_reacquire_locked(struct kobj *o, uint32_t serial, uint16_t depth, uint32_t timeout);
 /* The wait-for graph's edges, one per thread blocked on a mutex, into
  * out[0..max) -> how many (SYS_LOCKS). */
 struct lock_info;
@@ -100,8 +100,8 @@ struct kcond {
     struct waitq waiters;
 };
 /* Release mutex m (the caller must own it: -EPERM), wait for a notify,
- * take m back, even after a timeout: 0, -ETIMEDOUT; -EINTR (m is not taken
- * back: the process is ending), -EBADF. */
+ * take m back, even after a timeout: 0, -ETIMEDOUT; -EINTR (the process is
+ * ending: m is taken back only if it is free), -EBADF. */
 int kcond_wait_locked(struct kobj *c, struct kobj *m, uint32_t timeout);
 int kcond_notify_locked(struct kobj *c, int n);             /* -> woken */
 
