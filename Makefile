@@ -39,7 +39,8 @@ PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c 
                kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
                kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
                kernel/fd_serial.c drivers/serial.c \
-               kernel/buddy.c kernel/loader.c \
+               kernel/ksem.c kernel/kmutex.c kernel/kevent.c kernel/kcond.c kernel/kbarrier.c \
+               kernel/kqueue.c kernel/buddy.c kernel/loader.c \
                kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
@@ -94,7 +95,7 @@ gdb: deps $(BUILD)/weft.elf
 include $(wildcard mk/*.mk)
 
 # Processes, last: the demos through the user shell, then usertests.
-TEST_SUITES += tests/target/demos.sh tests/target/serial1.sh $(BUILD)/usertests.elf
+TEST_SUITES += tests/target/demos.sh tests/target/serial1.sh tests/target/sync-demos.sh $(BUILD)/usertests.elf
 test-build: $(BUILD)/weft.elf
 
 deps:

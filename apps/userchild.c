@@ -204,6 +204,59 @@ static int ending_role(const char *role, char **argv, int argc)
     return -1;
 }
 
+/* The roles about synchronisation objects (apps/usertests_sync.c): the
+ * object is descriptor 3, handed over by spawn's list. "block KIND" blocks
+ * on it for ever, to be killed there; "holdmutex" locks it, sets event 4,
+ * and sleeps, to be killed holding it; "exitholding" exits holding it. */
+static int sync_role(const char *role, char **argv, int argc)
+{
+    if (!strcmp(role, "block") && argc > 2) {
+        const char *k = argv[2];
+        int item = 0, m = lock_create();
+        if (!strcmp(k, "sem"))
+            sem_acquire(3, WAIT_FOREVER);
+        else if (!strcmp(k, "mutex"))
+            lock_acquire(3, WAIT_FOREVER);
+        else if (!strcmp(k, "event"))
+            event_wait(3, WAIT_FOREVER);
+        else if (!strcmp(k, "cond") && lock_acquire(m, WAIT_NONE) == 0)
+            cond_wait(3, m, WAIT_FOREVER);
+        else if (!strcmp(k, "barrier"))
+            barrier_wait(3, WAIT_FOREVER);
+        else if (!strcmp(k, "qget"))
+            queue_get(3, &item, WAIT_FOREVER);
+        else if (!strcmp(k, "qput"))
+            queue_put(3, &item, 0, WAIT_FOREVER);
+        else if (!strcmp(k, "qjoin"))
+            queue_join(3, WAIT_FOREVER);
+        return 3;                       /* never: it is killed first */
+    }
+    if (!strcmp(role, "holdmutex")) {
+        if (lock_acquire(3, WAIT_FOREVER) != 0)
+            return 1;
+        event_set(4);
+        for (;;)
+            sleep_ticks(1000);
+    }
+    if (!strcmp(role, "condwait")) {    /* lock 3, wait on condition 4 for ever */
+        if (lock_acquire(3, WAIT_FOREVER) != 0)
+            return 1;
+        cond_wait(4, 3, WAIT_FOREVER);
+        return 3;                       /* never: it is killed first */
+    }
+    if (!strcmp(role, "exitholding"))
+        return lock_acquire(3, WAIT_NONE) == 0 ? 0 : 1;
+    if (!strcmp(role, "syncobjs")) {    /* 3..8: sem, lock, event, cond, barrier, queue */
+        int item = 0;
+        int ok = sem_release(3) == 0 && lock_acquire(4, WAIT_NONE) == 0 && lock_release(4) == 0
+                 && event_is_set(5) == 1 && cond_notify(6, 1) == 0
+                 && barrier_wait(7, WAIT_NONE) == 0 && queue_get(8, &item, WAIT_NONE) == 0
+                 && item == 42 && sem_release(8) == -EBADF;
+        return ok ? 0 : 1;
+    }
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     const char *role = argc > 1 ? argv[1] : "?";
@@ -236,6 +289,8 @@ int main(int argc, char **argv)
         return spawn("sleeper", argv_s, daemon ? SPAWN_DAEMON : 0) > 0 ? 0 : 1;
     }
     int r = ending_role(role, argv, argc);
+    if (r < 0)
+        r = sync_role(role, argv, argc);
     if (r >= 0)
         return r;
     printf("userchild: unknown role %s\n", role);

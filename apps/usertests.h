@@ -28,5 +28,6 @@ void expect_status(const char *name, char **argv, int expected);
 
 void test_ending(void);             /* usertests_ending.c */
 void test_descriptors(void);        /* usertests_fd.c */
+void test_sync(void);               /* usertests_sync.c */
 
 #endif

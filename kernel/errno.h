@@ -2,7 +2,8 @@
  * errno.h: the error numbers kernel calls return, negated (-EAGAIN).
  *
  * The values are Linux's, so a student can look them up with `errno -l`.
- * newlib numbers three of them differently (EDEADLK, ENOSYS, ETIMEDOUT);
+ * newlib numbers six of them differently (EDEADLK, ENOSYS, ETIMEDOUT,
+ * EOVERFLOW, EOWNERDEAD, ENOTRECOVERABLE);
  * lib/user/syscall.c translates results into newlib's numbering.
  */
 #ifndef WEFT_ERRNO_H
@@ -27,5 +28,9 @@
 #define EDEADLK   35   /* the wait would never end (joining oneself) */
 #define ENOSYS    38   /* no such system call */
 #define ETIMEDOUT 110  /* the timeout passed first */
+#define EOVERFLOW 75   /* a bounded semaphore posted past its maximum */
+#define EOWNERDEAD 130 /* the mutex's last owner died holding it: repair, then
+                          mark it consistent */
+#define ENOTRECOVERABLE 131 /* the mutex was unlocked unrepaired: unusable */
 
 #endif

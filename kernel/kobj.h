@@ -24,13 +24,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ksync.h"
 #include "sem.h"
 #include "thread.h"
 
 struct proc;
 
 enum kobj_type { KOBJ_NONE, KOBJ_CONSOLE, KOBJ_PIPE, KOBJ_SEM, KOBJ_MUTEX, KOBJ_SHM,
-                 KOBJ_SERIAL, KOBJ_NTYPES };
+                 KOBJ_SERIAL, KOBJ_EVENT, KOBJ_COND, KOBJ_BARRIER, KOBJ_QUEUE, KOBJ_NTYPES };
 
 /* Descriptor flags: which ends a descriptor has, and how it waits. */
 #define FD_READ     1
@@ -42,10 +43,15 @@ struct pipe;
 struct kobj {
     uint8_t type;               /* enum kobj_type; KOBJ_NONE: a free slot */
     uint16_t refs;              /* descriptors naming it, in all processes */
+    uint32_t serial;            /* new at every allocation: a thread that slept
+                                   on it checks it is still the same object */
     union {
-        struct sem sem;                                 /* KOBJ_SEM */
-        struct { int owner; struct waitq waiters; } mutex;  /* KOBJ_MUTEX: owner
-                                   is a thread id (never reused), 0 free */
+        struct ksem sem;                                /* KOBJ_SEM (kernel/ksem.c) */
+        struct kmutex mutex;                            /* KOBJ_MUTEX (kernel/kmutex.c) */
+        struct kevent event;                            /* KOBJ_EVENT (kernel/kevent.c) */
+        struct kcond cond;                              /* KOBJ_COND (kernel/kcond.c) */
+        struct kbarrier barrier;                        /* KOBJ_BARRIER (kernel/kbarrier.c) */
+        struct kqueue queue;                            /* KOBJ_QUEUE (kernel/kqueue.c) */
         struct pipe *pipe;                              /* KOBJ_PIPE */
         struct { uint8_t *mem; uint32_t size; } shm;    /* KOBJ_SHM: a block of
                                    the process arena; refs count mappings too */
@@ -104,15 +110,20 @@ extern struct kobj kobj_console, kobj_serial1;
 int pipe_attach_locked(struct kobj *o);
 int pipe_free_count(void);
 
-/* Semaphores and mutexes on a descriptor fd of p (kernel/kobj.c):
- *   sem_wait:     0, -ETIMEDOUT, -EINTR, -EBADF (also: closed while waiting)
- *   mutex_lock:   the same, or -EDEADLK if the caller holds it already
- *   mutex_unlock: 0, -EPERM if the caller is not the holder, -EBADF */
-int kobj_sem_create(struct proc *p, int count);
-int kobj_mutex_create(struct proc *p);
-int kobj_sem_wait(struct proc *p, int fd, uint32_t timeout);
-int kobj_sem_post(struct proc *p, int fd);
-int kobj_mutex_lock(struct proc *p, int fd, uint32_t timeout);
-int kobj_mutex_unlock(struct proc *p, int fd);
+/* The pool by index (0 .. MAX_KOBJS-1), for the scans of kernel/kmutex.c
+ * and the lock report; an object's index names it in that report. */
+struct kobj *kobj_at(int i);
+int kobj_index(const struct kobj *o);
+
+/* The object fd of p names, if it is of `type`; NULL otherwise (-EBADF).
+ * Masked; valid only while the mask is held (another thread may close fd). */
+struct kobj *kobj_lookup_locked(struct proc *p, int fd, enum kobj_type type);
+
+/* A new object of `type` named by a new descriptor of p: init_locked (may
+ * be NULL) prepares it, and may refuse with a negative errno, leaving
+ * nothing to release (the object is simply free again). Returns the
+ * descriptor, -ENFILE, -EMFILE, or init's error. */
+int kobj_create(struct proc *p, enum kobj_type type,
+                int (*init_locked)(struct kobj *o, const void *arg), const void *arg);
 
 #endif

@@ -382,6 +382,7 @@ void proc_thread_ended_locked(struct thread *t)
     ASSERT_LOCKED();
     struct proc *p = t->proc;
 
+    kmutex_thread_ended_locked(t);  /* what it holds passes on: -EOWNERDEAD */
     p->ticks_dead += t->ticks_run;
     p->switches_dead += t->switches;
     p->nthreads--;

@@ -30,10 +30,13 @@
 #define MLFQ_LEVELS      3          /* its own priority and two below it */
 #define MLFQ_BOOST_TICKS 100        /* rule 3: on every tick that is a multiple */
 
+/* Never below what t inherits through a mutex (kernel/kmutex.c): sinking
+ * a lock holder would let the inversion inheritance prevents back in. */
 static int lowest_level(const struct thread *t)
 {
     int p = t->base_prio - (MLFQ_LEVELS - 1);
-    return p < 1 ? 1 : p;
+    p = p < 1 ? 1 : p;
+    return p < t->pi_prio ? t->pi_prio : p;
 }
 
 /* Rule 3, and leaving the policy: every lowered thread back to its own

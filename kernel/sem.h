@@ -29,7 +29,7 @@ int sem_wait(struct sem *s, uint32_t timeout);
 /* The same from inside the caller's own critical section (interrupts masked
  * by one arch_irq_save(): a wait may block only at depth 1, see
  * docs/states.md), for code that finds the semaphore and waits on it in one
- * masked step (kernel/kobj.c). */
+ * masked step (kernel/ksem.c). */
 int sem_wait_locked(struct sem *s, uint32_t timeout);
 
 /* Give a unit back. Callable from threads and interrupt handlers. */

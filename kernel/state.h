@@ -22,7 +22,9 @@
 /* Why a transition happened, as shown by `trace`. */
 enum transition_reason {
     WHY_CREATE, WHY_START, WHY_DISPATCH, WHY_YIELD, WHY_PREEMPT, WHY_SLEEP,
-    WHY_WAIT, WHY_WAKE, WHY_TIMEOUT, WHY_EXIT, WHY_KILL, WHY_NREASONS
+    WHY_WAIT, WHY_WAKE, WHY_TIMEOUT, WHY_EXIT, WHY_KILL,
+    WHY_LOCK,       /* RUNNING -> BLOCKED for a mutex (`locks` says whose) */
+    WHY_NREASONS
 };
 
 /* The legal table: thread_legal[from] has bit `to` set when from -> to is

@@ -12,6 +12,6 @@
 
 #define THREAD_STATE_NAMES "NEW", "READY", "RUNNING", "BLOCKED", "TERMINATED"
 #define TRANSITION_REASON_NAMES "create", "start", "dispatch", "yield", "preempt", \
-    "sleep", "wait", "wake", "timeout", "exit", "kill"
+    "sleep", "wait", "wake", "timeout", "exit", "kill", "lock"
 
 #endif

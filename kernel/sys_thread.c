@@ -36,6 +36,26 @@ long sys_sleep(void)
 long sys_ticks(void) { return (long)ticks; }
 long sys_gettid(void) { return current->id; }
 
+/* A thread of the caller's own process may be given any priority a user
+ * thread may have: 1 .. NPRIO-2 (NPRIO-1 is left to the kernel). What a
+ * thread inherits through a mutex is kept (kernel/kmutex.c). */
+long sys_setprio(void)
+{
+    int tid = arg_int(0), prio = arg_int(1);
+    if (prio != -1 && (prio < 1 || prio > NPRIO - 2))
+        return -EINVAL;
+    uint32_t s = arch_irq_save();
+    struct thread *t = tid == 0 ? current : thread_by_id(tid);
+    long r = -ESRCH;
+    if (t && t->proc == current->proc && t->state != TS_TERMINATED) {
+        r = t->base_prio;
+        if (prio != -1)
+            kmutex_set_base_prio_locked(t, prio);
+    }
+    arch_irq_restore(s);
+    return r;
+}
+
 /* Check a thread_spec and the entry point; -EFAULT, -EINVAL or 0. */
 static int check_spec(const struct proc *p, uintptr_t fn, const struct thread_spec *ts)
 {

@@ -138,3 +138,57 @@ SYSCALL3(FDINFO,        fdinfo,        fdinfo,         int, int, pid, int, index
 /* ---- The second serial line (kernel/fd_serial.c) --------------------------- */
 /* A descriptor of UART1, read and write; flags: O_NONBLOCK. */
 SYSCALL1(SERIAL_OPEN,   serial_open,   serial_open,    int, int, flags)
+
+/* ---- Synchronisation objects (kernel/sys_kobj.c, kernel/ksync.h) ---------- */
+/* A semaphore of count units that a post may not take past max (0: no
+ * maximum; BoundedSemaphore(n) is count = max = n) -> its descriptor;
+ * -EINVAL. sem_post past max is -EOVERFLOW. */
+SYSCALL2(SEM_CREATE_MAX, sem_create_max, sem_create_max, int, int, count, int, max)
+/* A mutex with flags MUTEX_RECURSIVE (RLock), MUTEX_NOINHERIT -> its
+ * descriptor. mutex_lock also gives -EDEADLK (a cycle of waiters, or a
+ * Lock taken twice), -EOWNERDEAD (its owner died: it is yours, repair and
+ * call mutex_consistent), -ENOTRECOVERABLE. */
+SYSCALL1(MUTEX_CREATE_FLAGS, mutex_create_flags, mutex_create_flags, int, int, flags)
+/* Mark a mutex taken with -EOWNERDEAD repaired -> 0; -EINVAL otherwise. */
+SYSCALL1(MUTEX_CONSISTENT, mutex_consistent, mutex_consistent, int, int, h)
+/* The wait-for graph: one lock_info per thread blocked on a mutex, at
+ * most max -> how many. */
+SYSCALL2(LOCKS,         locks,         locks,          int, struct lock_info *, out, int, max)
+/* Set thread tid's priority (0: the caller; a thread of the caller's
+ * process), 1 .. NPRIO-2, or -1 to ask -> the priority it had; -ESRCH,
+ * -EINVAL. A thread holding a mutex others want keeps what it inherits. */
+SYSCALL2(SETPRIO,       setprio,       setprio,        int, int, tid, int, prio)
+SYSCALL0(EVENT_CREATE,  event_create,  event_create,   int)
+SYSCALL1(EVENT_SET,     event_set,     event_set,      int, int, h)
+SYSCALL1(EVENT_CLEAR,   event_clear,   event_clear,    int, int, h)
+/* -> 1 if set, 0 if not. */
+SYSCALL1(EVENT_IS_SET,  event_is_set,  event_is_set,   int, int, h)
+/* -> 0 once set; -ETIMEDOUT. */
+SYSCALL2(EVENT_WAIT,    event_wait,    event_wait,     int, int, h, uint32_t, timeout)
+SYSCALL0(COND_CREATE,   cond_create,   cond_create,    int)
+/* Release mutex m (-EPERM if not the caller's), wait for a notify, take m
+ * back (also after -ETIMEDOUT; not after -EINTR) -> 0. */
+SYSCALL3(COND_WAIT,     cond_wait,     cond_wait,      int, int, h, int, m, uint32_t, timeout)
+/* Wake up to n waiters (n < 0: all) -> how many were woken. */
+SYSCALL2(COND_NOTIFY,   cond_notify,   cond_notify,    int, int, h, int, n)
+/* A barrier for parties (1 .. BARRIER_MAX) threads -> its descriptor. */
+SYSCALL1(BARRIER_CREATE, barrier_create, barrier_create, int, int, parties)
+/* -> the arrival index 0 .. parties-1; -EPIPE (broken), -ETIMEDOUT (and
+ * it breaks for the others). */
+SYSCALL2(BARRIER_WAIT,  barrier_wait,  barrier_wait,   int, int, h, uint32_t, timeout)
+SYSCALL1(BARRIER_RESET, barrier_reset, barrier_reset,  int, int, h)
+/* A queue of capacity items of item_size bytes (<= QUEUE_ITEM_MAX, the
+ * product <= QUEUE_BYTES_MAX), order QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIO ->
+ * its descriptor; -EINVAL, -ENOMEM. */
+SYSCALL3(QUEUE_CREATE,  queue_create,  queue_create,   int, int, item_size, int, capacity, int, order)
+/* Copy item_size bytes in (prio: QUEUE_PRIO's order, smallest first) -> 0;
+ * -ETIMEDOUT (full), -EFAULT. */
+SYSCALL4(QUEUE_PUT,     queue_put,     queue_put,      int, int, h, const void *, item, int, prio, uint32_t, timeout)
+/* Copy the next item out -> 0; -ETIMEDOUT (empty), -EFAULT. */
+SYSCALL3(QUEUE_GET,     queue_get,     queue_get,      int, int, h, void *, item, uint32_t, timeout)
+/* One item taken by get is finished -> 0; -EINVAL if none is unfinished. */
+SYSCALL1(QUEUE_TASK_DONE, queue_task_done, queue_task_done, int, int, h)
+/* Wait until every item put is task_done -> 0; -ETIMEDOUT. */
+SYSCALL2(QUEUE_JOIN,    queue_join,    queue_join,     int, int, h, uint32_t, timeout)
+/* Items in the queue now (Python's qsize). */
+SYSCALL1(QUEUE_SIZE,    queue_size,    queue_size,     int, int, h)

@@ -57,6 +57,7 @@ static struct thread *claim(const char *name, int prio, int detached)
         return NULL;
 
     t->prio = t->base_prio = (uint8_t)prio;
+    t->pi_prio = 0;
     t->detached = (uint8_t)detached;
     t->slice_left = 0;
     t->yielding = 0;
@@ -66,6 +67,9 @@ static struct thread *claim(const char *name, int prio, int detached)
     list_init(&t->tlink);
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
+    t->mutex_wait = NULL;
+    list_init(&t->held_mutexes);
+    t->xfer = NULL;
     t->exit_value = NULL;
     t->user_sp = NULL;
     t->in_syscall = t->daemon = t->kill_pending = 0;

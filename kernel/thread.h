@@ -35,6 +35,7 @@ enum thread_state {
 /* A queue of BLOCKED threads, most urgent first, FIFO within a priority.
  * See kernel/sched.c for the two calls that use it. */
 struct proc;
+struct kobj;
 
 struct waitq {
     struct list threads;
@@ -57,12 +58,22 @@ struct thread {
     struct list tlink;
     uint32_t wake_at;           /* tick at which the timeout fires */
     struct waitq *waiting_on;   /* the wait queue holding `link`, if any */
+    struct kobj *mutex_wait;    /* the mutex it is locking, while it may block
+                                   (kernel/kmutex.c: priority inheritance and
+                                   the wait-for graph follow it) */
+    struct list held_mutexes;   /* the mutexes it owns, by kmutex.held_link:
+                                   what it may inherit from (kernel/kmutex.c) */
+    void *xfer;                 /* a blocked queue getter's kernel buffer: a
+                                   put hands its item straight in (kqueue.c) */
     int wait_result;            /* what the waker says: 0, -ETIMEDOUT, ... */
 
     int id;                     /* 1, 2, 3...; never reused while booted */
     uint8_t state;              /* enum thread_state; see kernel/state.c */
     uint8_t prio;               /* 0 (idle) .. NPRIO-1: the one it runs at */
     uint8_t base_prio;          /* its own: a policy may run it lower (mlfq) */
+    uint8_t pi_prio;            /* what it inherits through mutexes, if more
+                                   than base_prio, else 0: a policy never runs
+                                   it lower than that (kernel/kmutex.c) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
     uint8_t yielding;           /* asked to yield: the next switch makes it

@@ -180,6 +180,23 @@ struct kstat {
     uint32_t con_flushed;           /* typed ahead, thrown away by Ctrl-C */
 };
 
+/* SYS_LOCKS: one edge of the wait-for graph: thread tid (of process pid,
+ * at priority prio) waits for mutex `mutex` (an object number, the same in
+ * every process), held by thread owner_tid (0: being handed over). */
+struct lock_info {
+    int tid, pid, prio;
+    int mutex;
+    int owner_tid, owner_pid, owner_prio;
+};
+
+/* Synchronisation objects' creation flags and orders (kernel/ksync.h). */
+#define MUTEX_RECURSIVE 1           /* RLock */
+#define MUTEX_NOINHERIT 2           /* no priority inheritance */
+enum { QUEUE_FIFO, QUEUE_LIFO, QUEUE_PRIO };    /* Queue, LifoQueue, PriorityQueue */
+#define QUEUE_ITEM_MAX  64          /* bytes of one item */
+#define QUEUE_BYTES_MAX 1024        /* item_size * capacity */
+#define BARRIER_MAX     32          /* parties */
+
 struct trace_entry {
     uint32_t time;
     int tid;

@@ -35,7 +35,8 @@ KHOST_PROC_SRCS := kernel/proc.c kernel/ufault.c kernel/syscall.c kernel/sys_pro
                    kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c kernel/sys_kobj.c \
                    kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
                    kernel/fd_serial.c \
-                   kernel/kobj.c kernel/buddy.c kernel/loader.c kernel/uaccess.c kernel/console.c
+                   kernel/kobj.c kernel/ksem.c kernel/kmutex.c kernel/kevent.c kernel/kcond.c \
+                   kernel/kbarrier.c kernel/kqueue.c kernel/buddy.c kernel/loader.c kernel/uaccess.c kernel/console.c
 KHOST_PROC_OBJS := $(KHOST_PROC_SRCS:%.c=$(BUILD)/host/obj/%.o) $(BUILD)/host/obj/progtab.o \
                    $(BUILD)/host/obj/arch/linux/hostproc.o
 $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
@@ -46,6 +47,11 @@ $(BUILD)/host/test_proc: $(BUILD)/host/obj/tests/host/test_proc.o $(KHOST_OBJS) 
 $(BUILD)/host/test_fd: $(BUILD)/host/obj/tests/host/test_fd.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
 TEST_SUITES += $(BUILD)/host/test_proc $(BUILD)/host/test_fd
+# The synchronisation objects (kernel/ksync.h) need the object pool and the
+# arena, so they link like test_proc.
+$(BUILD)/host/test_ksync: $(BUILD)/host/obj/tests/host/test_ksync.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+TEST_SUITES += $(BUILD)/host/test_ksync
 
 .PHONY: host-tests
 host-tests: $(KHOST_BINS)

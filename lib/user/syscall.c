@@ -68,13 +68,16 @@ _Static_assert(EPERM == 1 && ENOENT == 2 && ESRCH == 3 && EINTR == 4 &&
                EMFILE == 24 && ENOTTY == 25 && EPIPE == 32,
                "newlib and the kernel disagree on an errno value");
 
-/* ...and these three do not. */
+/* ...and these six do not. */
 long sys_result(long raw)
 {
     switch (raw) {
     case -35:  return -EDEADLK;     /* Linux 35, newlib 45 */
     case -38:  return -ENOSYS;      /* Linux 38, newlib 88 */
     case -110: return -ETIMEDOUT;   /* Linux 110, newlib 116 */
+    case -75:  return -EOVERFLOW;   /* Linux 75, newlib 139 */
+    case -130: return -EOWNERDEAD;  /* Linux 130, newlib 142 */
+    case -131: return -ENOTRECOVERABLE; /* Linux 131, newlib 141 */
     default:   return raw;
     }
 }

@@ -109,11 +109,52 @@ void thread_exit(void *value) __attribute__((noreturn));
 uint32_t ticks(void);           /* ticks since boot */
 
 /* sleep_ticks(n): 0 after n ticks, -EINVAL for n >= 2^31, -EINTR.
- * Semaphores and mutexes are kernel objects named by handles:
- * sem_create(count) and mutex_create() return one; sem_wait and
- * mutex_lock give 0, -ETIMEDOUT, -EBADF (also when closed meanwhile);
- * mutex_unlock is -EPERM for a thread that does not hold it; close(h)
- * closes a handle, not a file. */
+ * setprio(tid, prio): a thread of this process (0: the caller) runs at
+ * prio, 1 .. 6 (user threads start at 3); setprio(tid, -1) only asks. */
+
+/* ---- Synchronisation, as in Python's threading and multiprocessing ------- */
+/* Every object is a descriptor (kernel/ksync.h): close() it, hand it to a
+ * child in spawn's list, and share it between processes as Python passes
+ * a Lock or a Queue in args=. Every wait takes a timeout in ticks:
+ * WAIT_NONE (Python's blocking=False), n, or WAIT_FOREVER; it returns 0,
+ * or -ETIMEDOUT, -EINTR (the process is being killed), -EBADF (not an
+ * object of that kind, or closed meanwhile).
+ *
+ *   Python                          weft
+ *   threading.Lock()                lock_create()
+ *   threading.RLock()               rlock_create()
+ *   lock.acquire(timeout=t)         lock_acquire(l, t)      (mutex_lock)
+ *   lock.release()                  lock_release(l)         (mutex_unlock)
+ *   Semaphore(n), BoundedSemaphore(n)  sem_create(n), bounded_sem_create(n)
+ *   sem.acquire(), sem.release()    sem_acquire(s, t), sem_release(s)
+ *   Event(): set, clear, is_set, wait   event_create(), event_set(e) ...
+ *   Condition(lock): wait, notify, notify_all
+ *                                   cond_create(), cond_wait(c, l, t),
+ *                                   cond_notify(c, n), cond_notify_all(c)
+ *   Barrier(n): wait, reset         barrier_create(n), barrier_wait(b, t)
+ *   Queue(n), LifoQueue, PriorityQueue
+ *                                   queue_create(item_size, n, QUEUE_FIFO...)
+ *   q.put(x), q.get(), put_nowait   queue_put(q, &x, prio, t), queue_get(q, &x, t)
+ *   q.task_done(), q.join(), qsize  queue_task_done(q), queue_join(q, t), queue_size(q)
+ *
+ * Beyond Python: a mutex knows its owner (a release by another thread is
+ * -EPERM), lends its waiters' priority to its owner (priority inheritance;
+ * lock_create_flags(MUTEX_NOINHERIT) turns it off), refuses a lock that
+ * would deadlock (-EDEADLK; locks() lists who waits for whom), and when its
+ * owner dies holding it the next owner gets -EOWNERDEAD and calls
+ * mutex_consistent(l) once the data is repaired (else -ENOTRECOVERABLE).
+ * A barrier whose party times out or is killed is broken: -EPIPE. */
+static inline int lock_create(void) { return mutex_create(); }
+static inline int rlock_create(void) { return mutex_create_flags(MUTEX_RECURSIVE); }
+static inline int lock_create_flags(int flags) { return mutex_create_flags(flags); }
+static inline int lock_acquire(int l, uint32_t timeout) { return mutex_lock(l, timeout); }
+static inline int lock_release(int l) { return mutex_unlock(l); }
+static inline int bounded_sem_create(int n) { return sem_create_max(n, n); }
+static inline int sem_acquire(int s, uint32_t timeout) { return sem_wait(s, timeout); }
+static inline int sem_release(int s) { return sem_post(s); }
+static inline int cond_notify_all(int c) { return cond_notify(c, -1); }
+static inline int queue_put_nowait(int q, const void *item) { return queue_put(q, item, 0, WAIT_NONE); }
+static inline int queue_get_nowait(int q, void *item) { return queue_get(q, item, WAIT_NONE); }
 
 /* ---- What a program says about itself ---------------------------------- */
 

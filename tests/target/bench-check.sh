@@ -9,6 +9,8 @@
 #   bench_ordered     the process figures are in the order their work nests:
 #                     a system call < a switch between processes (a yield
 #                     is a system call) < spawn + exit + wait
+#   bench_sync_ordered  the same for the synchronisation figures: a
+#                     lock+unlock (two calls) < a message cycle < a deadlock break
 #   bench_repeatable  a second run of the same binary gives the same lines
 #                     (QEMU -icount shift=10, sleep=off: virtual time only)
 #   profile_total     the budget tool (tools/profile.py, `make profile`):
@@ -43,7 +45,8 @@ done
 for name in yield_switch sem_pingpong irq_to_thread thread_create_exit_join; do
   [ -n "$(figure "$tmp/bench-kernel.1" $name)" ] || { ok=1; why="bench-kernel: no $name"; }
 done
-for name in syscall_roundtrip process_yield_switch thread_yield_switch_user spawn_exit_wait; do
+for name in syscall_roundtrip process_yield_switch thread_yield_switch_user spawn_exit_wait \
+            mutex_uncontended msg_latency_cycle_threads msg_latency_cycle_procs deadlock_break; do
   [ -n "$(figure "$tmp/bench-proc.1" $name)" ] || { ok=1; why="bench-proc: no $name"; }
 done
 check bench_runs $ok "$why"
@@ -57,6 +60,14 @@ sw=$(figure "$tmp/bench-proc.1" process_yield_switch)
 sp=$(figure "$tmp/bench-proc.1" spawn_exit_wait)
 awk -v a="${call:-0}" -v b="${sw:-0}" -v c="${sp:-0}" 'BEGIN { exit !(a > 0 && a < b && b < c) }'
 check bench_ordered $? "syscall_roundtrip $call, process_yield_switch $sw, spawn_exit_wait $sp"
+# A lock+unlock is two system calls; a message cycle is two calls and two
+# switches; a deadlock break is five calls and four switches.
+mx=$(figure "$tmp/bench-proc.1" mutex_uncontended)
+msg=$(figure "$tmp/bench-proc.1" msg_latency_cycle_threads)
+dl=$(figure "$tmp/bench-proc.1" deadlock_break)
+awk -v a="${call:-0}" -v m="${mx:-0}" -v q="${msg:-0}" -v d="${dl:-0}" \
+    'BEGIN { exit !(2 * a < m && m < q && q < d) }'
+check bench_sync_ordered $? "syscall $call, mutex_uncontended $mx, msg cycle $msg, deadlock_break $dl"
 
 same=0 why=
 for img in bench-kernel bench-proc; do

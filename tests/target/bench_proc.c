@@ -108,10 +108,18 @@ static void *bench_main(void *arg)
 
     uint32_t mem0 = proc_mem_free();
     int slots0 = proc_free_slots();
-    /* The empty loops first (only the one a profile image's figure needs). */
+    /* The empty loops first (only those the wanted figures need). */
+    static const char *const on_loop[] = {
+        "process_yield_switch", "thread_yield_switch_user", "spawn_exit_wait",
+        "mutex_uncontended", "msg_latency_cycle_threads", "msg_latency_cycle_procs",
+        "deadlock_break", "queue_put_get_nowait", "sem_roundtrip_threads",
+    };
     int64_t loop = 0, loopeq = 0, call = 0, pswitch = 0, tswitch = 0, spawn = 0;
-    if (bench_wanted("process_yield_switch") || bench_wanted("thread_yield_switch_user") ||
-        bench_wanted("spawn_exit_wait"))
+    int64_t mutex = 0, msg = 0, msgproc = 0, dlbreak = 0, qlocal = 0, semrt = 0;
+    int need_loop = 0;
+    for (unsigned i = 0; i < sizeof on_loop / sizeof on_loop[0]; i++)
+        need_loop |= bench_wanted(on_loop[i]);
+    if (need_loop)
         loop = measure("loop", run_one, 1, 0);
     if (bench_wanted("syscall_roundtrip"))
         loopeq = measure("loopeq", run_one, 1, 0);
@@ -123,6 +131,18 @@ static void *bench_main(void *arg)
         tswitch = measure("threads", run_one, 2, loop);
     if (bench_wanted("spawn_exit_wait"))
         spawn = measure("spawn", run_one, 1, loop);
+    if (bench_wanted("mutex_uncontended"))
+        mutex = measure("mutex", run_one, 1, loop);
+    if (bench_wanted("msg_latency_cycle_threads"))
+        msg = measure("msg", run_one, 1, loop);
+    if (bench_wanted("msg_latency_cycle_procs"))
+        msgproc = measure("msgproc", run_one, 1, loop);
+    if (bench_wanted("deadlock_break"))
+        dlbreak = measure("dlbreak", run_one, 1, loop);
+    if (bench_wanted("queue_put_get_nowait"))
+        qlocal = measure("qlocal", run_one, 1, loop);
+    if (bench_wanted("sem_roundtrip_threads"))
+        semrt = measure("sem", run_one, 1, loop);
     if (proc_mem_free() != mem0 || proc_free_slots() != slots0)
         panic("bench-proc: leaked: free memory %u -> %u, free slots %d -> %d",
               (unsigned)mem0, (unsigned)proc_mem_free(), slots0, proc_free_slots());
@@ -138,6 +158,12 @@ static void *bench_main(void *arg)
     bench_print("process_yield_switch", pswitch);
     bench_print("thread_yield_switch_user", tswitch);
     bench_print("spawn_exit_wait", spawn);
+    bench_print("mutex_uncontended", mutex);
+    bench_print("msg_latency_cycle_threads", msg);
+    bench_print("msg_latency_cycle_procs", msgproc);
+    bench_print("deadlock_break", dlbreak);
+    bench_print("queue_put_get_nowait", qlocal);
+    bench_print("sem_roundtrip_threads", semrt);
     arch_halt(EXIT_OK);
 }
 
