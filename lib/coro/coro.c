@@ -24,6 +24,9 @@
 #include <string.h>
 
 #include "coro_internal.h"
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
 
 const char *const coro_status_name[CORO_NSTATUS] = {
 	[CORO_SUSPENDED] = "suspended",
@@ -103,6 +106,9 @@ void coro_start(struct coro *self, void *first)
 	self->back = NULL;
 	self->sp = NULL; /* DEAD: a resume now reports, never runs stale frames */
 	coro_sanitize_leave(self);
+#if defined(__SANITIZE_THREAD__)
+	__tsan_switch_to_fiber(self->tsan_back, 0); /* here: see coro_sanitize_leave */
+#endif
 	coro_exit_to(back, result);
 }
 

@@ -83,10 +83,12 @@ void coro_sanitize_enter(struct coro *self)
 	__sanitizer_finish_switch_fiber(NULL, &self->asan_back_lo, &self->asan_back_size);
 }
 
+/* TSan's switch for a dying coroutine is made in coro_start itself: TSan
+ * keeps a shadow call stack per fiber, and a function that switched fibers
+ * and then returned would pop a frame off the wrong one. */
 void coro_sanitize_leave(struct coro *self)
 {
 	__sanitizer_start_switch_fiber(NULL, self->asan_back_lo, self->asan_back_size);
-	__tsan_switch_to_fiber(self->tsan_back, 0);
 }
 
 void coro_sanitize_release(struct coro *co)

@@ -14,6 +14,10 @@
  * previous action back and returns, so the fault repeats and is handled as
  * if we had never been there (the default action, or ASan's report).
  *
+ * A frame larger than the guard page can jump right over it; then the
+ * fault address is below the stack, but the interrupted stack pointer tells
+ * whose stack it was, and that is reported the same way.
+ *
  * The table is a fixed array of slots claimed with compare-and-swap, so the
  * handler can read it at any moment without a lock (a lock in a signal
  * handler could deadlock). Stacks beyond CORO_GUARD_SLOTS still have a guard
@@ -30,10 +34,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define CORO_GUARD_SLOTS 1024
 #define ALTSTACK_SIZE (64 * 1024)
+#define CORO_JUMP_LIMIT (1024 * 1024) /* a frame larger than this is not taken for an overflow */
 
 struct guard_slot {
 	_Atomic uintptr_t page;           /* the guard page's address, 0: free slot */
@@ -62,13 +68,25 @@ static void say_hex(uintptr_t v)
 	say(buf);
 }
 
+/* The interrupted stack pointer, where the machine lets us read it. */
+static uintptr_t fault_sp(void *ctx)
+{
+#if defined(__x86_64__)
+	return (uintptr_t)((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RSP];
+#else
+	(void)ctx;
+	return 0;
+#endif
+}
+
 static void on_segv(int sig, siginfo_t *si, void *ctx)
 {
-	(void)ctx;
-	uintptr_t addr = (uintptr_t)si->si_addr, pg = page_size();
+	uintptr_t addr = (uintptr_t)si->si_addr, pg = page_size(), sp = fault_sp(ctx);
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
 		uintptr_t page = atomic_load(&guards[i].page);
-		if (page && addr - page < pg) {
+		/* In the guard page; or a frame so big that it jumped over it (the
+		 * stack pointer is then just below the stack, not the address). */
+		if (page && (addr - page < pg || (sp < page + pg && page - sp < CORO_JUMP_LIMIT))) {
 			const char *name = atomic_load(&guards[i].name);
 			say("coro: stack overflow in coroutine '");
 			say(name ? name : "?");

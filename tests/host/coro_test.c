@@ -260,6 +260,29 @@ static void test_a_pooled_stack_overflow_hits_the_guard_page_and_names_it(void *
 	expect_death(overflow_pooled, "coro: stack overflow in coroutine 'deep-recursion' (guard page at 0x");
 }
 
+static void *huge_frame(struct coro *self, void *first)
+{
+	(void)self;
+	volatile char big[128 * 1024]; /* jumps right over the guard page */
+	big[0] = (char)(intptr_t)first;
+	return (void *)(intptr_t)big[0];
+}
+
+static void overflow_by_a_jump(void)
+{
+	struct coro_pool *pool = coro_pool_create(16384, 1);
+	struct coro co;
+	if (coro_create_pooled(&co, pool, "huge-frame", huge_frame, NULL) != 0)
+		return;
+	coro_resume(&co, NULL);
+}
+
+static void test_a_frame_that_jumps_the_guard_page_is_still_named(void **state)
+{
+	(void)state;
+	expect_death(overflow_by_a_jump, "coro: stack overflow in coroutine 'huge-frame' (guard page at 0x");
+}
+
 static void test_pooled_stacks_are_reused(void **state)
 {
 	(void)state;
@@ -295,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_misuse_is_reported_by_name),
 		cmocka_unit_test(test_a_smashed_canary_is_reported_at_yield_and_at_the_end),
 		cmocka_unit_test(test_a_pooled_stack_overflow_hits_the_guard_page_and_names_it),
+		cmocka_unit_test(test_a_frame_that_jumps_the_guard_page_is_still_named),
 		cmocka_unit_test(test_pooled_stacks_are_reused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
