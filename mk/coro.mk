@@ -38,3 +38,24 @@ $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(C
 .PHONY: coro-tests
 coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
+
+# ---- On weft: lib/coro in the user runtime -----------------------------------
+# The stackful switch for Thumb-2 and the generators, compiled like lib/user
+# and linked into every program like lib/user (--gc-sections drops what a
+# program does not use; an archive would come before the program on the
+# link line and give it nothing). apps/gen.c and apps/switchdemo.c
+# are the demos; tests/target/coro-demos.sh runs them through the shell.
+CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
+              lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c
+CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
+ULIB_OBJS  += $(CORO_UOBJS)
+$(APP_ELFS): $(CORO_UOBJS)
+
+$(filter %.c.o,$(CORO_UOBJS)): $(BUILD)/user/%.c.o: %.c mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+$(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+
+TEST_SUITES += tests/target/coro-demos.sh
