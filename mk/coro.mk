@@ -59,3 +59,34 @@ $(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
 
 TEST_SUITES += tests/target/coro-demos.sh
+
+# ---- Benchmarks ------------------------------------------------------------------
+# bench-coro-linux: tools/coro_bench.c, lib/coro against swapcontext and
+# boost.context's fcontext, paired round by round (optimised, no sanitizers).
+# bench-coro-weft: the Thumb-2 switch and a generator resume in instructions
+# under icount (tests/target/bench_coro.c), built like the other bench images.
+BENCHES += bench-coro-linux bench-coro-weft
+CORO_BENCH_RUNS ?= 11
+
+$(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
+	    -lboost_context
+
+CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
+$(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \
+                         $(BUILD)/arm-bench/tests/target/bench_coro.c.o \
+                         $(CORO_WEFT_SRCS:%=$(BUILD)/arm-bench/%.o)
+test-build: $(BUILD)/bench-coro.elf
+
+.PHONY: bench-coro-linux bench-coro-weft
+bench-coro-linux:
+	@$(MAKE) --no-print-directory $(BUILD)/coro/coro-bench >&2
+	@$(BUILD)/coro/coro-bench $(CORO_BENCH_RUNS)
+
+bench-coro-weft:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-coro.elf >&2
+	@QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=120 tools/qemu.sh \
+	    $(BUILD)/bench-coro.elf < /dev/null > $(BUILD)/bench-coro.log 2>&1 \
+	    || { cat $(BUILD)/bench-coro.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/bench-coro.log | grep '^bench: '
