@@ -7,7 +7,7 @@
 # Host suites are built under ASan+UBSan (build/host/); those with threads
 # also under TSan (build/tsan/).
 
-DEPS_PKGS += libcmocka-dev libboost-context-dev g++
+DEPS_PKGS += libcmocka-dev libboost-context-dev gdb
 
 CORO_CORE  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
               lib/coro/stack_posix.c lib/coro/switch_x86_64.S
@@ -35,8 +35,14 @@ $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(C
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_TSAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
 
+# gdb's backtrace inside a coroutine (a script, with the binary filled in).
+TEST_SUITES += $(BUILD)/host/coro_gdb_test
+$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' $< > $@
+	chmod +x $@
+
 .PHONY: coro-tests
-coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test
+coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # ---- On weft: lib/coro in the user runtime -----------------------------------
