@@ -3,7 +3,8 @@
 #   make run     boot weft in QEMU: init, then the user shell (a terminal or a pipe)
 #   make run-kshell  the kernel-only shell (thread demos, no processes)
 #   make test    every test: host unit tests, then kernel images in QEMU
-#   make bench   deterministic figures, one "bench: NAME VALUE UNIT" line each
+#   make bench   one "bench: NAME VALUE UNIT" line per figure: the kernel's are
+#                deterministic (guest instructions), the pools' are measured
 #   make deps    install the Debian packages the above need (as root)
 #   make gdb     boot halted, waiting for gdb-multiarch on port $(GDB_PORT)
 #
@@ -35,9 +36,10 @@ KERNEL_SRCS := kernel/sched.c $(wildcard kernel/sched_*.c) kernel/state.c kernel
                drivers/uart.c
 # Processes: the loader, the process table, system calls, and the programs.
 PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c \
-               kernel/sys_proc.c kernel/sys_thread.c kernel/sys_io.c kernel/sys_info.c \
-               kernel/sys_kobj.c kernel/kobj.c kernel/buddy.c kernel/loader.c \
-               kernel/uaccess.c kernel/initproc.c
+               kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
+               kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
+               kernel/buddy.c kernel/loader.c \
+               kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))
@@ -101,6 +103,10 @@ test-build: $(TEST_SUITES)
 
 bench: deps
 	@mkdir -p $(BUILD)
+	@echo "bench: deterministic: bench-kernel, bench-proc (unit: instructions, guest" \
+	      "instructions under QEMU -icount; the same on every run)." >&2
+	@echo "bench: measured on this machine: bench-pools (units tasks/s, x, s; medians" \
+	      "of paired rounds with NAME_min/NAME_max; they move with the load)." >&2
 	@$(MAKE) --no-print-directory $(BENCHES) | tee $(BUILD)/bench.txt
 	@tools/bench-json.sh < $(BUILD)/bench.txt > $(BUILD)/bench.json
 

@@ -24,14 +24,28 @@
  *   spin            runs in user mode for ever, no system calls
  *   regs            two threads check R4-R11 across system calls and
  *                   preemptions
+ *   upper           copies 0 to 1 upper-cased until end of file
+ *   holds5          descriptor 5 is a semaphore it was handed: post it;
+ *                   3 and 4 were not handed: -EBADF
+ *   drain, flood    read 0 / write 1 for ever (blocked on a pipe)
+ *   shmadd N        maps the segment it was handed as 3, adds N to its
+ *                   first word
+ *   peek ADDR       reads the word at ADDR (a segment it was not handed:
+ *                   it must fault)
+ *   latewrite       sleeps 5 ticks, then writes one byte to 1
+ *   pollforever     polls 0 (a pipe no one writes) for ever
  * Read next: apps/usertests.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "weft.h"
+
+PROG_ABOUT("ROLE [ARG]",
+           "the parts usertests' children play (not for people)");
 
 static void *blocker(void *sem)
 {
@@ -145,6 +159,41 @@ static int ending_role(const char *role, char **argv, int argc)
     }
     if (!strcmp(role, "spin"))
         spinner((void *)&spin_count);
+    if (!strcmp(role, "upper")) {
+        char buf[32];
+        int n;
+        while ((n = read(0, buf, sizeof buf)) > 0) {
+            for (int i = 0; i < n; i++)
+                buf[i] = (char)(buf[i] >= 'a' && buf[i] <= 'z' ? buf[i] - 32 : buf[i]);
+            write(1, buf, (size_t)n);
+        }
+        return n == 0 ? 0 : 1;
+    }
+    if (!strcmp(role, "holds5"))
+        return sem_post(5) == 0 && close(3) == -EBADF && close(4) == -EBADF ? 0 : 1;
+    if (!strcmp(role, "drain") || !strcmp(role, "flood")) {
+        char buf[64] = { 0 };
+        for (;;)
+            role[0] == 'd' ? read(0, buf, sizeof buf) : write(1, buf, sizeof buf);
+    }
+    if (!strcmp(role, "shmadd") && argc > 2) {
+        volatile int *word = shm_map(3, NULL, NULL);
+        if (!word)
+            return 1;
+        *word += atoi(argv[2]);
+        return 0;
+    }
+    if (!strcmp(role, "peek") && argc > 2)
+        return *(volatile int *)(uintptr_t)strtoul(argv[2], NULL, 0) == 12345 ? 3 : 4;
+    if (!strcmp(role, "latewrite")) {
+        sleep_ticks(5);
+        return write(1, "!", 1) == 1 ? 0 : 1;
+    }
+    if (!strcmp(role, "pollforever")) {
+        struct pollfd pfd = { 0, POLLIN, 0 };
+        poll(&pfd, 1, WAIT_FOREVER);
+        return 9;
+    }
     if (!strcmp(role, "regs")) {        /* two checkers preempt each other */
         void *other = (void *)1;
         int tid = thread_create(regs_thread, (void *)2000, 0);

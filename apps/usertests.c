@@ -21,11 +21,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "syscall.h"
-#include "weft.h"
+#include "usertests.h"
+
+PROG_ABOUT("",
+           "the kernel's rules, tested from user mode (about 2 s)");
 
 #define ROUNDS         2
-#define CHILD_TIMEOUT  3000         /* ticks before a child counts as hung */
 #define SETTLE_TICKS   300          /* for init to reap orphans and daemons */
 #define CYCLES         1000
 #define FAULTED(code)  (WSTATUS_FAULT | (code))
@@ -36,7 +37,7 @@ static int passed, failed;
 /* ---- Reporting --------------------------------------------------------- */
 
 /* why == NULL: the case passed. */
-static void judge(const char *name, const char *why)
+void judge(const char *name, const char *why)
 {
     if (why) {
         printf("FAIL %s: %s\n", name, why);
@@ -47,16 +48,14 @@ static void judge(const char *name, const char *why)
     }
 }
 
-static char msg[160];               /* the why of the case being judged */
-
-#define FAILMSG(...) (snprintf(msg, sizeof msg, __VA_ARGS__), msg)
+char msg[160];                      /* the why of the case being judged */
 
 /* ---- Children ---------------------------------------------------------- */
 
 /* Run argv as a child and return its wait status (>= 0), the spawn error
  * (< 0), or -ETIMEDOUT after killing it if it hangs. The kernel's account
  * of its end goes to why[n]. */
-static int run(char **argv, char *why, int n)
+int run(char **argv, char *why, int n)
 {
     int status;
     int pid = spawn(argv[0], argv, 0);
@@ -70,7 +69,7 @@ static int run(char **argv, char *why, int n)
 }
 
 /* Judge a child by its exact status. */
-static void expect_status(const char *name, char **argv, int expected)
+void expect_status(const char *name, char **argv, int expected)
 {
     char why[PROC_WHY_LEN], got[32], want[32];
     int status = run(argv, why, sizeof why);
@@ -184,6 +183,7 @@ static long c_procinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return
 static long c_proclist(uint32_t p, uint32_t l, int c) { (void)c; return sys2(SYS_PROCLIST, p, l < 16 ? 4 : l / 4); }
 static long c_threadinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_THREADINFO, 0, p); }
 static long c_proginfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_PROGINFO, 0, p); }
+static long c_fdinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys3(SYS_FDINFO, 0, 0, p); }
 static long c_kstat(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys1(SYS_KSTAT, p); }
 static long c_trace(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys2(SYS_TRACE, p, 4); }
 static long c_setname(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys1(SYS_SETNAME, p); }
@@ -228,7 +228,7 @@ static const struct efault_case {
     { "write", c_write, 0, 0 },             { "read", c_read, 1, 0 },
     { "procinfo", c_procinfo, 1, 0 },       { "proclist", c_proclist, 1, 0 },
     { "threadinfo", c_threadinfo, 1, 0 },   { "proginfo", c_proginfo, 1, 0 },
-    { "kstat", c_kstat, 1, 0 },             { "trace", c_trace, 1, 0 },
+    { "kstat", c_kstat, 1, 0 },             { "fdinfo", c_fdinfo, 1, 0 },             { "trace", c_trace, 1, 0 },
     { "setname", c_setname, 0, 1 },         { "spawn prog", c_spawn_prog, 0, 1 },
     { "spawn argv", c_spawn_argv, 0, 1 },   /* NULL-terminated: like a string */   { "spawn argv[1]", c_spawn_arg, 0, 1 },
     { "thread_create spec", c_thread_spec, 0, 0 },
@@ -392,17 +392,6 @@ static void test_spawn_full(void)
           : FAILMSG("%d spawned, then %d; %d reaped as killed", n, r, killed));
 }
 
-static void test_handles_full(void)
-{
-    static int hs[1024];
-    int n = 0, r = 0, closed = 0;
-    while (n < 1024 && (r = sem_create(0)) >= 0)
-        hs[n++] = r;
-    for (int i = 0; i < n; i++)
-        closed += close(hs[i]) == 0;
-    judge("handles until full", n > 0 && (r == -EAGAIN || r == -ENOMEM) && closed == n ? NULL
-          : FAILMSG("%d created, then %d; %d closed", n, r, closed));
-}
 
 static void test_memory(void)
 {
@@ -442,6 +431,54 @@ static void test_cycles(void)
 /* ---- 5. Killing, waiting, orphans and daemons -------------------------- */
 
 /* Start `prog how`, let it block (or spin, under round-robin if rr), kill it. */
+/* ---- Console, halt, sleep: the rules of issue 9 -------------------------- */
+
+static void test_console_rules(void)
+{
+    struct thread_info ti;
+    int r;
+
+    /* A sleep of 2^31 ticks or more is refused (it used to end at once,
+     * as if it had been slept). */
+    uint32_t t0 = ticks();
+    r = sleep_ticks(0x80000000u);
+    judge("sleep 2^31 ticks: EINVAL", r == -EINVAL && ticks() - t0 < 5 ? NULL
+          : FAILMSG("gave %d after %lu ticks", r, (unsigned long)(ticks() - t0)));
+    r = halt(0);                    /* before: it halted the machine here */
+    judge("halt by a non-init process: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = wait(1, NULL, WAIT_FOREVER);
+    judge("wait for a non-child (init): ECHILD at once", r == -ECHILD ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(1);
+    judge("console to an ancestor: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(9999);
+    judge("console to no process: ESRCH", r == -ESRCH ? NULL : FAILMSG("gave %d", r));
+    r = sys_result(sys2(SYS_CONSOLE, 99, 0));
+    judge("console bad op: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(getpid());
+    judge("console to oneself", r == 0 && console_getfg() == getpid() ? NULL
+          : FAILMSG("gave %d, fg %d", r, console_getfg()));
+
+    struct trace_entry te[2];
+    struct trace_filter tf = { 0, 0x7FFFFFFF, 0 };
+    r = trace_find(te, 2, (const struct trace_filter *)0x30000000);
+    judge("trace_find bad filter: EFAULT", r == -EFAULT ? NULL : FAILMSG("gave %d", r));
+    r = trace_find(te, 33, &tf);
+    judge("trace_find 33: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    tf.tid_lo = tf.tid_hi = gettid();
+    r = trace_find(te, 2, &tf);
+    judge("trace_find own thread", r == 2 && te[0].tid == gettid() && te[1].tid == gettid()
+          ? NULL : FAILMSG("gave %d", r));
+
+    /* The main thread's name follows the process's renames. */
+    setname("renamed");
+    int found = 0;
+    for (int i = 0; threadinfo(i, &ti) == 0; i++)
+        if (ti.tid == gettid())
+            found = !strcmp(ti.name, "renamed");
+    setname("usertests");
+    judge("thread name follows setname", found ? NULL : FAILMSG("main thread not renamed"));
+}
+
 static void kill_case(const char *name, char *prog, char *how, int rr)
 {
     char *argv[] = { prog, how, NULL };
@@ -518,85 +555,8 @@ static void test_family(void)
 static int same(const struct kstat *a, const struct kstat *b)
 {
     return a->mem_free == b->mem_free && a->procs_free == b->procs_free
-           && a->threads_free == b->threads_free && a->handles_free == b->handles_free;
-}
-
-/* ---- 10. Ending: kills that race, and Python's rule ---------------------- */
-
-static void *lock_and_hold(void *m)
-{
-    return (void *)(intptr_t)mutex_lock((int)(intptr_t)m, WAIT_FOREVER);
-}
-
-/* A waiter woken by unlock owns the mutex from that moment: if the handle
- * is then closed and the slot reused by a new mutex, the waiter does not
- * become the new one's owner when it finally runs. */
-static const char *mutex_handover(void)
-{
-    int m = mutex_create(), r2 = -1, r3 = -1;
-    void *got = (void *)1;
-    mutex_lock(m, WAIT_FOREVER);
-    int tid = thread_create(lock_and_hold, (void *)(intptr_t)m, 0);
-    while (sleep_ticks(1) == 0) {       /* until it is blocked on m */
-        struct thread_info ti;
-        int blocked = 0;
-        for (int i = 0; threadinfo(i, &ti) == 0; i++)
-            blocked |= ti.tid == tid && ti.state == 3;  /* BLOCKED */
-        if (blocked)
-            break;
-    }
-    mutex_unlock(m);                    /* handed to the waiter, still READY */
-    close(m);
-    int m2 = mutex_create();            /* may reuse the object */
-    int r1 = mutex_lock(m2, WAIT_NONE);
-    thread_join(tid, &got, WAIT_FOREVER);
-    r2 = mutex_unlock(m2);
-    r3 = close(m2);
-    return r1 == 0 && got == 0 && r2 == 0 && r3 == 0 ? NULL
-           : FAILMSG("lock %d, waiter got %ld, unlock %d, close %d", r1, (long)(intptr_t)got, r2, r3);
-}
-
-/* Kill a child started with argv after `ticks`; expect it killed. */
-static void kill_after(const char *name, char **argv, uint32_t ticks)
-{
-    int status = -1, pid = spawn(argv[0], argv, 0);
-    sleep_ticks(ticks);
-    int k = kill(pid);
-    int w = wait(pid, &status, CHILD_TIMEOUT);
-    judge(name, k == 0 && w == pid && status == WSTATUS_KILLED ? NULL
-          : FAILMSG("kill %d, wait %d, status 0x%x", k, w, status));
-    if (w != pid)
-        wait(pid, NULL, WAIT_FOREVER);
-}
-
-static void test_ending(void)
-{
-    char *window[] = { "userchild", "killwindow", NULL };
-    char *waitkill[] = { "userchild", "waitkill", NULL };
-    char *threaded[] = { "userchild", "threaded", NULL };
-    char *spin[] = { "userchild", "spin", NULL };
-    char *mainexit[] = { "userchild", "mainexit", NULL };
-    char *regs[] = { "userchild", "regs", NULL };
-    struct proc_info pi;
-    int status = -1;
-
-    expect_status("kill in the return window", window, WSTATUS_KILLED);
-    expect_status("kill while woken in a wait loop", waitkill, WSTATUS_KILLED);
-    kill_after("kill a process of four threads", threaded, 20);
-    kill_after("kill a process spinning in user mode", spin, 3);
-    judge("mutex handed over at unlock", mutex_handover());
-    expect_status("R4-R11 kept across calls and preemptions", regs, 0);
-
-    /* Python: main returns 3, a non-daemon thread keeps the process alive
-     * for 30 ticks, the daemon thread ends with it, the status is main's. */
-    int pid = spawn("userchild", mainexit, 0);
-    sleep_ticks(10);
-    int r = procinfo(pid, &pi);
-    int w = wait(pid, &status, CHILD_TIMEOUT);
-    judge("main exits, a non-daemon thread lives on",
-          r == 0 && pi.state == PS_ALIVE && pi.nthreads == 2 && w == pid && status == 3
-          ? NULL : FAILMSG("procinfo %d state %d threads %d, wait %d status 0x%x",
-                           r, pi.state, pi.nthreads, w, status));
+           && a->threads_free == b->threads_free && a->objs_free == b->objs_free
+           && a->pipes_free == b->pipes_free;
 }
 
 static void round_of_tests(int round)
@@ -610,11 +570,12 @@ static void round_of_tests(int round)
     test_enosys();
     test_ebadf();
     test_spawn_full();
-    test_handles_full();
     test_memory();
     test_cycles();
     test_family();
     test_ending();
+    test_descriptors();
+    test_console_rules();
 
     /* Orphans and daemons are reaped by init, in its own time. */
     for (int t = 0; t < SETTLE_TICKS; t += 5) {
@@ -625,11 +586,11 @@ static void round_of_tests(int round)
     }
     snprintf(name, sizeof name, "no leaks (round %d)", round);
     judge(name, same(&before, &after) ? NULL
-          : FAILMSG("free mem %lu->%lu procs %lu->%lu threads %lu->%lu handles %lu->%lu",
+          : FAILMSG("free mem %lu->%lu procs %lu->%lu threads %lu->%lu objects %lu->%lu",
                     (unsigned long)before.mem_free, (unsigned long)after.mem_free,
                     (unsigned long)before.procs_free, (unsigned long)after.procs_free,
                     (unsigned long)before.threads_free, (unsigned long)after.threads_free,
-                    (unsigned long)before.handles_free, (unsigned long)after.handles_free));
+                    (unsigned long)before.objs_free, (unsigned long)after.objs_free));
 }
 
 int main(void)

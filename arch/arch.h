@@ -65,12 +65,18 @@ void *arch_user_stack_init(struct arch_ctx *ctx, void *ktop, void *utop, uintptr
  * killing of a faulting user thread's process. Called by kernel/proc.c. */
 void arch_user_mode_init(void);
 
-/* An address space, as the MPU sees it: a process's block and the
- * read-only executable code region at its start. */
+/* An address space, as the MPU sees it: a process's block, the read-only
+ * executable code region at its start, and up to ARCH_MM_SEGS shared
+ * segments (power-of-two sizes, aligned to their size). */
+#define ARCH_MM_SEGS 2
 struct arch_mm {
     uint32_t regs[4];
+    uint32_t seg[ARCH_MM_SEGS][2];  /* a segment's RBAR, RASR; RASR 0: none */
 };
 void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
+/* Put segment [base, base + size) in slot i of mm (size 0: empty the
+ * slot). Takes effect at the next arch_mm_switch(mm). */
+void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size);
 /* Make mm the user-accessible memory (NULL: none). Called on a switch
  * between processes only, and when a process's memory is freed. */
 void arch_mm_switch(const struct arch_mm *mm);

@@ -34,8 +34,13 @@
 #define THREAD_NAME_LEN 12      /* including the terminating NUL */
 #define USER_PRIO       3       /* user threads; the kernel shell runs at 4 */
 #define MAX_PROCS       16      /* process control blocks */
-#define MAX_HANDLES     8       /* handles per process */
-#define MAX_KOBJS       32      /* semaphores and mutexes, system-wide */
+/* Descriptors and the objects they name (kernel/fd.h, kernel/kobj.h). A
+ * process past MAX_FDS gets -EMFILE; the system past MAX_KOBJS objects, or
+ * MAX_PIPES pipes, gets -ENFILE. */
+#define MAX_FDS         16      /* descriptors per process (a power of two) */
+#define MAX_KOBJS       64      /* objects, system-wide, the console aside */
+#define MAX_PIPES       16      /* pipe buffers, system-wide */
+#define PIPE_SIZE       512     /* bytes a pipe holds (a power of two) */
 #define PROC_ARGS_MAX   256     /* bytes of argv a spawn may pass */
 #define PROC_ARGC_MAX   16
 #endif

@@ -17,6 +17,10 @@
 #define ECHILD    10   /* nothing to wait for */
 #define EAGAIN    11   /* try again: full table, or would block */
 #define ENOMEM    12   /* out of memory */
+#define ENOTTY    25   /* not a terminal */
+#define ENFILE    23   /* the system's objects (or pipes) are all in use */
+#define EMFILE    24   /* the process's descriptor table is full */
+#define EPIPE     32   /* a write to a pipe no one reads any more */
 #define EFAULT    14   /* a pointer outside the caller's memory */
 #define EBUSY     16   /* resource in use */
 #define EINVAL    22   /* an argument out of range */

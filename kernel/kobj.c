@@ -1,107 +1,80 @@
 /*
- * kobj.c: the object pool and per-process handle tables (see kobj.h).
+ * kobj.c: the object pool, references, and the semaphore and mutex types.
  *
- * Invariant: a handle slot in use points at an object in use of the type
- * recorded there, and each object is named by exactly one handle. Everything
- * is changed with interrupts masked, and an object found through a handle
- * is used under the same masking that found it (see lookup_locked).
+ * Invariant: an object in use (type != KOBJ_NONE) has refs > 0, except for
+ * the instant between kobj_alloc_locked() and the fd_install_locked() that
+ * follows it under the same mask; the console is outside the pool and never
+ * released. Everything is changed with interrupts masked.
+ * Read next: kernel/fd.c, kernel/pipe.c.
  */
 #include "kobj.h"
 
 #include <string.h>
 
 #include "errno.h"
+#include "fd.h"
 #include "panic.h"
+#include "proc.h"
 #include "sched.h"
 #include "state.h"
+#include "uapi.h"
 
 static struct kobj pool[MAX_KOBJS];
+struct kobj kobj_console = { .type = KOBJ_CONSOLE };
 
 void kobj_init(void)
 {
     memset(pool, 0, sizeof pool);
+    kobj_console.refs = 0;
 }
 
-static int handle_value(const struct proc *p, int idx)
+struct kobj *kobj_alloc_locked(enum kobj_type type)
 {
-    return ((p->pid & 0x7FFF) << 16) | (p->handles[idx].gen << 8) | idx;
-}
-
-/* The slot of a valid handle, or -1. */
-static int handle_slot(const struct proc *p, int h)
-{
-    int idx = h & 0xFF;
-    if (h < 0 || idx >= MAX_HANDLES || ((h >> 16) & 0x7FFF) != (p->pid & 0x7FFF))
-        return -1;
-    const struct handle *e = &p->handles[idx];
-    if (!e->in_use || ((h >> 8) & 0xFF) != e->gen)
-        return -1;
-    return idx;
-}
-
-int kobj_create(struct proc *p, enum kobj_type type, int count)
-{
-    if (count < 0 || count > 0xFFFF)
-        return -EINVAL;
-    uint32_t s = arch_irq_save();
-    int idx = -1, o = -1;
-    for (int i = 0; i < MAX_HANDLES && idx < 0; i++)
-        if (!p->handles[i].in_use)
-            idx = i;
-    for (int i = 0; i < MAX_KOBJS && o < 0; i++)
-        if (pool[i].type == KOBJ_NONE)
-            o = i;
-    int r = -EAGAIN;
-    if (idx >= 0 && o >= 0) {
-        pool[o].type = (uint8_t)type;
-        pool[o].owner = 0;
-        sem_init(&pool[o].sem, type == KOBJ_MUTEX ? 0 : count);
-        p->handles[idx].in_use = 1;
-        p->handles[idx].obj = (int16_t)o;
-        r = handle_value(p, idx);
+    ASSERT_LOCKED();
+    for (int i = 0; i < MAX_KOBJS; i++) {
+        if (pool[i].type == KOBJ_NONE) {
+            memset(&pool[i], 0, sizeof pool[i]);
+            pool[i].type = (uint8_t)type;
+            return &pool[i];
+        }
     }
-    arch_irq_restore(s);
-    return r;
+    return NULL;
 }
 
-/* Handle h of p, insisting on `type`: its object, or NULL. Interrupts
- * masked, and they must stay masked for as long as the object is used: an
- * object is only valid under the lock that found it, since another thread
- * of p may close h (and a create may reuse the slot) the moment it drops. */
-static struct kobj *lookup_locked(struct proc *p, int h, enum kobj_type type)
+void kobj_ref_locked(struct kobj *o, int fdflags)
 {
     ASSERT_LOCKED();
-    int idx = handle_slot(p, h);
-    struct kobj *o = idx < 0 ? NULL : &pool[p->handles[idx].obj];
-    return o && o->type == type ? o : NULL;
+    const struct kobj_ops *ops = kobj_ops[o->type];
+    o->refs++;
+    if (ops && ops->opened_locked)
+        ops->opened_locked(o, fdflags);
 }
 
-static void close_slot_locked(struct proc *p, int idx)
+void kobj_unref_locked(struct kobj *o, int fdflags)
 {
     ASSERT_LOCKED();
-    struct kobj *o = &pool[p->handles[idx].obj];
-    sched_wake_all_locked(&o->sem.waiters, -EBADF);
+    const struct kobj_ops *ops = kobj_ops[o->type];
+    KASSERT(o->refs > 0, "an object loses a reference it did not have");
+    o->refs--;
+    if (ops && ops->closed_locked)
+        ops->closed_locked(o, fdflags);
+    if (o->refs == 0 && o != &kobj_console) {
+        if (ops && ops->release_locked)
+            ops->release_locked(o);     /* wakes its waiters with -EBADF */
+        o->type = KOBJ_NONE;
+    }
+}
+
+void kobj_abandon_locked(struct kobj *o)
+{
+    ASSERT_LOCKED();
+    KASSERT(o->refs == 0, "only an object no descriptor names is abandoned");
+    const struct kobj_ops *ops = kobj_ops[o->type];
+    if (o->type == KOBJ_PIPE && !o->u.pipe)
+        ops = NULL;                 /* it never got a buffer */
+    if (ops && ops->release_locked)
+        ops->release_locked(o);
     o->type = KOBJ_NONE;
-    p->handles[idx].in_use = 0;
-    p->handles[idx].gen++;          /* the old value is stale from now on */
-}
-
-int kobj_close(struct proc *p, int h)
-{
-    uint32_t s = arch_irq_save();
-    int idx = handle_slot(p, h);
-    if (idx >= 0)
-        close_slot_locked(p, idx);
-    arch_irq_restore(s);
-    return idx < 0 ? -EBADF : 0;
-}
-
-void kobj_close_all_locked(struct proc *p)
-{
-    ASSERT_LOCKED();
-    for (int i = 0; i < MAX_HANDLES; i++)
-        if (p->handles[i].in_use)
-            close_slot_locked(p, i);
 }
 
 int kobj_free_count(void)
@@ -112,29 +85,65 @@ int kobj_free_count(void)
     return n;
 }
 
-/* The four operations below look the handle up and use the object in one
- * masked section. A wait blocks inside it: sched_block_locked() lets other
- * threads run while this one sleeps and masks again before it returns, and a
- * close while it sleeps wakes it with -EBADF, after which the object is
- * never touched again. A wait must block from its caller's only critical
- * section (depth 1, docs/states.md), so the waits here are sem_wait_locked()
- * and sched_block_locked(); sem_post masks again, which nests. */
+/* ---- Semaphores and mutexes -------------------------------------------- */
 
-int kobj_sem_wait(struct proc *p, int h, uint32_t timeout)
+/* A new object of `type` named by a new descriptor of p; -ENFILE, -EMFILE. */
+static int create(struct proc *p, enum kobj_type type, int count)
 {
     uint32_t s = arch_irq_save();
-    struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
-    int r = o ? sem_wait_locked(&o->sem, timeout) : -EBADF;
+    struct kobj *o = kobj_alloc_locked(type);
+    int r = -ENFILE;
+    if (o) {
+        if (type == KOBJ_SEM)
+            sem_init(&o->u.sem, count);
+        else
+            waitq_init(&o->u.mutex.waiters);
+        r = fd_install_locked(p, o, FD_READ | FD_WRITE);
+        if (r < 0)
+            kobj_abandon_locked(o); /* no descriptor took it */
+    }
     arch_irq_restore(s);
     return r;
 }
 
-int kobj_sem_post(struct proc *p, int h)
+int kobj_sem_create(struct proc *p, int count)
+{
+    return count < 0 || count > 0xFFFF ? -EINVAL : create(p, KOBJ_SEM, count);
+}
+
+int kobj_mutex_create(struct proc *p) { return create(p, KOBJ_MUTEX, 0); }
+
+/* The object fd of p names, if it is of `type`. Masked, and it stays valid
+ * only while the mask is held (another thread may close fd). */
+static struct kobj *lookup_locked(struct proc *p, int fd, enum kobj_type type)
+{
+    ASSERT_LOCKED();
+    struct kobj *o = fd_lookup_locked(p, fd, NULL);
+    return o && o->type == type ? o : NULL;
+}
+
+/* Each operation looks the descriptor up and uses the object in one masked
+ * section. A wait blocks inside it (from this one critical section, depth
+ * 1: docs/states.md); a close of the last descriptor while it sleeps wakes
+ * it with -EBADF, after which the object is never touched again. */
+
+int kobj_sem_wait(struct proc *p, int fd, uint32_t timeout)
 {
     uint32_t s = arch_irq_save();
-    struct kobj *o = lookup_locked(p, h, KOBJ_SEM);
-    if (o)
-        sem_post(&o->sem);
+    struct kobj *o = lookup_locked(p, fd, KOBJ_SEM);
+    int r = o ? sem_wait_locked(&o->u.sem, timeout) : -EBADF;
+    arch_irq_restore(s);
+    return r;
+}
+
+int kobj_sem_post(struct proc *p, int fd)
+{
+    uint32_t s = arch_irq_save();
+    struct kobj *o = lookup_locked(p, fd, KOBJ_SEM);
+    if (o) {
+        sem_post(&o->u.sem);
+        poll_notify_locked();
+    }
     arch_irq_restore(s);
     return o ? 0 : -EBADF;
 }
@@ -142,35 +151,79 @@ int kobj_sem_post(struct proc *p, int h)
 /* A mutex is an owner and a queue of waiters. The unlocking thread hands
  * it to the first waiter itself (owner = that waiter), so no thread can
  * take it between the wake-up and the waiter running, and a waiter never
- * records itself as owner later: by then the handle may have been closed
- * and the slot reused by another object. */
-int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout)
+ * records itself as owner later: by then the descriptor may have been
+ * closed and the object reused. */
+int kobj_mutex_lock(struct proc *p, int fd, uint32_t timeout)
 {
     uint32_t s = arch_irq_save();
-    struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
+    struct kobj *o = lookup_locked(p, fd, KOBJ_MUTEX);
     int r = -EBADF;
-    if (o && o->owner == current->id)
+    if (o && o->u.mutex.owner == current->id)
         r = -EDEADLK;               /* not recursive: it would wait forever */
-    else if (o && o->owner == 0)
-        o->owner = current->id, r = 0;
+    else if (o && o->u.mutex.owner == 0)
+        o->u.mutex.owner = current->id, r = 0;
     else if (o)
-        r = sched_block_locked(&o->sem.waiters, timeout, WHY_WAIT);  /* 0: handed over */
+        r = sched_block_locked(&o->u.mutex.waiters, timeout, WHY_WAIT);  /* 0: handed over */
     arch_irq_restore(s);
     return r;
 }
 
-int kobj_mutex_unlock(struct proc *p, int h)
+int kobj_mutex_unlock(struct proc *p, int fd)
 {
     uint32_t s = arch_irq_save();
-    struct kobj *o = lookup_locked(p, h, KOBJ_MUTEX);
+    struct kobj *o = lookup_locked(p, fd, KOBJ_MUTEX);
     int r = -EBADF;
-    if (o && o->owner != current->id) {
+    if (o && o->u.mutex.owner != current->id) {
         r = -EPERM;
     } else if (o) {
-        struct thread *next = sched_wake_one_locked(&o->sem.waiters, 0);
-        o->owner = next ? next->id : 0;
+        struct thread *next = sched_wake_one_locked(&o->u.mutex.waiters, 0);
+        o->u.mutex.owner = next ? next->id : 0;
+        if (!next)
+            poll_notify_locked();   /* free now */
         r = 0;
     }
     arch_irq_restore(s);
     return r;
 }
+
+static void sem_release_locked(struct kobj *o)
+{
+    sched_wake_all_locked(&o->u.sem.waiters, -EBADF);
+}
+
+static void mutex_release_locked(struct kobj *o)
+{
+    sched_wake_all_locked(&o->u.mutex.waiters, -EBADF);
+}
+
+/* Ready: a wait or a lock would not block. */
+static int sem_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)fdflags;
+    return o->u.sem.count > 0 ? POLLIN : 0;
+}
+
+static int mutex_poll_locked(struct kobj *o, int fdflags)
+{
+    (void)fdflags;
+    return o->u.mutex.owner == 0 ? POLLIN : 0;
+}
+
+static const struct kobj_ops sem_ops = {
+    .name = "semaphore", .release_locked = sem_release_locked, .poll_locked = sem_poll_locked,
+};
+static const struct kobj_ops mutex_ops = {
+    .name = "mutex", .release_locked = mutex_release_locked, .poll_locked = mutex_poll_locked,
+};
+
+/* ---- The table of types ------------------------------------------------- */
+
+extern const struct kobj_ops console_ops, pipe_ops, shm_ops;
+
+const struct kobj_ops *const kobj_ops[KOBJ_NTYPES] = {
+    [KOBJ_CONSOLE] = &console_ops,
+    [KOBJ_PIPE] = &pipe_ops,
+    [KOBJ_SEM] = &sem_ops,
+    [KOBJ_MUTEX] = &mutex_ops,
+    [KOBJ_SHM] = &shm_ops,
+};

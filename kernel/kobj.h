@@ -1,57 +1,116 @@
 /*
- * kobj.h: kernel objects (semaphores, mutexes) and the handles naming them.
+ * kobj.h: kernel objects, reference counted, each of a type with its own
+ * operations.
  *
- * Course idea: a process never holds a pointer to a kernel object; it holds
- * a handle, a small number the kernel checks on every use. A handle packs
- * the owner's pid, a generation and a slot index:
+ * Course idea: everything a process can name (the console, a pipe end, a
+ * semaphore, a mutex...) is a kernel object, and a process names one only
+ * through a descriptor: a small number in its own table (kernel/fd.h),
+ * never a pointer. An object lives while any descriptor in any process
+ * names it: `refs` counts them. A type is a table of operations, like a
+ * Unix file's: read and write where they make sense (else -EBADF), and
+ * what happens when a descriptor goes away or the last one does. Adding an
+ * object type is a file with its operations and one line in the table.
  *
- *     bits 30..16 pid   15..8 generation   7..0 index into proc->handles
- *
- * so another process's handle (foreign), a closed one (stale: the slot's
- * generation has moved on), one of the wrong type, or a made-up number are
- * all refused with -EBADF, and a handle can never reach freed memory.
+ * Locking: everything here runs with interrupts masked (the `_locked`
+ * suffix), the kernel's one lock. An operation that blocks does so from its
+ * caller's only critical section, and an object whose last descriptor is
+ * closed wakes its waiters with -EBADF before it is freed: a woken waiter
+ * that sees -EBADF never touches the object again.
+ * Read next: kernel/fd.c (the table), kernel/pipe.c (a type).
  */
 #ifndef WEFT_KOBJ_H
 #define WEFT_KOBJ_H
 
-#include "proc.h"
-#include "sem.h"
+#include <stddef.h>
+#include <stdint.h>
 
-enum kobj_type { KOBJ_NONE, KOBJ_SEM, KOBJ_MUTEX };
+#include "sem.h"
+#include "thread.h"
+
+struct proc;
+
+enum kobj_type { KOBJ_NONE, KOBJ_CONSOLE, KOBJ_PIPE, KOBJ_SEM, KOBJ_MUTEX, KOBJ_SHM,
+                 KOBJ_NTYPES };
+
+/* Descriptor flags: which ends a descriptor has, and how it waits. */
+#define FD_READ     1
+#define FD_WRITE    2
+#define FD_NONBLOCK 4   /* O_NONBLOCK (kernel/uapi.h): -EAGAIN instead of blocking */
+
+struct pipe;
 
 struct kobj {
-    uint8_t type;               /* enum kobj_type; KOBJ_NONE = free */
-    int owner;                  /* KOBJ_MUTEX: the holder's thread id (ids are
-                                   never reused, slots are), or 0 */
-    struct sem sem;             /* KOBJ_SEM: the semaphore; KOBJ_MUTEX: only
-                                   its wait queue (count stays 0) */
+    uint8_t type;               /* enum kobj_type; KOBJ_NONE: a free slot */
+    uint16_t refs;              /* descriptors naming it, in all processes */
+    union {
+        struct sem sem;                                 /* KOBJ_SEM */
+        struct { int owner; struct waitq waiters; } mutex;  /* KOBJ_MUTEX: owner
+                                   is a thread id (never reused), 0 free */
+        struct pipe *pipe;                              /* KOBJ_PIPE */
+        struct { uint8_t *mem; uint32_t size; } shm;    /* KOBJ_SHM: a block of
+                                   the process arena; refs count mappings too */
+    } u;
 };
 
-/* Empty the object pool (at boot). */
+/* A type's operations; any may be NULL. buf is kernel memory (the system
+ * call copied it). read/write return a count, 0 at end of file, -EAGAIN
+ * (FD_NONBLOCK and it would block), or another negative errno. They are
+ * called masked (_locked), the object found under the same mask; a type
+ * whose objects are never freed (the console, whose driver masks by
+ * itself) gives read/write instead, called unmasked. */
+struct kobj_ops {
+    const char *name;                                   /* for `ps -f`, errors */
+    long (*read_locked)(struct kobj *o, char *buf, size_t n, int fdflags);
+    long (*write_locked)(struct kobj *o, const char *buf, size_t n, int fdflags);
+    long (*read)(struct kobj *o, char *buf, size_t n, int fdflags);
+    long (*write)(struct kobj *o, const char *buf, size_t n, int fdflags);
+    void (*opened_locked)(struct kobj *o, int fdflags); /* one more descriptor */
+    void (*closed_locked)(struct kobj *o, int fdflags); /* one fewer */
+    void (*release_locked)(struct kobj *o);             /* the last one went */
+    int (*poll_locked)(struct kobj *o, int fdflags);    /* POLLIN | POLLOUT ... now */
+};
+
+/* poll (kernel/poll.c): a type calls poll_notify_locked() whenever one of
+ * its objects may have become ready (bytes in, room made, a post, a close),
+ * and every thread in poll looks again. Cheap when nobody polls. */
+void poll_notify_locked(void);
+extern const struct kobj_ops *const kobj_ops[KOBJ_NTYPES];
+
+/* Empty the pool (at boot). */
 void kobj_init(void);
 
-/* Create an object for p and return its handle, or -EMFILE-like -EAGAIN
- * (p's handle table or the object pool is full), -EINVAL. */
-int kobj_create(struct proc *p, enum kobj_type type, int count);
+/* A free object of `type`, refs 0 (fd_install takes the first), or NULL
+ * when the pool is full (-ENFILE for the caller). */
+struct kobj *kobj_alloc_locked(enum kobj_type type);
 
-/* Close h: waiters wake with -EBADF, the object is freed. 0 or -EBADF. */
-int kobj_close(struct proc *p, int h);
+/* A descriptor with `fdflags` starts or stops naming o. The last one to
+ * stop releases o: its type wakes its waiters, o becomes free. */
+void kobj_ref_locked(struct kobj *o, int fdflags);
+void kobj_unref_locked(struct kobj *o, int fdflags);
 
-/* Close every handle of p (its end). Interrupts masked. */
-void kobj_close_all_locked(struct proc *p);
+/* Free an object no descriptor took (a create that failed half-way). */
+void kobj_abandon_locked(struct kobj *o);
 
 /* Free objects in the pool, for SYS_KSTAT. */
 int kobj_free_count(void);
 
-/* The operations on a handle h of p. Each checks h (-EBADF: not a live
- * handle of p of the right type) and acts in one step, so a handle closed
- * by another thread at any moment is either found whole or not at all.
+/* The console: one object, named by every process's 0, 1 and 2. */
+extern struct kobj kobj_console;
+
+/* Pipes (kernel/pipe.c): give o a pipe buffer (-ENFILE if none is left);
+ * free buffers, for SYS_KSTAT. */
+int pipe_attach_locked(struct kobj *o);
+int pipe_free_count(void);
+
+/* Semaphores and mutexes on a descriptor fd of p (kernel/kobj.c):
  *   sem_wait:     0, -ETIMEDOUT, -EINTR, -EBADF (also: closed while waiting)
  *   mutex_lock:   the same, or -EDEADLK if the caller holds it already
  *   mutex_unlock: 0, -EPERM if the caller is not the holder, -EBADF */
-int kobj_sem_wait(struct proc *p, int h, uint32_t timeout);
-int kobj_sem_post(struct proc *p, int h);
-int kobj_mutex_lock(struct proc *p, int h, uint32_t timeout);
-int kobj_mutex_unlock(struct proc *p, int h);
+int kobj_sem_create(struct proc *p, int count);
+int kobj_mutex_create(struct proc *p);
+int kobj_sem_wait(struct proc *p, int fd, uint32_t timeout);
+int kobj_sem_post(struct proc *p, int fd);
+int kobj_mutex_lock(struct proc *p, int fd, uint32_t timeout);
+int kobj_mutex_unlock(struct proc *p, int fd);
 
 #endif

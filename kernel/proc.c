@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buddy.h"
+#include "console.h"
 #include "errno.h"
 #include "kobj.h"
 #include "loader.h"
@@ -79,6 +80,19 @@ int proc_free_slots(void)
 uint32_t proc_mem_free(void) { return buddy_free_bytes(&arena); }
 uint32_t proc_mem_total(void) { return arena_bytes; }
 
+void *proc_arena_alloc_locked(uint32_t size)
+{
+    ASSERT_LOCKED();
+    return buddy_alloc(&arena, size);
+}
+
+void proc_arena_free_locked(void *mem)
+{
+    ASSERT_LOCKED();
+    if (buddy_free(&arena, mem) != 0)
+        panic("shared segment %p is not a live block", mem);
+}
+
 /* ---- Spawn -------------------------------------------------------------- */
 
 /* Lay argv out at `at` (inside the new block): the pointer array, then the
@@ -108,6 +122,10 @@ static int claim_locked(uint32_t block_size, struct proc **out)
         if (!p->mem)
             return -ENOMEM;
         p->state = PROC_NEW;
+        for (int f = 0; f < MAX_FDS; f++)
+            p->fds[f].obj = NULL;   /* no descriptors until pass_fds_locked */
+        for (int g = 0; g < UMEM_SEGS; g++)
+            p->segs[g] = NULL;
         *out = p;
         return 0;
     }
@@ -139,7 +157,6 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->exit_status = 0;
     p->why[0] = '\0';
     waitq_init(&p->child_wait);
-    memset(p->handles, 0, sizeof p->handles);
     p->ticks_dead = p->switches_dead = 0;
     p->created = ticks;
 }
@@ -148,6 +165,7 @@ static void setup(struct proc *p, const struct prog_header *h,
 static void unclaim_locked(struct proc *p)
 {
     ASSERT_LOCKED();
+    fd_close_all_locked(p);         /* those passed to it, if any */
     if (buddy_free(&arena, p->mem) != 0)
         panic("process slot %d: its memory block %p is not a live block",
               (int)(p - proc_table), p->mem);
@@ -155,8 +173,23 @@ static void unclaim_locked(struct proc *p)
     p->state = PROC_FREE;
 }
 
+/* The child's descriptors: the console, then the parent's pairs. Every
+ * pair is checked before any is passed. Masked. */
+static int pass_fds_locked(struct proc *parent, struct proc *p,
+                           const struct spawn_fd *map, int nmap)
+{
+    for (int i = 0; i < nmap; i++)
+        if (!parent || !fd_lookup_locked(parent, map[i].from, NULL) ||
+            map[i].to < 0 || map[i].to >= MAX_FDS)
+            return -EBADF;
+    fd_table_init_locked(p);
+    for (int i = 0; i < nmap; i++)
+        fd_pass_locked(parent, map[i].from, p, map[i].to);
+    return 0;
+}
+
 int proc_spawn(struct proc *parent, const char *prog, const char *args,
-               int args_len, int argc, int flags)
+               int args_len, int argc, int flags, const struct spawn_fd *map, int nmap)
 {
     const struct prog_header *h = prog_find(progs_table, prog);
     struct prog_layout l;
@@ -182,9 +215,12 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
     /* The main thread is created before the process is ALIVE: until then
      * no kill can find it, and once it is ALIVE its thread exists. */
     s = arch_irq_save();
+    r = pass_fds_locked(parent, p, map, nmap);
     p->pid = next_pid++;
     p->parent = parent;
     arch_irq_restore(s);
+    if (r < 0)
+        goto undo;
     r = proc_thread_create(p, p->name, base + l.entry, (uintptr_t)argc, argv,
                            base + l.stack_top, p->umem.guard_lo, 0);
     if (r < 0)
@@ -287,7 +323,7 @@ static void end_current_locked(struct thread *t)
  *   2. end its other threads (end_other_thread_locked: at once in user
  *      mode, at their way out of the kernel otherwise).
  * When its last thread has ended (proc_thread_ended_locked), release():
- *   3. close its descriptors;
+ *   3. close its descriptors and unmap its shared segments;
  *   4. free its memory;
  *   5. reparent its children to init; a daemon child ends (steps 1-6);
  *   6. wake its parent: it is a zombie, with only its slot and status.
@@ -315,7 +351,8 @@ void proc_end_locked(struct proc *p, int status, const char *why)
 static void release_locked(struct proc *p)
 {
     ASSERT_LOCKED();
-    kobj_close_all_locked(p);                               /* 3 */
+    fd_close_all_locked(p);                                 /* 3 */
+    shm_unmap_all_locked(p);
     if (mm_loaded == p) {           /* its regions must not outlive its memory */
         arch_mm_switch(NULL);       /* the guard region too */
         mm_loaded = NULL;
@@ -335,6 +372,7 @@ static void release_locked(struct proc *p)
         else if (c->state == PROC_ZOMBIE && init_proc)
             sched_wake_all_locked(&init_proc->child_wait, 0);
     }
+    console_proc_ended_locked(p);   /* its parent gets the console back */
     if (p->parent)                                          /* 6 */
         sched_wake_all_locked(&p->parent->child_wait, 0);
 }

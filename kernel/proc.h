@@ -2,7 +2,8 @@
  * proc.h: processes: a program running in memory of its own.
  *
  * Course idea: a process is a container: one memory block (its program's
- * code, data, heap and stacks), a table of handles, and one or more threads.
+ * code, data, heap and stacks), a table of descriptors, and one or more
+ * threads.
  * Processes form a tree: each has a parent, which learns how its child ended
  * by waiting for it. Until then the child is a zombie: it holds nothing but
  * its process slot and exit status. A child whose parent ends first is an
@@ -26,20 +27,12 @@
 
 #include "../arch/arch.h"
 #include "config.h"
+#include "fd.h"
 #include "thread.h"
 #include "uaccess.h"
 #include "uapi.h"
 
 enum proc_state { PROC_FREE, PROC_NEW, PROC_ALIVE, PROC_ZOMBIE };
-
-/* A handle: an index into a process's table that names a kernel object.
- * The value a program sees packs the owner, a generation and the index, so
- * a closed (stale) or another process's (foreign) handle is refused. */
-struct handle {
-    uint8_t in_use;
-    uint8_t gen;            /* bumped at every close of this slot */
-    int16_t obj;            /* index into the kernel object pool */
-};
 
 struct proc {
     int pid;
@@ -64,7 +57,8 @@ struct proc {
     struct umem umem;       /* what its pointers may touch */
     struct arch_mm mm;      /* the same, for the MPU */
 
-    struct handle handles[MAX_HANDLES];
+    struct fd fds[MAX_FDS]; /* its descriptors (kernel/fd.h) */
+    struct kobj *segs[UMEM_SEGS];   /* its mapped shared segments (kernel/shm.c) */
 
     uint32_t ticks_dead;    /* ticks of its threads that have ended */
     uint32_t switches_dead;
@@ -77,11 +71,13 @@ extern struct proc proc_table[MAX_PROCS];
 void proc_init(void);
 
 /* Load program `prog` as a new child of `parent` (NULL: the first process).
- * argv is a kernel copy: argc strings packed in args[0..args_len).
- * Returns the pid, or -ENOENT, -EAGAIN (no slot), -ENOMEM, -EINVAL. On an
- * error nothing is left allocated. */
+ * argv is a kernel copy: argc strings packed in args[0..args_len). The
+ * child gets the console as 0, 1, 2, then parent's descriptor map[i].from
+ * as its map[i].to for each of the nmap pairs.
+ * Returns the pid, or -ENOENT, -EAGAIN (no slot), -ENOMEM, -EINVAL, -EBADF
+ * (a bad pair). On an error nothing is left allocated. */
 int proc_spawn(struct proc *parent, const char *prog, const char *args,
-               int args_len, int argc, int flags);
+               int args_len, int argc, int flags, const struct spawn_fd *map, int nmap);
 
 /* Create a thread of p running entry(a0, a1) in user mode on the stack
  * whose top is stack_top, with its guard at `guard`. The first thread of
@@ -93,6 +89,9 @@ void proc_admit_main_locked(struct thread *t);
 
 /* Called by thread_exit() for a user thread, interrupts masked. */
 void proc_thread_ended_locked(struct thread *t);
+
+/* Unmap every shared segment p has mapped (kernel/shm.c). Masked. */
+void shm_unmap_all_locked(struct proc *p);
 
 /* The one way a process ends (steps in proc.c). Interrupts masked; from a
  * thread or an interrupt handler. why == NULL keeps the recorded reason. */
@@ -117,6 +116,10 @@ struct proc *proc_by_pid(int pid);
 struct proc *proc_current(void);
 int proc_free_slots(void);
 uint32_t proc_mem_free(void);      /* bytes of the process arena not in use */
+/* A block of the process arena (a power of two >= 1 KiB, aligned to its
+ * size), or NULL; and back. Interrupts masked. For shared segments. */
+void *proc_arena_alloc_locked(uint32_t size);
+void proc_arena_free_locked(void *mem);
 uint32_t proc_mem_total(void);
 void proc_info(const struct proc *p, struct proc_info *out);
 

@@ -78,10 +78,28 @@ static int copy_argv(uintptr_t uargv, char *args, int *used)
     return argc;
 }
 
+/* Copy the caller's descriptor list (ended by from < 0) into map[MAX_FDS].
+ * Returns the number of pairs, -EFAULT, or -EINVAL (too many). */
+static int copy_fd_map(uintptr_t ufds, struct spawn_fd *map)
+{
+    for (int n = 0; ufds; n++) {
+        struct spawn_fd pair;
+        if (copyin(&pair, ufds + (uintptr_t)n * sizeof pair, sizeof pair) < 0)
+            return -EFAULT;
+        if (pair.from < 0)
+            return n;
+        if (n == MAX_FDS)
+            return -EINVAL;
+        map[n] = pair;
+    }
+    return 0;
+}
+
 long sys_spawn(void)
 {
     char name[PROG_NAME_LEN];
     char args[PROC_ARGS_MAX];
+    struct spawn_fd map[MAX_FDS];
     int flags = arg_int(2);
 
     long n = copyinstr(name, arg_uaddr(0), sizeof name);
@@ -94,7 +112,10 @@ long sys_spawn(void)
     int argc = copy_argv(arg_uaddr(1), args, &used);
     if (argc < 0)
         return argc;
-    return proc_spawn(SELF, name, args, used, argc, flags);
+    int nmap = copy_fd_map(arg_uaddr(3), map);
+    if (nmap < 0)
+        return nmap;
+    return proc_spawn(SELF, name, args, used, argc, flags, map, nmap);
 }
 
 long sys_wait(void)

@@ -34,17 +34,22 @@
 /* End the process with `status`; from the main thread, Python's rule
  * (kernel/proc.h). Never returns. */
 SYSCALL1(EXIT,          exit,          sys_exit,       long, int, status)
-/* Write n bytes to fd (1, 2: the console) -> n. */
+/* Write n bytes to descriptor fd -> n (a pipe: fewer only if its reader
+ * went away meanwhile); -EPIPE, -EAGAIN (O_NONBLOCK), -EBADF. */
 SYSCALL3(WRITE,         write,         sys_write,      long, int, fd, const void *, buf, uint32_t, n)
-/* Read up to n bytes from fd (0: the console); blocks for the first -> n >= 1. */
+/* Read up to n bytes from descriptor fd; blocks for the first -> n >= 1,
+ * 0 at end of file (a pipe whose writers all closed); -EAGAIN, -EBADF. */
 SYSCALL3(READ,          read,          sys_read,       long, int, fd, void *, buf, uint32_t, n)
 /* Move the break by incr bytes -> the old break, or -ENOMEM. */
 SYSCALL1(SBRK,          sbrk,          sys_sbrk,       long, long, incr)
 SYSCALL0(GETPID,        getpid,        getpid,         int)
 SYSCALL0(GETPPID,       getppid,       getppid,        int)
 /* Start program prog as a child with argv (NULL-terminated; argv[0] is
- * replaced by prog) -> its pid. flags: SPAWN_DAEMON. */
-SYSCALL3(SPAWN,         spawn,         spawn,          int, const char *, prog, char *const *, argv, int, flags)
+ * replaced by prog) -> its pid. flags: SPAWN_DAEMON. fds (may be NULL):
+ * descriptors handed over, {from, to} pairs ended by from < 0; the child
+ * gets the console as 0, 1, 2 unless a pair names one of them, and
+ * nothing else. */
+SYSCALL4(SPAWN,         spawn,         sys_spawn,      int, const char *, prog, char *const *, argv, int, flags, const struct spawn_fd *, fds)
 /* Wait up to timeout ticks for child pid (or WAIT_ANY) to end -> its pid,
  * its status in *status (uapi.h's W* macros); -ECHILD, -ETIMEDOUT. */
 SYSCALL3(WAIT,          wait,          wait,           int, int, pid, int *, status, uint32_t, timeout)
@@ -86,9 +91,46 @@ SYSCALL1(SEM_POST,      sem_post,      sem_post,       int, int, h)
 SYSCALL0(MUTEX_CREATE,  mutex_create,  mutex_create,   int)
 SYSCALL2(MUTEX_LOCK,    mutex_lock,    mutex_lock,     int, int, h, uint32_t, timeout)
 SYSCALL1(MUTEX_UNLOCK,  mutex_unlock,  mutex_unlock,   int, int, h)
-SYSCALL1(CLOSE,         close,         close,          int, int, h)
+/* Close a descriptor of any kind -> 0, -EBADF. */
+SYSCALL1(CLOSE,         close,         sys_close,      int, int, fd)
 
 /* ---- Added since (each at the end: numbers are positions) ---------------- */
 /* Policy `index`'s name and description (kernel/sys_info.c) -> 0;
  * -ENOENT past the last policy. */
 SYSCALL2(SCHEDINFO,     schedinfo,     sched_info,     int, int, index, struct sched_info *, out)
+
+/* ---- Descriptors and pipes (kernel/sys_fd.c) ----------------------------- */
+/* A pipe: fds[0] reads, fds[1] writes -> 0. flags: O_NONBLOCK on both;
+ * -EMFILE, -ENFILE. */
+SYSCALL2(PIPE,          pipe,          sys_pipe,       int, int *, fds, int, flags)
+/* A second descriptor for fd's object, the lowest free -> it. */
+SYSCALL1(DUP,           dup,           sys_dup,        int, int, fd)
+/* Make `to` (< MAX_FDS) name fd's object, closing what it named -> to. */
+SYSCALL2(DUP2,          dup2,          sys_dup2,       int, int, fd, int, to)
+/* Set (1) or clear (0) O_NONBLOCK on fd -> whether it was set. */
+SYSCALL2(SETFL,         setfl,         setfl,          int, int, fd, int, nonblock)
+
+/* ---- Shared memory (kernel/shm.c) ----------------------------------------- */
+/* A zeroed segment of at least size bytes (<= 256 KiB) -> its descriptor. */
+SYSCALL1(SHM_CREATE,    shm_create,    shm_create,     int, uint32_t, size)
+/* Map segment fd -> its address (> 0), its size in *size; -ENOMEM when
+ * UMEM_SEGS are mapped already, -EBADF. */
+SYSCALL2(SHM_MAP,       shm_map,       sys_shm_map,    long, int, fd, uint32_t *, size)
+/* Unmap the segment mapped at addr -> 0, -EINVAL. */
+SYSCALL1(SHM_UNMAP,     shm_unmap,     shm_unmap,      int, void *, addr)
+
+/* ---- Waiting on many descriptors (kernel/poll.c) -------------------------- */
+/* Block until one of fds[0..n) (n <= POLL_MAX) is ready or timeout ticks
+ * pass -> how many are ready, 0 on timeout; each revents says what. */
+SYSCALL3(POLL,          poll,          poll,           int, struct pollfd *, fds, int, n, uint32_t, timeout)
+/* The console: job control in miniature (kernel/console.c). op
+ * CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
+ * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */
+SYSCALL2(CONSOLE,       console,       sys_console,    int, int, op, int, arg)
+/* Like TRACE, keeping only the records *f selects (uapi.h) -> count. */
+SYSCALL3(TRACE_FIND,    trace_find,    trace_find,     int, struct trace_entry *, out, int, max, const struct trace_filter *, f)
+
+/* ---- Looking at descriptors (kernel/sys_info.c) ---------------------------- */
+/* The index-th open descriptor of process pid (0: self) -> 0, -ESRCH past
+ * the end or with no such process. */
+SYSCALL3(FDINFO,        fdinfo,        fdinfo,         int, int, pid, int, index, struct fd_info *, out)

@@ -20,9 +20,21 @@ static int overlaps(uintptr_t a, size_t n, uintptr_t lo, uintptr_t hi)
     return lo < hi && a < hi && lo < a + n;
 }
 
+/* Is [a, a + n) inside one mapped segment? Nothing wraps: a < hi first. */
+static int in_segment(const struct umem *m, uintptr_t a, size_t n)
+{
+    for (int i = 0; i < UMEM_SEGS; i++)
+        if (m->seg[i].lo < m->seg[i].hi && a >= m->seg[i].lo &&
+            (n == 0 ? a <= m->seg[i].hi : a < m->seg[i].hi && n <= m->seg[i].hi - a))
+            return 1;
+    return 0;
+}
+
 int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 {
     uintptr_t a = (uintptr_t)p;
+    if (in_segment(m, a, n))
+        return 1;
     if (n == 0)
         return a >= m->base && a <= m->end;
     if (a < m->base || a >= m->end || n > m->end - a)
@@ -38,6 +50,9 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
  * guard if it lies above a; 0 if a itself cannot be read. */
 static size_t readable_from(const struct umem *m, uintptr_t a)
 {
+    for (int i = 0; i < UMEM_SEGS; i++)
+        if (a >= m->seg[i].lo && a < m->seg[i].hi)
+            return m->seg[i].hi - a;
     if (!uaccess_ok(m, (const void *)a, 1, 0))
         return 0;
     uintptr_t stop = m->end;

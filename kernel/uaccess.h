@@ -12,6 +12,7 @@
  *   [base, code_end)        text: readable, not writable
  *   [code_end, end)         data, heap, stack: readable and writable
  *   [guard_lo, guard_hi)    the main stack's guard: no access
+ *   seg[i]                  shared segments it has mapped (kernel/shm.c)
  *
  * A guard with lo == hi is empty, so a zeroed struct umem has none. The
  * guards of other threads' stacks (SYS_THREAD_CREATE) are not listed: they
@@ -29,9 +30,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define UMEM_SEGS 2                 /* shared segments a process may map */
+
 struct umem {
     uintptr_t base, code_end, end;  /* the block; text is [base, code_end) */
     uintptr_t guard_lo, guard_hi;   /* the main thread's stack guard */
+    struct { uintptr_t lo, hi; } seg[UMEM_SEGS];    /* mapped shared segments,
+                                       readable and writable; lo == hi: none */
 };
 
 /* 1 if every byte of [p, p + n) lies in [base, end), not in the guard, and (for

@@ -9,10 +9,11 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench gen switchdemo
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd gen switchdemo
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
-             lib/user/wait_why.c lib/user/newlib.c
+             lib/user/wait_why.c lib/user/newlib.c \
+             lib/user/lineedit.c lib/user/ps.c lib/user/traceview.c
 
 UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
             -ffunction-sections -fdata-sections -fno-common --specs=nano.specs \
@@ -20,11 +21,18 @@ UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
 ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
             -Wl,-q -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
+# Programs made of more than one file: the others, by program.
+APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c
+# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls.
+APP_EXTRA_pooldemo  := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
+$(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
+
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192
 
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
-APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o)
+APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o) \
+             $(foreach a,$(APP_NAMES),$(APP_EXTRA_$(a):%=$(BUILD)/user/%.o))
 APP_ELFS  := $(APP_NAMES:%=$(BUILD)/user/%.elf)
 APP_PROGS := $(APP_NAMES:%=$(BUILD)/progs/%.prog)
 PROGS_BIN := $(BUILD)/progs.bin
@@ -39,8 +47,12 @@ $(filter %.S.o,$(ULIB_OBJS)): $(BUILD)/user/%.S.o: %.S mk/apps.mk
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
 
 # The lib objects come first so that crt0's _start section is linked first.
-$(APP_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/apps/%.c.o $(ULIB_OBJS) linker/app.ld
-	$(CROSS)gcc $(ULDFLAGS) $(ULIB_OBJS) $< -o $@ -Wl,-Map=$(@:.elf=.map)
+.SECONDEXPANSION:
+# (addprefix, not a % substitution: % in a pattern rule's prerequisites is the stem)
+$(APP_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/apps/%.c.o \
+             $$(addprefix $(BUILD)/user/,$$(addsuffix .o,$$(APP_EXTRA_$$*))) $(ULIB_OBJS) linker/app.ld
+	$(CROSS)gcc $(ULDFLAGS) $(ULIB_OBJS) $< $(addprefix $(BUILD)/user/,$(addsuffix .o,$(APP_EXTRA_$*))) \
+	    -o $@ -Wl,-Map=$(@:.elf=.map)
 
 $(APP_PROGS): $(BUILD)/progs/%.prog: $(BUILD)/user/%.elf $(MKPROG)
 	@mkdir -p $(@D)

@@ -3,8 +3,13 @@
  *
  * Course idea: a CPU-bound task is one whose time goes into computing, not
  * waiting. Both tools/pool_bench.c and tools/weft_compare.c use this FNV-1a
- * hashing loop, calibrated on the machine they run on, so that "a 1 ms task"
- * really takes about 1 ms here.
+ * hashing loop, in two ways:
+ *   - pool_bench.c gives every task a fixed number of rounds: a benchmark's
+ *     work must not change with the load, or a busy machine would show up
+ *     as lighter tasks instead of as fewer tasks per second;
+ *   - weft_compare.c, an experiment whose figures are ratios inside one
+ *     run, calibrates its slice once (cpuwork_calibrate) so that "a 5 ms
+ *     slice" takes about 5 ms on the machine at hand.
  */
 #ifndef WEFT_CPUWORK_H
 #define WEFT_CPUWORK_H

@@ -7,6 +7,7 @@
  * default memory map; user mode gets nothing but the regions below, so a
  * process touching the kernel, a device, page 0 or another process faults.
  *
+ *   region 3, 4  shared segments       user RW, never executable (kernel/shm.c)
  *   region 5  the process's block      user RW, never executable
  *   region 6  its code (block start)   user RO + executable, kernel RO
  *   region 7  the running thread's     no user access; the kernel may
@@ -15,7 +16,8 @@
  * Where regions overlap the higher number wins, so the code region carves
  * the executable part out of the block and the guard a hole in it.
  * Regions 5 and 6 are four stores, made on a switch between processes only;
- * region 7 is two, made on a switch to a thread with another guard.
+ * region 7 is two, made on a switch to a thread with another guard; regions
+ * 3 and 4 are touched only while some process has a segment mapped.
  * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
  */
 #include <stddef.h>
@@ -36,6 +38,7 @@
 #define AP_FULL         (3u << 24)  /* privileged RW, user RW */
 #define AP_RO           (6u << 24)  /* privileged RO, user RO */
 #define ATTR_SRAM       ((1u << 17) | (1u << 16))   /* normal memory, write-back */
+#define REGION_SEG0  3
 #define REGION_BLOCK 5
 #define REGION_CODE  6
 #define REGION_GUARD 7
@@ -51,6 +54,39 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
     mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
     mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
     mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
+    for (int i = 0; i < ARCH_MM_SEGS; i++)
+        arch_mm_seg(mm, i, 0, 0);
+}
+
+void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
+{
+    mm->seg[i][0] = (uint32_t)base | RBAR_VALID | (uint32_t)(REGION_SEG0 + i);
+    mm->seg[i][1] = size ? RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE : 0;
+}
+
+/* Which segment regions are enabled now (bit i: region REGION_SEG0 + i). A
+ * segment region may lie anywhere in the arena, so it is disabled before it
+ * moves, never moved while live (see below). */
+static uint32_t segs_live;
+
+static void load_segs(const struct arch_mm *mm)
+{
+    uint32_t want = 0;
+    for (int i = 0; mm && i < ARCH_MM_SEGS; i++)
+        want |= (mm->seg[i][1] != 0) << i;
+    if (!want && !segs_live)
+        return;                     /* the common case: nobody shares memory */
+    for (int i = 0; i < ARCH_MM_SEGS; i++) {
+        if (segs_live & (1u << i)) {
+            MPU_RNR = (uint32_t)(REGION_SEG0 + i);
+            MPU_RASR = 0;
+        }
+        if (want & (1u << i)) {
+            MPU_RBAR = mm->seg[i][0];
+            MPU_RASR = mm->seg[i][1];
+        }
+    }
+    segs_live = want;
 }
 
 /* Each region changes in two stores, so for one instruction it has its new
@@ -61,6 +97,7 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
  * region is cleared by selecting it (RNR) and disabling it (RASR) alone. */
 void arch_mm_switch(const struct arch_mm *mm)
 {
+    load_segs(mm);
     if (mm) {
         MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
         MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];

@@ -320,4 +320,9 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
 }
 
 void arch_mm_switch(const struct arch_mm *mm) { (void)mm; }
+void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
+{
+    mm->seg[i][0] = (uint32_t)base;
+    mm->seg[i][1] = size;
+}
 void arch_mm_guard(uintptr_t guard) { (void)guard; }

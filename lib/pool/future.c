@@ -211,7 +211,11 @@ int future_wait(struct future *f, int64_t timeout_ns)
 		return 0;
 	if (timeout_ns == 0)
 		return ETIMEDOUT;
-	int64_t deadline = timeout_ns < 0 ? 0 : pool_now_ns() + timeout_ns;
+	/* A timeout so long that the deadline would overflow is "for ever". */
+	int64_t now = pool_now_ns();
+	if (timeout_ns > INT64_MAX - now)
+		timeout_ns = FUTURE_FOREVER;
+	int64_t deadline = timeout_ns < 0 ? 0 : now + timeout_ns;
 	struct channel *ch = channel_of(f);
 	int rc = 0;
 	pool_mutex_lock(&ch->lock);

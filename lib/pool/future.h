@@ -25,7 +25,7 @@
  *
  * Read next: threadpool.h (a pool that produces futures), future_exec.h (the
  * producer's side of this contract), future.c (how waiting and callbacks avoid
- * losing a wake-up).
+ * losing a wake-up), future_many.h (waiting on many at once).
  */
 #ifndef WEFT_FUTURE_H
 #define WEFT_FUTURE_H
@@ -61,7 +61,8 @@ enum future_state future_state(const struct future *f);
 bool future_resolved(const struct future *f);
 
 /* Block until the future is resolved or timeout_ns has passed (0 just polls,
- * FUTURE_FOREVER waits without limit). Returns 0 when resolved, ETIMEDOUT
+ * FUTURE_FOREVER or any negative value waits without limit, and so does a
+ * timeout too long for the clock, such as INT64_MAX). Returns 0 when resolved, ETIMEDOUT
  * otherwise. Any number of threads may wait on one future. */
 int future_wait(struct future *f, int64_t timeout_ns);
 

@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void check(int rc, const char *what)
 {
@@ -64,6 +66,8 @@ int pool_thread_start(pool_thread *t, void *(*fn)(void *), void *arg)
 
 void pool_thread_join(pool_thread *t) { check(pthread_join(t->t, NULL), "thread_join"); }
 
+bool pool_thread_is_self(const pool_thread *t) { return pthread_equal(t->t, pthread_self()); }
+
 void pool_run_once(pool_once *once, void (*init)(void)) { check(pthread_once(once, init), "once"); }
 
 int64_t pool_now_ns(void)
@@ -74,3 +78,13 @@ int64_t pool_now_ns(void)
 }
 
 void pool_yield(void) { sched_yield(); }
+
+static _Atomic(pid_t (*)(void)) fork_hook;
+
+pid_t pool_os_fork(void)
+{
+	pid_t (*hook)(void) = atomic_load(&fork_hook);
+	return hook ? hook() : fork();
+}
+
+void pool_os_set_fork(pid_t (*hook)(void)) { atomic_store(&fork_hook, hook); }

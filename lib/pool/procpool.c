@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "future_exec.h"
+#include "pool_fork.h"
 #include "procpool_impl.h"
 
 int pool_bytes_append(struct pool_bytes *b, const void *p, size_t n)
@@ -65,22 +66,45 @@ static void wake_manager(struct procpool *pp)
 
 struct procpool *procpool_create(unsigned workers, int64_t task_timeout_ns)
 {
-	if (workers == 0) {
-		errno = EINVAL;
+	struct procpool_options o = { .workers = workers, .task_timeout_ns = task_timeout_ns };
+	return procpool_create_with(&o);
+}
+
+/* The wake eventfd, registered so that no forked child keeps it. */
+static int make_wake_fd(void)
+{
+	pool_fork_lock();
+	int fd = pool_fork_reserve_locked(1) == 0 ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
+	if (fd >= 0)
+		pool_fork_hold_locked(fd);
+	pool_fork_unlock();
+	return fd;
+}
+
+/* Everything but the manager thread; NULL with errno set on failure. */
+static struct procpool *pool_alloc(const struct procpool_options *opt)
+{
+	unsigned workers = opt->workers;
+	struct procpool *pp = calloc(1, sizeof *pp + workers * sizeof pp->workers[0]);
+	void *initarg = opt->initarg_len ? malloc(opt->initarg_len) : NULL;
+	if (!pp || (opt->initarg_len && !initarg)) {
+		free(pp);
+		free(initarg);
+		errno = ENOMEM;
 		return NULL;
 	}
-	struct procpool *pp = calloc(1, sizeof *pp + workers * sizeof pp->workers[0]);
-	if (!pp)
-		return NULL;
+	pp->opt = *opt;
+	pp->opt.initarg = initarg;
+	if (initarg)
+		memcpy(initarg, opt->initarg, opt->initarg_len);
 	pp->slots = mmap(NULL, workers * sizeof *pp->slots, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pp->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	pp->wake_fd = pp->slots == MAP_FAILED ? -1 : make_wake_fd();
 	if (pp->slots == MAP_FAILED || pp->wake_fd < 0) {
 		int err = errno;
 		if (pp->slots != MAP_FAILED)
 			munmap(pp->slots, workers * sizeof *pp->slots);
-		if (pp->wake_fd >= 0)
-			close(pp->wake_fd);
+		free(initarg);
 		free(pp);
 		errno = err;
 		return NULL;
@@ -89,13 +113,25 @@ struct procpool *procpool_create(unsigned workers, int64_t task_timeout_ns)
 	pool_mutex_init(&pp->join_lock);
 	pool_cond_init(&pp->ready);
 	pp->nworkers = workers;
-	pp->timeout_ns = task_timeout_ns;
 	pp->next_id = 1;
+	pp->epoch = pool_fork_epoch();
 	for (unsigned i = 0; i < workers; i++) {
 		pp->workers[i].slot = &pp->slots[i];
 		pp->workers[i].pidfd = pp->workers[i].to_child = pp->workers[i].from_child = -1;
 	}
+	return pp;
+}
 
+struct procpool *procpool_create_with(const struct procpool_options *opt)
+{
+	if (!opt || opt->workers == 0 || opt->task_timeout_ns < 0 || opt->stop_grace_ns < 0 ||
+	    (opt->initarg_len && !opt->initarg)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	struct procpool *pp = pool_alloc(opt);
+	if (!pp)
+		return NULL;
 	/* The manager forks the workers itself (see procpool_manager.c for why);
 	 * wait until it has, so that a failure is reported here. */
 	int rc = pool_thread_start(&pp->manager, pp_manager_main, pp);
@@ -120,6 +156,10 @@ struct procpool *procpool_create(unsigned workers, int64_t task_timeout_ns)
 
 struct future *procpool_submit(struct procpool *pp, procpool_fn fn, const void *arg, size_t len)
 {
+	if (pp->epoch != pool_fork_epoch()) { /* we are a fork() child of its owner */
+		errno = ECHILD;
+		return NULL;
+	}
 	struct pp_task *t = malloc(sizeof *t + len);
 	struct future *f = future_create();
 	if (!t || !f) {
@@ -209,7 +249,8 @@ void procpool_destroy(struct procpool *pp)
 {
 	procpool_shutdown(pp, true, false);
 	munmap(pp->slots, pp->nworkers * sizeof *pp->slots);
-	close(pp->wake_fd);
+	pool_fork_close(&pp->wake_fd);
+	free((void *)pp->opt.initarg);
 	pool_cond_destroy(&pp->ready);
 	pool_mutex_destroy(&pp->join_lock);
 	pool_mutex_destroy(&pp->lock);
@@ -231,6 +272,23 @@ struct procpool_stats procpool_stats(struct procpool *pp)
 {
 	pool_mutex_lock(&pp->lock);
 	struct procpool_stats s = pp->stats;
+	s.queued = pp->queued;
+	s.live = s.busy = 0;
+	for (unsigned i = 0; i < pp->nworkers; i++) {
+		s.live += pp->workers[i].pid > 0;
+		s.busy += pp->workers[i].task != NULL;
+	}
 	pool_mutex_unlock(&pp->lock);
 	return s;
+}
+
+void procpool_terminate(struct procpool *pp, int sig)
+{
+	procpool_shutdown(pp, false, true);
+	pool_mutex_lock(&pp->lock); /* the manager closes a pidfd only under it */
+	pp->terminating = true; /* a task its worker never read fails, not re-runs */
+	for (unsigned i = 0; i < pp->nworkers; i++)
+		if (pp->workers[i].pid > 0)
+			pp_signal(pp, &pp->workers[i], sig);
+	pool_mutex_unlock(&pp->lock);
 }

@@ -10,25 +10,32 @@
  * poll() as the pipes.
  *
  * ONE ITERATION OF THE LOOP, in order:
- *   1. dispatch  move queued tasks to workers with room (at most `depth` in
- *                flight each) and encode them into the workers' out buffers;
- *   2. write     push out buffers into the task pipes, without blocking;
- *   3. respawn   fork a worker into every empty place (unless shutting down
- *                with nothing left to run);
- *   4. exit?     shutting down, nothing queued, nothing in flight: stop;
- *   5. sleep     poll() the wake eventfd, result pipes, pidfds, and task pipes
- *                that have unwritten bytes, until the nearest task deadline;
- *   6. read      parse results and resolve futures (callbacks run here);
- *   7. reap      for each exited worker: read its last results, waitpid() it,
- *                fail the task its slot names, requeue the rest;
- *   8. deadline  SIGKILL workers whose current task is overdue (they are
- *                reaped in step 7 of a later iteration).
+ *   1. dispatch  hand the oldest queued task to each idle worker (one task
+ *                per worker: a task waits in the queue, where it can still be
+ *                cancelled and any worker can take it, never in a pipe
+ *                behind a long task); with a broken pool, fail the queue;
+ *   2. stop      send the stop message to each idle worker that must go:
+ *                shutting down with nothing queued, or max_tasks_per_child
+ *                reached; SIGKILL one that outlives its grace period;
+ *   3. write     push out buffers into the task pipes, without blocking;
+ *   4. respawn   fork a worker into every empty place (unless shutting down
+ *                with nothing left to run); if that fails with no worker
+ *                alive, fail the queued futures with the cause;
+ *   5. exit?     shutting down, nothing queued, no worker left: stop;
+ *   6. sleep     poll() the wake eventfd, result pipes, pidfds, and task pipes
+ *                that have unwritten bytes, until the nearest deadline;
+ *   7. read      check result packets and resolve futures (callbacks run
+ *                here; procpool_results.c);
+ *   8. reap      for each exited worker: read its last packets, waitpid() it,
+ *                fail or requeue its task (procpool_results.c);
+ *   9. deadline  SIGKILL workers whose current task is overdue (they are
+ *                reaped in step 8 of a later iteration).
  *
  * The manager forks every worker (procpool_spawn.c), the first ones included.
  * SIGPIPE is blocked on this thread, so writing to a dead worker's pipe gives
  * EPIPE here instead of killing the program.
  *
- * Read next: procpool_spawn.c (birth and burial of a worker),
+ * Read next: procpool_results.c, procpool_spawn.c (birth of a worker),
  * procpool_worker.c (the other end of the pipes), shm_counter.h.
  */
 #include <errno.h>
@@ -37,74 +44,125 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "future_exec.h"
 #include "procpool_impl.h"
 
-#define DEPTH_MIN 2      /* tasks in flight per worker: enough to hide a round trip */
-#define DEPTH_MAX 64     /* ... and at most this many, so the tail stays balanced */
-#define RETRY_MS 100     /* how soon to retry a fork that failed */
-#define READS_PER_WAKE 16
+#define RETRY_MS 100                 /* how soon to retry a fork that failed */
+#define STOP_GRACE_NS 1000000000LL   /* default time a stopped worker has to exit */
 
-/* ---- 1. dispatch and 2. write ---- */
+static bool can_take_work(const struct procpool *pp, const struct pp_worker *w)
+{
+	unsigned long max = pp->opt.max_tasks_per_child;
+	return w->pid > 0 && !w->task && !w->stop_sent && !w->deadline_kill &&
+	       !w->protocol_error && (max == 0 || w->ntasks < max);
+}
 
-/* Returns how many tasks are left queued (every worker is full). */
+static void encode(struct pp_buf *out, const struct pp_task_msg *msg, const void *arg)
+{
+	memcpy(out->data + out->end, msg, sizeof *msg);
+	if (msg->len)
+		memcpy(out->data + out->end + sizeof *msg, arg, msg->len);
+	out->end += sizeof *msg + msg->len;
+}
+
+/* ---- 1. dispatch ---- */
+
+/* Returns how many tasks are left queued (every worker is busy). */
 static size_t dispatch(struct procpool *pp)
 {
-	struct pp_task *failed = NULL;
+	struct pp_task *nomem = NULL, *dropped = NULL, *broken_list = NULL;
 	pool_mutex_lock(&pp->lock);
-	size_t depth = pp->queued / (2 * pp->nworkers); /* guided: shrink as the queue does */
-	depth = depth < DEPTH_MIN ? DEPTH_MIN : depth > DEPTH_MAX ? DEPTH_MAX : depth;
-	bool progress = true;
-	while (pp->head && progress) { /* round robin, one task per worker per round */
-		progress = false;
-		for (unsigned i = 0; i < pp->nworkers && pp->head; i++) {
-			struct pp_worker *w = &pp->workers[i];
-			if (w->pid <= 0 || w->deadline_kill || w->ninflight >= depth)
-				continue;
+	int broken = pp->broken;
+	if (broken) {
+		broken_list = pp->head;
+		pp->head = pp->tail = NULL;
+		pp->queued = 0;
+	}
+	for (unsigned i = 0; i < pp->nworkers && pp->head; i++) {
+		struct pp_worker *w = &pp->workers[i];
+		while (pp->head && can_take_work(pp, w)) {
 			struct pp_task *t = pp->head;
 			pp->head = t->next;
 			if (!pp->head)
 				pp->tail = NULL;
 			pp->queued--;
 			t->next = NULL;
-			progress = true;
 			if (!t->started && !future_start(t->f)) { /* cancelled while queued */
-				future_release(t->f);
-				free(t);
+				t->next = dropped;
+				dropped = t;
 				continue;
 			}
 			t->started = true;
 			struct pp_task_msg msg = { .id = t->id, .fn = (uintptr_t)t->fn, .len = t->len };
 			if (pp_buf_reserve(&w->out, sizeof msg + t->len) != 0) {
-				t->next = failed;
-				failed = t;
+				t->next = nomem;
+				nomem = t;
 				continue;
 			}
-			memcpy(w->out.data + w->out.end, &msg, sizeof msg);
-			memcpy(w->out.data + w->out.end + sizeof msg, t->arg, t->len);
-			w->out.end += sizeof msg + t->len;
-			if (w->inflight_tail)
-				w->inflight_tail->next = t;
-			else
-				w->inflight = t;
-			w->inflight_tail = t;
-			w->ninflight++;
+			encode(&w->out, &msg, t->arg);
+			w->task = t;
 		}
 	}
 	size_t left = pp->queued;
 	pool_mutex_unlock(&pp->lock);
-	while (failed) { /* resolved outside the lock: callbacks may submit */
-		struct pp_task *next = failed->next;
-		future_set_error(failed->f, ENOMEM, "no memory to send the task to a worker");
-		future_release(failed->f);
-		free(failed);
-		failed = next;
+	/* Resolved outside the lock: callbacks may submit. */
+	while (dropped) {
+		struct pp_task *next = dropped->next;
+		future_release(dropped->f);
+		free(dropped);
+		dropped = next;
 	}
+	char why[96];
+	snprintf(why, sizeof why, "the pool is broken: a worker's initializer failed with %d",
+		 broken);
+	pp_fail_tasks(broken_list, broken, why);
+	pp_fail_tasks(nomem, ENOMEM, "no memory to send the task to a worker");
 	return left;
 }
+
+/* ---- 2. stop ---- */
+
+/* Stop idle workers that must go; kill those past their grace period.
+ * Returns the nearest grace deadline, or INT64_MAX. */
+static int64_t stop_workers(struct procpool *pp, bool stopping, bool queued, int64_t now)
+{
+	int64_t grace = pp->opt.stop_grace_ns > 0 ? pp->opt.stop_grace_ns : STOP_GRACE_NS;
+	unsigned long max = pp->opt.max_tasks_per_child;
+	int64_t nearest = INT64_MAX;
+	for (unsigned i = 0; i < pp->nworkers; i++) {
+		struct pp_worker *w = &pp->workers[i];
+		if (w->pid <= 0 || w->task)
+			continue;
+		bool retire = max > 0 && w->ntasks >= max;
+		if (!w->stop_sent && ((stopping && !queued) || retire)) {
+			struct pp_task_msg stop = { .id = 0 };
+			if (pp_buf_reserve(&w->out, sizeof stop) == 0)
+				encode(&w->out, &stop, NULL);
+			else
+				pp_signal(pp, w, SIGKILL); /* no memory even to say stop */
+			w->stop_sent = true;
+			w->stop_deadline = now + grace;
+			if (retire && !(stopping && !queued)) {
+				pool_mutex_lock(&pp->lock);
+				pp->stats.retired++;
+				pool_mutex_unlock(&pp->lock);
+			}
+		}
+		if (!w->stop_sent)
+			continue;
+		if (now >= w->stop_deadline) {
+			pp_signal(pp, w, SIGKILL); /* it had its chance */
+			w->stop_deadline = INT64_MAX;
+		} else if (w->stop_deadline < nearest) {
+			nearest = w->stop_deadline;
+		}
+	}
+	return nearest;
+}
+
+/* ---- 3. write ---- */
 
 static void flush_out(struct pp_worker *w)
 {
@@ -131,164 +189,58 @@ static void flush_out(struct pp_worker *w)
 		b->start = b->end = 0;
 }
 
-/* ---- 6. read ---- */
+/* ---- 4. respawn ---- */
 
-static void resolve(struct pp_task *t, int64_t status, const unsigned char *data, size_t len)
+/* Fill empty places. Returns how many workers are alive; *missing tells
+ * whether a fork failed (retry soon), *spawned whether one succeeded. */
+static unsigned respawn(struct procpool *pp, bool wanted, bool *missing, bool *spawned)
 {
-	if (status == 0) {
-		unsigned char *copy = malloc(len ? len : 1);
-		if (copy) {
-			memcpy(copy, data, len);
-			future_set_result(t->f, copy, len, free);
-		} else {
-			future_set_error(t->f, ENOMEM, "no memory for the result");
+	unsigned live = 0;
+	int err = 0;
+	for (unsigned i = 0; i < pp->nworkers; i++) {
+		struct pp_worker *w = &pp->workers[i];
+		if (w->pid <= 0 && wanted) {
+			int e = pp_spawn_worker(pp, w);
+			*spawned |= e == 0;
+			if (e)
+				err = e;
 		}
-	} else if (len > 0) {
-		future_set_error(t->f, (int)status, "%.*s", (int)(len > 400 ? 400 : len), data);
-	} else {
-		future_set_error(t->f, (int)status, "task returned error %lld", (long long)status);
+		live += w->pid > 0;
 	}
-	future_release(t->f);
-	free(t);
+	*missing = err != 0;
+	if (err && live == 0) { /* nobody can run the queue: say why, now */
+		pool_mutex_lock(&pp->lock);
+		struct pp_task *list = pp->head;
+		pp->head = pp->tail = NULL;
+		pp->queued = 0;
+		pool_mutex_unlock(&pp->lock);
+		char why[128];
+		snprintf(why, sizeof why, "cannot fork a worker: %s (%s)", strerror(err),
+			 strerrorname_np(err) ? strerrorname_np(err) : "?");
+		pp_fail_tasks(list, err, why);
+	}
+	return live;
 }
 
-static void read_results(struct pp_worker *w)
-{
-	struct pp_buf *b = &w->in;
-	for (int round = 0; round < READS_PER_WAKE && w->from_child >= 0; round++) {
-		if (pp_buf_reserve(b, 65536) != 0)
-			return;
-		ssize_t n = read(w->from_child, b->data + b->end, b->cap - b->end);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) { /* EAGAIN, or end of file: the worker is exiting */
-			if (n == 0)
-				pp_close_fd(&w->from_child);
-			return;
-		}
-		b->end += (size_t)n;
-		struct pp_result_msg res;
-		while (b->end - b->start >= sizeof res) {
-			memcpy(&res, b->data + b->start, sizeof res);
-			if (b->end - b->start < sizeof res + res.len)
-				break;
-			struct pp_task *t = w->inflight;
-			if (!t || t->id != res.id) { /* a task scribbled on our pipe */
-				kill(w->pid, SIGKILL);
-				b->start = b->end;
-				return;
-			}
-			w->inflight = t->next;
-			if (!w->inflight)
-				w->inflight_tail = NULL;
-			w->ninflight--;
-			resolve(t, res.status, b->data + b->start + sizeof res, res.len);
-			b->start += sizeof res + res.len;
-		}
-	}
-}
-
-/* ---- 7. reap ---- */
-
-static void describe_exit(char *buf, size_t n, pid_t pid, int status, bool reaped)
-{
-	if (!reaped)
-		snprintf(buf, n, "worker %d exited, status unknown (was SIGCHLD ignored?)", (int)pid);
-	else if (WIFSIGNALED(status))
-		snprintf(buf, n, "worker %d killed by signal %d (SIG%s)", (int)pid, WTERMSIG(status),
-			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-	else
-		snprintf(buf, n, "worker %d exited with status %d", (int)pid, WEXITSTATUS(status));
-}
-
-static void reap_worker(struct procpool *pp, struct pp_worker *w)
-{
-	read_results(w); /* results written before it died still count */
-	int status = 0;
-	pid_t r;
-	while ((r = waitpid(w->pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	char why[160];
-	describe_exit(why, sizeof why, w->pid, status, r == w->pid);
-
-	/* The slot names the task that was running; the rest never started. */
-	uint64_t running = atomic_load_explicit(&w->slot->running, memory_order_acquire);
-	struct pp_task *blamed = NULL, *requeue = NULL, *last = NULL;
-	size_t nrequeue = 0;
-	for (struct pp_task *t = w->inflight, *next; t; t = next) {
-		next = t->next;
-		t->next = NULL;
-		if (t->id == running && !blamed) {
-			blamed = t;
-			continue;
-		}
-		if (last)
-			last->next = t;
-		else
-			requeue = t;
-		last = t;
-		nrequeue++;
-	}
-	w->inflight = w->inflight_tail = NULL;
-	w->ninflight = 0;
-	bool deadline = w->deadline_kill;
-	pid_t pid = w->pid;
-	pp_release_worker(pp, w);
-
-	pool_mutex_lock(&pp->lock);
-	if (deadline)
-		pp->stats.timed_out++;
-	else
-		pp->stats.died++;
-	if (requeue) { /* to the front, in their original order */
-		last->next = pp->head;
-		pp->head = requeue;
-		if (!pp->tail)
-			pp->tail = last;
-		pp->queued += nrequeue;
-	}
-	pool_mutex_unlock(&pp->lock);
-
-	if (blamed) {
-		if (deadline)
-			future_set_error(blamed->f, ETIMEDOUT,
-					 "task ran past its %lld ms deadline; worker %d was killed",
-					 (long long)(pp->timeout_ns / 1000000), (int)pid);
-		else
-			future_set_error(blamed->f, EOWNERDEAD, "%s", why);
-		future_release(blamed->f);
-		free(blamed);
-	}
-}
-
-/* ---- 8. deadlines ---- */
-
-static bool in_flight(const struct pp_worker *w, uint64_t id)
-{
-	for (const struct pp_task *t = w->inflight; t; t = t->next)
-		if (t->id == id)
-			return true;
-	return false;
-}
+/* ---- 9. deadlines ---- */
 
 /* Kill workers whose task is overdue; return the nearest future deadline
  * (or INT64_MAX). A task not yet started cannot expire before now + timeout. */
 static int64_t check_deadlines(struct procpool *pp, int64_t now)
 {
-	int64_t nearest = INT64_MAX;
+	int64_t nearest = INT64_MAX, timeout = pp->opt.task_timeout_ns;
 	for (unsigned i = 0; i < pp->nworkers; i++) {
 		struct pp_worker *w = &pp->workers[i];
-		if (w->pid <= 0 || w->ninflight == 0 || w->deadline_kill)
+		if (w->pid <= 0 || !w->task || w->deadline_kill || w->protocol_error)
 			continue;
 		uint64_t id = atomic_load_explicit(&w->slot->running, memory_order_acquire);
-		int64_t due = atomic_load_explicit(&w->slot->started_ns, memory_order_relaxed) +
-			      pp->timeout_ns;
-		if (id == 0 || !in_flight(w, id)) {
-			due = now + pp->timeout_ns;
+		int64_t due = atomic_load_explicit(&w->slot->started_ns, memory_order_relaxed) + timeout;
+		if (id != w->task->id) {
+			due = now + timeout;
 		} else if (due <= now) {
-			read_results(w); /* did it finish just now? */
-			if (atomic_load(&w->slot->running) == id && in_flight(w, id)) {
-				kill(w->pid, SIGKILL); /* not reaped yet, so the pid is still its */
+			pp_read_results(pp, w); /* did it finish just now? */
+			if (w->task && atomic_load(&w->slot->running) == w->task->id) {
+				pp_signal(pp, w, SIGKILL);
 				w->deadline_kill = true;
 			}
 			continue;
@@ -299,30 +251,74 @@ static int64_t check_deadlines(struct procpool *pp, int64_t now)
 	return nearest;
 }
 
-/* ---- the loop ---- */
+/* ---- 6. sleep ---- */
 
-static void stop_workers(struct procpool *pp)
+/* Fill fds/owner with what to wait for; returns how many. */
+static nfds_t poll_set(struct procpool *pp, struct pollfd *fds, struct pp_worker **owner)
 {
-	for (unsigned i = 0; i < pp->nworkers; i++)
-		pp_close_fd(&pp->workers[i].to_child); /* end of file: the worker exits */
+	nfds_t n = 0;
+	fds[n++] = (struct pollfd){ .fd = pp->wake_fd, .events = POLLIN };
 	for (unsigned i = 0; i < pp->nworkers; i++) {
 		struct pp_worker *w = &pp->workers[i];
 		if (w->pid <= 0)
 			continue;
-		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		pp_release_worker(pp, w);
+		owner[n] = w;
+		fds[n++] = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
+		if (w->from_child >= 0) {
+			owner[n] = w;
+			fds[n++] = (struct pollfd){ .fd = w->from_child, .events = POLLIN };
+		}
+		if (w->out.end > w->out.start) {
+			owner[n] = w;
+			fds[n++] = (struct pollfd){ .fd = w->to_child, .events = POLLOUT };
+		}
 	}
+	return n;
 }
 
-void *pp_manager_main(void *arg)
+static int ms_until(int64_t when, int64_t now)
 {
-	struct procpool *pp = arg;
-	sigset_t pipe_only;
-	sigemptyset(&pipe_only);
-	sigaddset(&pipe_only, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
+	if (when == INT64_MAX)
+		return -1;
+	int64_t ms = when <= now ? 0 : (when - now) / 1000000 + 1;
+	return ms > 60000 ? 60000 : (int)ms;
+}
 
+/* Poll, announcing the sleep to submitters (procpool.c, THE HAND-OFF), then
+ * handle what woke us. `left` is what dispatch() left queued: a different
+ * count now means a submit came since, and there is no sleeping to do. */
+static void sleep_and_handle(struct procpool *pp, struct pollfd *fds, struct pp_worker **owner,
+			     int timeout_ms, size_t left, bool spawned)
+{
+	nfds_t n = poll_set(pp, fds, owner);
+	pool_mutex_lock(&pp->lock);
+	if (pp->queued != left || (spawned && pp->head))
+		timeout_ms = 0; /* new work, or a new worker for old work */
+	else
+		pp->manager_asleep = true;
+	pool_mutex_unlock(&pp->lock);
+	int ready = poll(fds, n, timeout_ms);
+	pool_mutex_lock(&pp->lock);
+	pp->manager_asleep = false;
+	pool_mutex_unlock(&pp->lock);
+	if (ready <= 0)
+		return; /* timeout, or EINTR */
+	uint64_t drain;
+	if (fds[0].revents && read(pp->wake_fd, &drain, sizeof drain) < 0) {
+		/* EAGAIN: another iteration already drained it */
+	}
+	for (nfds_t k = 1; k < n; k++) /* 7. results first, so that deaths see them */
+		if (fds[k].revents && fds[k].fd == owner[k]->from_child)
+			pp_read_results(pp, owner[k]);
+	for (nfds_t k = 1; k < n; k++) /* 8. */
+		if (fds[k].revents && fds[k].fd == owner[k]->pidfd && owner[k]->pid > 0)
+			pp_reap_worker(pp, owner[k]);
+}
+
+/* ---- the loop ---- */
+
+static bool start_workers(struct procpool *pp)
+{
 	int err = 0;
 	for (unsigned i = 0; i < pp->nworkers && !err; i++)
 		err = pp_spawn_worker(pp, &pp->workers[i]);
@@ -333,87 +329,48 @@ void *pp_manager_main(void *arg)
 		pp->shutting_down = true;
 	pool_cond_broadcast(&pp->ready);
 	pool_mutex_unlock(&pp->lock);
+	return err == 0;
+}
+
+void *pp_manager_main(void *arg)
+{
+	struct procpool *pp = arg;
+	sigset_t pipe_only;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, NULL);
+	start_workers(pp); /* on failure shutting_down is set: the loop stops them */
 
 	struct pollfd *fds = calloc(1 + 3 * pp->nworkers, sizeof *fds);
 	struct pp_worker **owner = calloc(1 + 3 * pp->nworkers, sizeof *owner);
 	if (!fds || !owner)
 		abort(); /* a few hundred bytes; nothing sensible to do without them */
 	for (;;) {
-		size_t left = dispatch(pp);
-		for (unsigned i = 0; i < pp->nworkers; i++)
-			if (pp->workers[i].pid > 0)
-				flush_out(&pp->workers[i]);
-
+		size_t left = dispatch(pp);                                /* 1 */
 		pool_mutex_lock(&pp->lock);
 		bool stopping = pp->shutting_down, queued = pp->head != NULL;
+		bool broken = pp->broken != 0;
 		pool_mutex_unlock(&pp->lock);
-		bool missing = false, spawned = false, busy = false;
-		for (unsigned i = 0; i < pp->nworkers; i++) {
-			struct pp_worker *w = &pp->workers[i];
-			if (w->pid <= 0 && (!stopping || queued)) {
-				if (pp_spawn_worker(pp, w) == 0)
-					spawned = true;
-				else
-					missing = true;
-			}
-			busy |= w->ninflight > 0;
-		}
-		if (stopping && !queued && !busy)
+		int64_t now = pool_now_ns();
+		int64_t wake_at = stop_workers(pp, stopping, queued, now); /* 2 */
+		for (unsigned i = 0; i < pp->nworkers; i++)                 /* 3 */
+			if (pp->workers[i].pid > 0)
+				flush_out(&pp->workers[i]);
+		bool missing = false, spawned = false;                       /* 4 */
+		unsigned live = respawn(pp, (!stopping || queued) && !broken, &missing, &spawned);
+		if (stopping && !queued && live == 0)                        /* 5 */
 			break;
-
-		int64_t now = pool_now_ns(), wake_at = INT64_MAX;
-		if (pp->timeout_ns > 0)
-			wake_at = check_deadlines(pp, now);
-		int timeout_ms = wake_at == INT64_MAX ? -1 : (int)((wake_at - now) / 1000000 + 1);
+		if (pp->opt.task_timeout_ns > 0) {
+			int64_t due = check_deadlines(pp, now);
+			wake_at = due < wake_at ? due : wake_at;
+		}
+		int timeout_ms = ms_until(wake_at, now);
 		if (missing && (timeout_ms < 0 || timeout_ms > RETRY_MS))
 			timeout_ms = RETRY_MS;
-
-		nfds_t n = 0;
-		fds[n++] = (struct pollfd){ .fd = pp->wake_fd, .events = POLLIN };
-		for (unsigned i = 0; i < pp->nworkers; i++) {
-			struct pp_worker *w = &pp->workers[i];
-			if (w->pid <= 0)
-				continue;
-			owner[n] = w;
-			fds[n++] = (struct pollfd){ .fd = w->pidfd, .events = POLLIN };
-			if (w->from_child >= 0) {
-				owner[n] = w;
-				fds[n++] = (struct pollfd){ .fd = w->from_child, .events = POLLIN };
-			}
-			if (w->out.end > w->out.start) {
-				owner[n] = w;
-				fds[n++] = (struct pollfd){ .fd = w->to_child, .events = POLLOUT };
-			}
-		}
-		/* Announce the sleep; a submit that arrived since dispatch() means
-		 * there is no sleeping to do. */
-		pool_mutex_lock(&pp->lock);
-		if (pp->queued != left || (spawned && queued))
-			timeout_ms = 0; /* new work, or a new worker for old work */
-		else
-			pp->manager_asleep = true;
-		pool_mutex_unlock(&pp->lock);
-		int ready = poll(fds, n, timeout_ms);
-		pool_mutex_lock(&pp->lock);
-		pp->manager_asleep = false;
-		pool_mutex_unlock(&pp->lock);
-		if (ready < 0)
-			continue; /* EINTR */
-
-		uint64_t drain;
-		if (fds[0].revents && read(pp->wake_fd, &drain, sizeof drain) < 0) {
-			/* EAGAIN: another iteration already drained it */
-		}
-		for (nfds_t k = 1; k < n; k++) /* results first, so that deaths see them */
-			if (fds[k].revents && fds[k].fd == owner[k]->from_child)
-				read_results(owner[k]);
-		for (nfds_t k = 1; k < n; k++)
-			if (fds[k].revents && fds[k].fd == owner[k]->pidfd && owner[k]->pid > 0)
-				reap_worker(pp, owner[k]);
-		if (pp->timeout_ns > 0)
+		sleep_and_handle(pp, fds, owner, timeout_ms, left, spawned); /* 6-8 */
+		if (pp->opt.task_timeout_ns > 0)                             /* 9 */
 			check_deadlines(pp, pool_now_ns());
 	}
-	stop_workers(pp);
 	free(fds);
 	free(owner);
 	return NULL;

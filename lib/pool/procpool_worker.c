@@ -5,10 +5,10 @@
  * it, write the result back. Everything the parent learns about the worker
  * comes through that pipe, the shared slot, or its exit status.
  *
- * The worker reads its task pipe in large chunks (many small tasks per read
- * system call) but writes each result before starting the next task, so a
- * result, once computed, is in the parent's pipe before anything else can go
- * wrong. A worker leaves by _exit(), never exit(): the atexit handlers and
+ * The parent hands a worker one task at a time, and the worker writes each
+ * result, as packets, before reading the next, so a result, once computed,
+ * is in the parent's pipe before anything else can go wrong. The id 0 is the
+ * parent's explicit stop; end of file on the task pipe means the same. A worker leaves by _exit(), never exit(): the atexit handlers and
  * stdio buffers it inherited belong to the parent.
  *
  * Read next: procpool_manager.c, the other end of the pipes.
@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "procpool_impl.h"
@@ -66,36 +65,54 @@ static bool fill(int fd, struct pp_buf *in, size_t need)
 	return true;
 }
 
-static void write_all(int fd, struct iovec *iov, int n)
+/* Write one packet; a pipe write of at most PIPE_BUF bytes is all or nothing. */
+static void write_packet(int fd, const void *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			_exit(0); /* EPIPE: the parent is gone, nobody wants the result */
-		}
-		while (n > 0 && (size_t)w >= iov->iov_len) {
-			w -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
-	}
+	ssize_t w;
+	while ((w = write(fd, p, n)) < 0 && errno == EINTR)
+		;
+	if (w != (ssize_t)n)
+		_exit(0); /* EPIPE: the parent is gone, nobody wants the result */
 }
 
-_Noreturn void pp_worker_main(int in_fd, int out_fd, struct pp_slot *slot)
+/* Send a result (or an error text) as packets (procpool_impl.h, THE WIRE). */
+static void send_result(int fd, uint64_t magic, uint64_t id, int64_t status,
+			const unsigned char *data, size_t len)
+{
+	static unsigned char pkt[PIPE_BUF];
+	struct pp_packet h = { .magic = magic, .id = id, .status = status, .total = len };
+	size_t off = 0;
+	do {
+		size_t n = len - off < PP_PAYLOAD_MAX ? len - off : PP_PAYLOAD_MAX;
+		h.nbytes = (uint32_t)n;
+		memcpy(pkt, &h, sizeof h);
+		if (n)
+			memcpy(pkt + sizeof h, data + off, n);
+		write_packet(fd, pkt, sizeof h + n);
+		off += n;
+		h.seq++;
+	} while (off < len);
+}
+
+_Noreturn void pp_worker_main(const struct procpool *pp, int in_fd, int out_fd,
+			      struct pp_slot *slot, uint64_t magic)
 {
 	struct pp_buf in = { 0 };
 	struct pool_bytes out = { 0 };
+	if (pp->opt.initializer) {
+		int rc = pp->opt.initializer(pp->opt.initarg, pp->opt.initarg_len);
+		if (rc != 0) { /* tell the parent, which breaks the pool */
+			send_result(out_fd, magic, 0, rc, NULL, 0);
+			_exit(0);
+		}
+	}
 	for (;;) {
 		struct pp_task_msg msg;
 		if (!fill(in_fd, &in, sizeof msg))
 			_exit(0);
 		memcpy(&msg, in.data + in.start, sizeof msg);
+		if (msg.id == 0)
+			_exit(0); /* the stop message */
 		if (!fill(in_fd, &in, sizeof msg + msg.len))
 			_exit(0);
 		const unsigned char *arg = in.data + in.start + sizeof msg;
@@ -108,9 +125,7 @@ _Noreturn void pp_worker_main(int in_fd, int out_fd, struct pp_slot *slot)
 		procpool_fn fn = (procpool_fn)(uintptr_t)msg.fn;
 		int status = fn(arg, msg.len, &out);
 
-		struct pp_result_msg res = { .id = msg.id, .status = status, .len = out.len };
-		struct iovec iov[2] = { { &res, sizeof res }, { out.data, out.len } };
-		write_all(out_fd, iov, out.len ? 2 : 1);
+		send_result(out_fd, magic, msg.id, status, out.data, out.len);
 		atomic_store_explicit(&slot->running, 0, memory_order_release);
 		in.start += sizeof msg + msg.len;
 	}

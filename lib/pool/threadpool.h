@@ -27,14 +27,34 @@ typedef int (*threadpool_fn)(void *arg, void **result);
 
 /* Start `workers` threads (at least 1). queue_limit bounds the number of tasks
  * waiting for a worker: when that many are queued, submit() blocks until a
- * worker takes one (back-pressure). 0 means unbounded. Returns NULL with errno
- * set on failure. */
+ * worker takes one (back-pressure); a submit from one of the pool's own
+ * workers (a task, or a done callback running on it) never blocks and may
+ * overfill the queue, since it would be waiting for itself. 0 means
+ * unbounded. Returns NULL with errno set on failure. */
 struct threadpool *threadpool_create(unsigned workers, size_t queue_limit);
+
+/* Python's initializer: run on each worker thread before it takes a task. */
+typedef int (*threadpool_init_fn)(void *arg);
+
+struct threadpool_options {
+	unsigned workers;              /* at least 1 */
+	size_t queue_limit;            /* as above; 0 = unbounded */
+	threadpool_init_fn initializer; /* or NULL */
+	void *initarg;
+};
+
+/* As threadpool_create, with an initializer. Threads never need replacing,
+ * so every initializer runs once, before this returns; if one returns
+ * non-zero the pool is destroyed and this returns NULL with errno set to
+ * that code (where Python would break the pool at the first submit). */
+struct threadpool *threadpool_create_with(const struct threadpool_options *opt);
 
 /* Queue fn(arg) and return its future (the caller owns one reference; drop it
  * with future_release). Returns NULL with errno = ESHUTDOWN once shutdown has
  * begun, including for a submitter that was blocked by a full queue at that
- * moment, or ENOMEM. */
+ * moment, ENOMEM, or ECHILD in a fork() child of the pool's owner (the child
+ * has a copy of the pool but none of its threads; Python's executor waits
+ * for ever there). */
 struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *arg);
 
 /* Python's map: run fn on each of args[0..n), wait for all, and store each
@@ -44,13 +64,24 @@ struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *
 int threadpool_map(struct threadpool *tp, threadpool_fn fn, void *const args[], void *results[],
 		   size_t n);
 
-/* Stop accepting tasks. With cancel_pending, every task still queued is
- * cancelled (its future becomes CANCELLED and its callbacks run); otherwise
+/* Stop accepting tasks. With cancel_pending, every task not yet started is
+ * cancelled before this returns (also those a worker has taken in a batch) (its future becomes CANCELLED and its callbacks run); otherwise
  * the workers finish the queue first. With wait, return only after every
  * worker has exited; without, return at once (threadpool_destroy joins them).
  * Safe to call more than once and from several threads, but never with
  * wait=true from inside one of the pool's own tasks (it would join itself). */
 void threadpool_shutdown(struct threadpool *tp, bool wait, bool cancel_pending);
+
+/* For monitoring: tasks not yet started (queued, or waiting in a worker's
+ * batch), worker threads that have not exited, and how many of them are
+ * idle (asleep, or about to be, waiting for work). A snapshot: it may be
+ * stale by the time it is read. */
+struct threadpool_stats {
+	size_t queued;
+	unsigned live;
+	unsigned idle;
+};
+struct threadpool_stats threadpool_stats(struct threadpool *tp);
 
 /* shutdown(wait=true, cancel_pending=false), then free the pool. Futures the
  * caller still holds stay valid. */

@@ -16,6 +16,7 @@
  * their sys_* stub: newlib's hooks (lib/user/newlib.c), thread_create
  * (lib/user/thread.c), and the two below.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "syscall.h"
@@ -42,12 +43,31 @@
 #undef SYSCALL3
 #undef SYSCALL4
 
-void halt(int status)
+/* spawn with no descriptors but the console. */
+int spawn(const char *prog, char *const argv[], int flags)
 {
-    sys_halt(status);
-    for (;;)
-        ;                       /* SYS_HALT does not return */
+    return sys_spawn(prog, argv, flags, NULL);
 }
+
+/* close() is also newlib's name; weft's is the system call, for any
+ * descriptor, with newlib's errno numbering of the result. */
+int close(int fd) { return sys_close(fd); }
+
+/* The segment's address as a pointer (NULL on an error, errno-free: the
+ * error is *err if err is not NULL). */
+void *shm_map(int fd, uint32_t *size, int *err)
+{
+    long r = sys_shm_map(fd, size);
+    if (err)
+        *err = r < 0 ? (int)r : 0;
+    return r < 0 ? NULL : (void *)(intptr_t)r;
+}
+
+int halt(int status)            { return (int)sys_halt(status); }
+
+int console_fg(int pid)         { return sys_console(CONSOLE_SET_FG, pid); }
+int console_getfg(void)         { return sys_console(CONSOLE_GET_FG, 0); }
+int console_catch_intr(int on)  { return sys_console(CONSOLE_CATCH_INTR, on); }
 
 /* Not through sys_result(): every 32-bit value is a tick count. */
 uint32_t ticks(void) { return (uint32_t)sys0(SYS_TICKS); }

@@ -3,8 +3,10 @@
  *
  * Course idea: a C library is portable because it asks the OS for very
  * little. newlib's printf, malloc and exit end in these few functions
- * ("system hooks"); each one here is a weft system call. File descriptors
- * 0, 1 and 2 are the console and nothing else is a file.
+ * ("system hooks"); each one here is a weft system call. Descriptors are
+ * weft's (kernel/fd.h): 0, 1 and 2 the console, which is all _isatty()
+ * knows of (a program that closes 0 and dup2s a pipe there still reads
+ * through stdio correctly, only with terminal buffering).
  *
  * Each hook follows newlib's convention: -1 with errno set on failure.
  * _isatty() says yes for the console, so newlib buffers stdout by line:
@@ -63,19 +65,18 @@ void _exit(int status)
 
 int _close(int fd)
 {
-    if (IS_CONSOLE(fd))
-        return 0;                       /* the console stays open */
-    errno = EBADF;
-    return -1;
+    return fail_or(sys_close(fd));
 }
 
+/* The console is a terminal; every other descriptor is a FIFO-like
+ * stream, fully buffered by stdio. */
 int _fstat(int fd, struct stat *st)
 {
-    if (!IS_CONSOLE(fd)) {
+    if (fd < 0) {
         errno = EBADF;
         return -1;
     }
-    st->st_mode = S_IFCHR;
+    st->st_mode = IS_CONSOLE(fd) ? S_IFCHR : S_IFIFO;
     return 0;
 }
 
@@ -83,9 +84,15 @@ int _isatty(int fd)
 {
     if (IS_CONSOLE(fd))
         return 1;
-    errno = EBADF;
+    errno = fd < 0 ? EBADF : ENOTTY;
     return 0;
 }
+
+/* Unix's pipe() and dup()s, with newlib's convention (-1 and errno);
+ * weft's own sys_pipe(fds, flags), sys_dup... return -errno. */
+int pipe(int fds[2]) { return fail_or(sys_pipe(fds, 0)); }
+int dup(int fd) { return fail_or(sys_dup(fd)); }
+int dup2(int fd, int to) { return fail_or(sys_dup2(fd, to)); }
 
 off_t _lseek(int fd, off_t offset, int whence)
 {

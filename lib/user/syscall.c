@@ -64,7 +64,8 @@ long sys4(long num, long a, long b, long c, long d)
 /* The kernel's numbers are Linux's. These agree with newlib's... */
 _Static_assert(EPERM == 1 && ENOENT == 2 && ESRCH == 3 && EINTR == 4 &&
                EBADF == 9 && ECHILD == 10 && EAGAIN == 11 && ENOMEM == 12 &&
-               EFAULT == 14 && EBUSY == 16 && EINVAL == 22,
+               EFAULT == 14 && EBUSY == 16 && EINVAL == 22 && ENFILE == 23 &&
+               EMFILE == 24 && ENOTTY == 25 && EPIPE == 32,
                "newlib and the kernel disagree on an errno value");
 
 /* ...and these three do not. */

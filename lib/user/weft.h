@@ -63,7 +63,32 @@
  * watches the child with procinfo() every few ticks. */
 int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
 
-void halt(int status) __attribute__((noreturn));   /* leave QEMU */
+int spawn(const char *prog, char *const argv[], int flags);
+/* Leave QEMU with `status`. Only init may: anyone else gets -EPERM (a
+ * shell ends the session by exiting; init then halts). */
+int halt(int status);
+
+/* ---- Descriptors ------------------------------------------------------- */
+
+/* One table per process, Unix's kind (kernel/fd.h): 0, 1, 2 are the
+ * console; pipes, semaphores and mutexes are descriptors too. read,
+ * write and close work on any of them where it makes sense (-EBADF
+ * elsewhere): sys_pipe(fds, flags) makes a pipe (fds[0] reads, fds[1]
+ * writes; O_NONBLOCK), sys_dup and sys_dup2 name an object twice, setfl(fd,
+ * 1) makes a descriptor non-blocking (-EAGAIN). These return -errno like
+ * every call here; <unistd.h>'s read, write, pipe, dup, dup2 and close are
+ * the same calls with Unix's -1 and errno (lib/user/newlib.c). A
+ * descriptor number carries a generation, so a closed one is refused even
+ * after its entry is reused. A child gets only what sys_spawn()'s list
+ * hands it, and the console. */
+int close(int fd);
+
+/* Shared memory (kernel/shm.c), the counterpart of multiprocessing's Value
+ * and Array: shm_create(size) gives a descriptor of a zeroed segment, which
+ * spawn's list can hand to children; shm_map puts it in this process's
+ * memory and returns its address (NULL and *err < 0: -ENOMEM with two
+ * mapped already, -EBADF); shm_unmap(addr) takes it out. */
+void *shm_map(int fd, uint32_t *size, int *err);
 
 /* ---- Threads ----------------------------------------------------------- */
 
@@ -90,13 +115,36 @@ uint32_t ticks(void);           /* ticks since boot */
  * mutex_unlock is -EPERM for a thread that does not hold it; close(h)
  * closes a handle, not a file. */
 
+/* ---- What a program says about itself ---------------------------------- */
+
+/* PROG_ABOUT("[TICKS]", "spins on the CPU"): one per program, at file
+ * scope. `ls` and `help run` show it (SYS_PROGINFO reads it from the
+ * program table without running the program). */
+#define PROG_ABOUT(args_, text_) \
+    _Static_assert(sizeof(args_) <= PROG_ARGS_LEN && sizeof(text_) <= PROG_ABOUT_LEN, \
+                   "PROG_ABOUT: a string too long to keep its NUL"); \
+    __attribute__((section(".weft.about"), used)) \
+    const struct prog_about prog_about = { PROG_ABOUT_MAGIC, args_, text_ }
+
+/* ---- The console: job control in miniature (docs/console.md) ---------- */
+
+/* Give the console to pid (oneself or a descendant); only the foreground
+ * process or an ancestor of it may. -ESRCH, -EPERM. */
+int console_fg(int pid);
+int console_getfg(void);            /* the foreground pid, 0 if none */
+/* on = 1: Ctrl-C reaches me as the byte 0x03 while I am the foreground
+ * (a shell does this); on = 0 (the default): Ctrl-C ends me. */
+int console_catch_intr(int on);
+
 /* ---- Names for numbers (lib/user/status.c) ----------------------------- */
 
 /* How a process ended, for people: "exited 0", "exited 3", "killed",
  * "MemManage fault", "stack overflow"... Writes into buf[n], returns buf. */
 const char *status_str(int status, char *buf, int n);
 
-const char *proc_state_str(int state);      /* enum proc_state_u */
+const char *proc_state_str(int state);      /* enum proc_state_u: ALIVE, ZOMBIE */
+/* A negative result in words, with its name: "not permitted (EPERM)". */
+const char *err_str(int r);
 const char *thread_state_str(int state);    /* thread_info.state */
 const char *trace_why_str(int why);         /* trace_entry.why */
 

@@ -5,7 +5,11 @@
 # working. Timings depend on the machine, so this checks only what must hold
 # everywhere: every row is present, serial is 1.00x, the SVG is well-formed
 # XML with one bar per (workload, mode), and the shared counter loses nothing
-# with a lock or an atomic add. mk/pools.mk fills in the tool's path.
+# with a lock or an atomic add. The chart must say only what was measured:
+# no legend entry for the coroutine column (not measured yet), the unit on
+# the axis, a label on the 1.0 line, the task counts and absolute times.
+# Bad arguments must be refused before anything runs (exit 2, a message,
+# no table). mk/pools.mk fills in the tool's path.
 set -u
 compare=@WEFT_COMPARE@
 dir=$(mktemp -d)
@@ -21,8 +25,42 @@ check "ten rows: 2 workloads x 5 modes" \
 check "serial is the 1.00x baseline" "[ \$(grep -c ' serial .* 1.00x' '$dir/table') -eq 2 ]"
 check "the chart is well-formed XML" \
   "/usr/bin/python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' '$dir/chart.svg'"
-check "the chart has a bar per row, plus the legend" \
-  "[ \$(grep -c '<rect x=' '$dir/chart.svg') -eq 15 ]"
+svg=$dir/chart.svg
+check "the chart has a bar per measured row (8), not for coroutines" \
+  "[ \$(grep -c '<rect class=\"bar\"' '$svg') -eq 8 ]"
+check "the legend names the 4 measured modes only" \
+  "[ \$(grep -c '<rect class=\"legend\"' '$svg') -eq 4 ] && [ \$(grep -c '>coroutines<' '$svg') -eq 0 ]"
+check "the chart says coroutines were not measured" "grep -q 'coroutines: not measured' '$svg'"
+check "the legend is one row above the plot (no empty column beside it)" \
+  "[ \$(grep -o '<rect class=\"legend\" x=\"[0-9.]*\" y=\"[0-9.]*\"' '$svg' | sed 's/.*y=//' | sort -u | wc -l) -eq 1 ]"
+check "the axis has its unit and the 1.0 line its label" \
+  "grep -q '(x)</text>' '$svg' && grep -q '>1.0x = serial<' '$svg'"
+check "task counts and absolute times are under the plot" \
+  "grep -Eq '>IO-bound, 10 tasks: serial [0-9.]+ s, threads [0-9.]+ s' '$svg' && grep -Eq '>CPU-bound, 4 tasks: serial [0-9.]+ s' '$svg'"
+
+# Arguments: all checked first; --help documents each option.
+"$compare" --help > "$dir/help" 2>&1; rc=$?
+check "--help exits 0 and documents every option" \
+  "[ $rc -eq 0 ] && for o in -s --scale -t --threads -p --processes -o --output -h --help counter; do grep -q -- \"\$o\" '$dir/help' || exit 1; done"
+check "-h is --help" "\"$compare\" -h | cmp -s - '$dir/help'"
+for bad in "-p -1" "-p 0" "-t 0" "-t 5000" "-p 2x" "-s 0.01" "-s 0" "-s -1" "-s abc" "-s 1e9" \
+           "stray" "-s 1 stray" "counter extra" "counter -s 1" "--bogus"; do
+  start=$(date +%s%N)
+  "$compare" $bad -o "$dir/bad.svg" > "$dir/out" 2> "$dir/err"; rc=$?
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  check "bad usage '$bad': exit 2, a message, nothing measured (${ms} ms)" \
+    "[ $rc -eq 2 ] && [ -s '$dir/err' ] && ! [ -s '$dir/out' ] && [ $ms -lt 1000 ]"
+done
+"$compare" -s 0.1 -o /nonexistent/dir/chart.svg > "$dir/out" 2> "$dir/err"; rc=$?
+check "an unwritable -o fails before measuring" \
+  "[ $rc -eq 2 ] && grep -q 'cannot write the chart to /nonexistent/dir/chart.svg' '$dir/err' && ! [ -s '$dir/out' ]"
+
+"$compare" -s 0.1 -o "$dir" > "$dir/out" 2> "$dir/err"; rc=$?
+check "-o naming a directory fails before measuring" "[ $rc -eq 2 ] && grep -q 'Is a directory' '$dir/err' && ! [ -s '$dir/out' ]"
+mkdir "$dir/keep" && echo "old chart" > "$dir/keep/c.svg"
+timeout -s INT 0.5 "$compare" -s 1 -o "$dir/keep/c.svg" > /dev/null 2>&1
+check "Ctrl-C in the middle keeps the old chart and leaves no half-made file" \
+  "[ \"\$(cat '$dir/keep/c.svg')\" = 'old chart' ] && [ \$(ls '$dir/keep' | wc -l) -eq 1 ]"
 
 "$compare" counter -p 2 > "$dir/counter"; rc=$?
 cat "$dir/counter"

@@ -72,6 +72,29 @@ static void test_wait_times_out_then_resolves(void **state)
 	future_release(f);
 }
 
+static void *resolve_soon(void *arg)
+{
+	sleep_ms(20);
+	future_start(arg);
+	future_set_result(arg, NULL, 0, NULL);
+	return NULL;
+}
+
+/* INT64_MAX nanoseconds is "for ever" too: the deadline must not overflow
+ * (UBSan aborts on the signed overflow this once was). */
+static void test_wait_int64_max_does_not_overflow(void **state)
+{
+	(void)state;
+	struct future *f = future_create();
+	pool_thread t;
+	pool_thread_start(&t, resolve_soon, f);
+	assert_int_equal(future_wait(f, INT64_MAX), 0);
+	assert_int_equal(future_state(f), FUTURE_DONE);
+	pool_thread_join(&t);
+	assert_int_equal(future_wait(f, INT64_MAX), 0);
+	future_release(f);
+}
+
 static void test_callbacks_in_order_and_late_ones_at_once(void **state)
 {
 	(void)state;
@@ -189,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_wait_times_out_then_resolves),
+		cmocka_unit_test(test_wait_int64_max_does_not_overflow),
 		cmocka_unit_test(test_callbacks_in_order_and_late_ones_at_once),
 		cmocka_unit_test(test_failing_callback_does_not_stop_others),
 		cmocka_unit_test(test_cancel_only_while_pending),

@@ -218,6 +218,110 @@ static void test_shutdown_releases_a_blocked_submitter(void **state)
 	threadpool_destroy(tp);
 }
 
+/* Issue 14, bug 2: a done callback runs on the pool's only worker and submits
+ * to the pool's full queue. Blocking there would wait for the very thread
+ * that is blocked, so a submit from one of the pool's own workers never
+ * waits for room (it may overfill the queue instead). */
+static struct threadpool *full_pool;
+static _Atomic(struct future *) from_callback;
+
+static int submit_from_callback(struct future *f, void *arg)
+{
+	(void)f;
+	(void)arg;
+	atomic_store(&from_callback, threadpool_submit(full_pool, square, (void *)3));
+	return 0;
+}
+
+static void test_callback_submits_to_its_full_bounded_pool(void **state)
+{
+	(void)state;
+	gate_reset();
+	atomic_store(&from_callback, NULL);
+	full_pool = threadpool_create(1, 1);
+	struct future *a = threadpool_submit(full_pool, wait_at_gate, NULL);
+	gate_await_started(1);
+	struct future *b = threadpool_submit(full_pool, square, (void *)2); /* queue full */
+	future_add_done_callback(a, submit_from_callback, NULL);
+	gate_open();
+	assert_int_equal(future_wait(b, 10LL * 1000000000), 0); /* a hang fails here */
+	struct future *c;
+	while (!(c = atomic_load(&from_callback)))
+		sleep_ms(1);
+	assert_int_equal(future_wait(c, 10LL * 1000000000), 0);
+	assert_int_equal((intptr_t)future_result(c), 9);
+	future_release(a);
+	future_release(b);
+	future_release(c);
+	threadpool_destroy(full_pool);
+}
+
+/* Issue 14, bug 3: workers take tasks in batches; shutdown(cancel_pending)
+ * must still cancel every task in a batch that has not started. Both workers
+ * are held on a first gate while 200 tasks queue; once released, each takes a
+ * batch and stops at the second gate on its batch's first task. */
+#define BATCHED 200
+static struct {
+	pool_mutex lock;
+	pool_cond changed;
+	int open, started;
+} gate2;
+
+static int wait_at_gate2(void *arg, void **result)
+{
+	(void)arg;
+	(void)result;
+	atomic_fetch_add(&executed, 1);
+	pool_mutex_lock(&gate2.lock);
+	gate2.started++;
+	pool_cond_broadcast(&gate2.changed);
+	while (!gate2.open)
+		pool_cond_wait(&gate2.changed, &gate2.lock);
+	pool_mutex_unlock(&gate2.lock);
+	return 0;
+}
+
+static void test_shutdown_cancels_tasks_taken_in_a_batch(void **state)
+{
+	(void)state;
+	gate_reset();
+	pool_mutex_init(&gate2.lock);
+	pool_cond_init(&gate2.changed);
+	gate2.open = gate2.started = 0;
+	atomic_store(&executed, 0);
+	struct threadpool *tp = threadpool_create(2, 0);
+	struct future *hold[2], *fs[BATCHED];
+	for (int i = 0; i < 2; i++)
+		hold[i] = threadpool_submit(tp, wait_at_gate, NULL);
+	gate_await_started(2);
+	for (int i = 0; i < BATCHED; i++)
+		fs[i] = threadpool_submit(tp, wait_at_gate2, NULL);
+	gate_open();
+	pool_mutex_lock(&gate2.lock);
+	while (gate2.started < 2)
+		pool_cond_wait(&gate2.changed, &gate2.lock);
+	pool_mutex_unlock(&gate2.lock);
+
+	threadpool_shutdown(tp, false, true);
+	int running = 0, cancelled = 0;
+	for (int i = 0; i < BATCHED; i++) {
+		running += future_state(fs[i]) == FUTURE_RUNNING;
+		cancelled += future_state(fs[i]) == FUTURE_CANCELLED;
+	}
+	assert_int_equal(running, 2);
+	assert_int_equal(cancelled, BATCHED - 2); /* at once, not later */
+	pool_mutex_lock(&gate2.lock);
+	gate2.open = 1;
+	pool_cond_broadcast(&gate2.changed);
+	pool_mutex_unlock(&gate2.lock);
+	threadpool_destroy(tp);
+	assert_int_equal(atomic_load(&executed), 2);
+	for (int i = 0; i < 2; i++)
+		future_release(hold[i]);
+	for (int i = 0; i < BATCHED; i++)
+		future_release(fs[i]);
+}
+
 /* ---- stress ---- */
 
 #define PENDING_TASKS 10000
@@ -464,6 +568,8 @@ int main(void)
 		cmocka_unit_test(test_submit_after_shutdown_is_an_error),
 		cmocka_unit_test(test_bounded_queue_blocks_the_submitter),
 		cmocka_unit_test(test_shutdown_releases_a_blocked_submitter),
+		cmocka_unit_test(test_callback_submits_to_its_full_bounded_pool),
+		cmocka_unit_test(test_shutdown_cancels_tasks_taken_in_a_batch),
 		cmocka_unit_test(test_shutdown_cancels_10000_pending),
 		cmocka_unit_test(test_shutdown_drains_10000_pending),
 		cmocka_unit_test(test_cancel_race),

@@ -54,7 +54,7 @@ static int start(uint32_t n)
         args[len + d] = (char)('0' + n % 10);
     args[len + 5] = '\0';
     len += 6;
-    int pid = proc_spawn(&harness, "ubench", args, len, 3, 0);
+    int pid = proc_spawn(&harness, "ubench", args, len, 3, 0, NULL, 0);
     if (pid < 0)
         panic("bench-proc: cannot spawn ubench %s: %d", mode, pid);
     return pid;
