@@ -27,7 +27,7 @@ $(BUILD)/host/coro_test $(BUILD)/host/gen_test $(BUILD)/host/yieldloop_test: \
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -o $@ $< $(CORO_CORE) $(CORO_GEN) -lcmocka -lm
 
-CORO_POOL := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_posix.c
+CORO_POOL := $(addprefix lib/pool/,future.c threadpool.c pool_os_posix.c pool_fork.c)
 $(BUILD)/host/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
