@@ -30,21 +30,30 @@ void gen_init(struct gen *g, const char *name, gen_fn fn)
 	*g = (struct gen){ .fn = fn, .state = GEN_CREATED, .name = name };
 }
 
-enum gen_event gen_send(struct gen *g, intptr_t v)
+/* Every state but SUSPENDED: the first resume, and the errors. Returns true
+ * if the body should run. */
+static bool unusual_resume(struct gen *g, intptr_t v)
 {
 	switch (g->state) {
 	case GEN_CLOSED:
 		g->value = 0;
-		return GEN_STOPPED;
+		return false;
 	case GEN_RUNNING:
 		die(g, "resumed while already running");
 	case GEN_CREATED:
 		if (v != 0)
 			die(g, "a value sent to a generator that has not started");
-		break;
+		return true;
 	case GEN_SUSPENDED:
 		break;
 	}
+	return true;
+}
+
+enum gen_event gen_send(struct gen *g, intptr_t v)
+{
+	if (g->state != GEN_SUSPENDED && !unusual_resume(g, v))
+		return GEN_STOPPED;
 	g->sent = v;
 	g->state = GEN_RUNNING;
 	enum gen_event e = g->fn(g);
