@@ -84,6 +84,8 @@ $(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL
                          $(BUILD)/arm-bench/tests/target/bench_coro.c.o \
                          $(CORO_WEFT_SRCS:%=$(BUILD)/arm-bench/%.o)
 test-build: $(BUILD)/bench-coro.elf
+# The image runs, and the switch stays within the issue's aim (deterministic under icount).
+TEST_SUITES += tests/target/bench-coro-check.sh
 
 .PHONY: bench-coro-linux bench-coro-weft
 bench-coro-linux:
