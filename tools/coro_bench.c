@@ -9,6 +9,10 @@
  * dead/running checks and the canary check, on a pooled stack with a guard
  * page (overflow detection on).
  *
+ * coro_create is a coroutine's whole life on a pooled stack (create, one
+ * resume that runs it to its end, release), against make_fcontext plus one
+ * jump there and back on a fixed stack.
+ *
  * Method: every round measures each candidate once, back to back, so a busy
  * moment of the (shared) machine hits all of them alike; each ratio is taken
  * within a round, and the median over the rounds is printed with its spread
@@ -92,6 +96,42 @@ static double fcontext_ns(long n)
 	return (now_ns() - t0) / (2.0 * n);
 }
 
+/* ---- a coroutine's whole life: create on a pooled stack, run, release ---- */
+static struct coro_pool *life_pool;
+static void *returns(struct coro *self, void *v)
+{
+	(void)self;
+	return v;
+}
+
+static double coro_create_ns(long n)
+{
+	struct coro c;
+	double t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		coro_create_pooled(&c, life_pool, "life", returns, NULL);
+		coro_resume(&c, (void *)i);
+		coro_release(&c);
+	}
+	return (now_ns() - t0) / n;
+}
+
+static char life_fstack[64 * 1024];
+static void flife(transfer_t t)
+{
+	jump_fcontext(t.fctx, t.data); /* a fcontext must never return: it is abandoned */
+}
+
+static double fcontext_create_ns(long n)
+{
+	double t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		fcontext_t f = make_fcontext(life_fstack + sizeof life_fstack, sizeof life_fstack, flife);
+		jump_fcontext(f, (void *)i);
+	}
+	return (now_ns() - t0) / n;
+}
+
 /* ---- a generator, and a plain call for scale ---- */
 struct counter {
 	struct gen g;
@@ -166,7 +206,8 @@ int main(int argc, char **argv)
 
 	const long n = 2000000, nslow = 100000;
 	double c[MAXR], s[MAXR], f[MAXR], g[MAXR], p[MAXR];
-	double cs[MAXR], cf[MAXR], gs[MAXR], gf[MAXR];
+	double cs[MAXR], cf[MAXR], gs[MAXR], gf[MAXR], lc[MAXR], lf[MAXR], lr[MAXR];
+	life_pool = coro_pool_create(64 * 1024, 4);
 	for (int r = 0; r < rounds; r++) {
 		c[r] = coro_switch_ns(n);
 		s[r] = swapcontext_ns(nslow);
@@ -177,6 +218,9 @@ int main(int argc, char **argv)
 		cf[r] = c[r] / f[r];
 		gs[r] = g[r] / s[r];
 		gf[r] = g[r] / f[r];
+		lc[r] = coro_create_ns(nslow);
+		lf[r] = fcontext_create_ns(nslow);
+		lr[r] = lc[r] / lf[r];
 		fprintf(stderr, "coro-bench: round %d/%d: coro %.2f, swapcontext %.1f, fcontext %.2f, "
 			"generator %.2f, call %.2f ns\n", r + 1, rounds, c[r], s[r], f[r], g[r], p[r]);
 	}
@@ -188,10 +232,14 @@ int main(int argc, char **argv)
 	report("generator_resume", g, rounds, "ns");
 	report("generator_resume_vs_swapcontext", gs, rounds, "x");
 	report("generator_resume_vs_fcontext", gf, rounds, "x");
+	report("coro_create", lc, rounds, "ns");
+	report("coro_create_vs_fcontext", lr, rounds, "x");
+	report("fcontext_create", lf, rounds, "ns");
 	report("swapcontext_switch", s, rounds, "ns");
 	report("fcontext_switch", f, rounds, "ns");
 	report("plain_call", p, rounds, "ns");
 	coro_release(&co);
 	coro_pool_destroy(pool);
+	coro_pool_destroy(life_pool);
 	return 0;
 }
