@@ -12,7 +12,7 @@ DEPS_PKGS += libcmocka-dev libboost-context-dev gdb
 CORO_CORE  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
               lib/coro/stack_posix.c lib/coro/switch_x86_64.S
 CORO_GEN   := lib/coro/gen.c lib/coro/yieldloop.c
-CORO_ASYNC := lib/coro/async_loop.c lib/coro/async_future.c lib/coro/async_task.c \
+CORO_ASYNC := lib/coro/async_loop.c lib/coro/async_os_posix.c lib/coro/async_future.c lib/coro/async_task.c \
               lib/coro/async_ops.c lib/coro/async_pool.c lib/coro/poller_epoll.c
 CORO_HDRS  := $(wildcard lib/coro/*.h) tests/host/coro_testutil.h
 CORO_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g -pthread

@@ -113,6 +113,11 @@ void afuture_init(struct afuture *f, struct async_loop *loop, void (*free_fn)(st
 /* Resolve without the cancel_fn hook: how a task's own future is resolved. */
 bool afuture_resolve(struct afuture *f, enum afuture_state state, void *result, int err);
 
+/* async_os_posix.c (a weft port adds async_os_weft.c: its tick clock, a
+ * poller on SYS_POLL, and a bridge that does nothing). */
+struct async_clock async_os_clock(void);
+struct poller *async_os_poller(void);
+
 /* async_pool.c */
 void async_bridge_init(struct async_loop *loop);
 void async_bridge_fini(struct async_loop *loop);

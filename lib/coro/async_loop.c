@@ -15,6 +15,9 @@
  *      the wait, else 0 (nothing could ever wake it).
  *   5. Poll, and run the IO callback of every descriptor that is ready.
  *
+ * The system's part (the default clock and poller, the thread-pool bridge)
+ * is in async_os_posix.c and async_pool.c; everything here is portable.
+ *
  * async_run repeats this while tasks are alive, and stops with -EDEADLK when
  * none of them can ever be woken (nothing ready, no timer, no descriptor,
  * no pool work): asyncio would hang there; weft says so.
@@ -22,24 +25,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "async_internal.h"
-
-static uint64_t monotonic_ns(void *ctx)
-{
-	(void)ctx;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * ASYNC_S + (uint64_t)ts.tv_nsec;
-}
 
 struct async_loop *async_loop_create(struct poller *poller, const struct async_clock *clock)
 {
 	struct async_loop *loop = calloc(1, sizeof *loop);
 	if (!loop)
 		return NULL;
-	loop->poller = poller ? poller : poller_epoll_create();
+	loop->poller = poller ? poller : async_os_poller();
 	loop->stacks = coro_pool_create(ASYNC_STACK, 64);
 	if (!loop->poller || !loop->stacks) {
 		if (loop->poller)
@@ -49,7 +43,7 @@ struct async_loop *async_loop_create(struct poller *poller, const struct async_c
 		errno = ENOMEM;
 		return NULL;
 	}
-	loop->clock = clock ? *clock : (struct async_clock){ .now = monotonic_ns };
+	loop->clock = clock ? *clock : async_os_clock();
 	loop->now = loop->clock.now(loop->clock.ctx);
 	async_bridge_init(loop);
 	return loop;
