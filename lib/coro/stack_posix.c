@@ -3,8 +3,8 @@
  * fault handler that names the coroutine whose stack overflowed.
  *
  * Course idea: an overflow must be a clear report, never silent damage. The
- * page below each stack is mapped PROT_NONE; the first write past the end
- * faults there. The SIGSEGV handler runs on an alternate signal stack (the
+ * CORO_GUARD_SIZE bytes below each stack are mapped PROT_NONE (a guard costs
+ * address space, not memory); the first write past the end faults there. The SIGSEGV handler runs on an alternate signal stack (the
  * coroutine's own is exhausted), looks the address up in a table of guard
  * pages, and prints
  *
@@ -14,9 +14,14 @@
  * previous action back and returns, so the fault repeats and is handled as
  * if we had never been there (the default action, or ASan's report).
  *
- * A frame larger than the guard page can jump right over it; then the
- * fault address is below the stack, but the interrupted stack pointer tells
- * whose stack it was, and that is reported the same way.
+ * The guard is 64 KiB, not one page, because a function with a big frame
+ * moves the stack pointer down by the whole frame at once and its first
+ * write lands that far below: a one-page guard would catch only frames
+ * under 4 KiB. A frame larger still can jump over the guard; if the fault
+ * then comes from unmapped space, the interrupted stack pointer tells whose
+ * stack it was, and that is reported the same way. If the space below is
+ * mapped, nothing faults: compile with -fstack-clash-protection to make
+ * the compiler touch every page of a big frame in order.
  *
  * The table is a fixed array of slots claimed with compare-and-swap, so the
  * handler can read it at any moment without a lock (a lock in a signal
@@ -39,10 +44,11 @@
 
 #define CORO_GUARD_SLOTS 1024
 #define ALTSTACK_SIZE (64 * 1024)
+#define CORO_GUARD_SIZE (64 * 1024)
 #define CORO_JUMP_LIMIT (1024 * 1024) /* a frame larger than this is not taken for an overflow */
 
 struct guard_slot {
-	_Atomic uintptr_t page;           /* the guard page's address, 0: free slot */
+	_Atomic uintptr_t page;           /* the guard's lowest address, 0: free slot */
 	_Atomic(const char *) name;
 };
 static struct guard_slot guards[CORO_GUARD_SLOTS];
@@ -81,16 +87,17 @@ static uintptr_t fault_sp(void *ctx)
 
 static void on_segv(int sig, siginfo_t *si, void *ctx)
 {
-	uintptr_t addr = (uintptr_t)si->si_addr, pg = page_size(), sp = fault_sp(ctx);
+	uintptr_t addr = (uintptr_t)si->si_addr, sp = fault_sp(ctx);
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
 		uintptr_t page = atomic_load(&guards[i].page);
 		/* In the guard page; or a frame so big that it jumped over it (the
 		 * stack pointer is then just below the stack, not the address). */
-		if (page && (addr - page < pg || (sp < page + pg && page - sp < CORO_JUMP_LIMIT))) {
+		if (page && (addr - page < CORO_GUARD_SIZE ||
+			     (sp < page + CORO_GUARD_SIZE && page - sp < CORO_JUMP_LIMIT))) {
 			const char *name = atomic_load(&guards[i].name);
 			say("coro: stack overflow in coroutine '");
 			say(name ? name : "?");
-			say("' (guard page at ");
+			say("' (guard at ");
 			say_hex(page);
 			say(")\n");
 			signal(SIGABRT, SIG_DFL);
@@ -123,14 +130,14 @@ static void install(void)
 
 void *coro_os_stack_map(size_t size)
 {
-	size_t pg = page_size();
+	size_t g = CORO_GUARD_SIZE;
 	install();
-	char *base = mmap(NULL, size + pg, PROT_READ | PROT_WRITE,
+	char *base = mmap(NULL, size + g, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return NULL;
-	if (mprotect(base, pg, PROT_NONE) != 0) {
-		munmap(base, size + pg);
+	if (mprotect(base, g, PROT_NONE) != 0) {
+		munmap(base, size + g);
 		return NULL;
 	}
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
@@ -138,12 +145,12 @@ void *coro_os_stack_map(size_t size)
 		if (atomic_compare_exchange_strong(&guards[i].page, &free_slot, (uintptr_t)base))
 			break;
 	}
-	return base + pg;
+	return base + g;
 }
 
 static struct guard_slot *slot_of(void *lo)
 {
-	uintptr_t page = (uintptr_t)lo - page_size();
+	uintptr_t page = (uintptr_t)lo - CORO_GUARD_SIZE;
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++)
 		if (atomic_load(&guards[i].page) == page)
 			return &guards[i];
@@ -159,11 +166,10 @@ void coro_os_stack_name(void *lo, const char *name)
 
 void coro_os_stack_unmap(void *lo, size_t size)
 {
-	size_t pg = page_size();
 	struct guard_slot *s = slot_of(lo);
 	if (s) {
 		atomic_store(&s->name, NULL);
 		atomic_store(&s->page, 0);
 	}
-	munmap((char *)lo - pg, size + pg);
+	munmap((char *)lo - CORO_GUARD_SIZE, size + CORO_GUARD_SIZE);
 }
