@@ -1,5 +1,5 @@
 /*
- * stack_posix.c: coroutine stacks on Linux, each with a guard page, and the
+ * stack_posix.c: coroutine stacks on Linux, each with a guard below it, and the
  * fault handler that names the coroutine whose stack overflowed.
  *
  * Course idea: an overflow must be a clear report, never silent damage. The
@@ -8,7 +8,7 @@
  * coroutine's own is exhausted), looks the address up in a table of guard
  * pages, and prints
  *
- *     coro: stack overflow in coroutine 'NAME' (guard page at 0x...)
+ *     coro: stack overflow in coroutine 'NAME' (guard at 0x...)
  *
  * before aborting. A fault anywhere else is not ours: the handler puts the
  * previous action back and returns, so the fault repeats and is handled as
@@ -90,7 +90,7 @@ static void on_segv(int sig, siginfo_t *si, void *ctx)
 	uintptr_t addr = (uintptr_t)si->si_addr, sp = fault_sp(ctx);
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
 		uintptr_t page = atomic_load(&guards[i].page);
-		/* In the guard page; or a frame so big that it jumped over it (the
+		/* In the guard; or a frame so big that it jumped over it (the
 		 * stack pointer is then just below the stack, not the address). */
 		if (page && (addr - page < CORO_GUARD_SIZE ||
 			     (sp < page + CORO_GUARD_SIZE && page - sp < CORO_JUMP_LIMIT))) {
