@@ -34,6 +34,7 @@
 #include "stack.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -90,10 +91,13 @@ static void on_segv(int sig, siginfo_t *si, void *ctx)
 	uintptr_t addr = (uintptr_t)si->si_addr, sp = fault_sp(ctx);
 	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
 		uintptr_t page = atomic_load(&guards[i].page);
-		/* In the guard; or a frame so big that it jumped over it (the
-		 * stack pointer is then just below the stack, not the address). */
-		if (page && (addr - page < CORO_GUARD_SIZE ||
-			     (sp < page + CORO_GUARD_SIZE && page - sp < CORO_JUMP_LIMIT))) {
+		/* In the guard; or a frame so big that it jumped over it: then the
+		 * stack pointer is just below the guard and the fault is at the
+		 * stack pointer (a fault far from it, say a NULL pointer, is not a
+		 * stack overflow even if the stack pointer is nearby). */
+		bool jumped = sp < page && page - sp < CORO_JUMP_LIMIT &&
+			      (addr > sp ? addr - sp : sp - addr) < CORO_GUARD_SIZE;
+		if (page && (addr - page < CORO_GUARD_SIZE || jumped)) {
 			const char *name = atomic_load(&guards[i].name);
 			say("coro: stack overflow in coroutine '");
 			say(name ? name : "?");
