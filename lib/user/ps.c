@@ -42,16 +42,26 @@ static void print_proc(const struct proc_info *pi, int depth)
            (unsigned long)pi->ticks, 2 * depth, "", pi->name);
 }
 
-/* The subtree under `pid`, depth-first, children in pid order. */
-static void print_tree(const int *pids, int n, int pid, int depth)
+/* Print process pid at depth; a frame of its own, gone before the
+ * recursion below goes deeper (a struct proc_info is ~150 bytes, and the
+ * shell's stack is 2 KiB: holding one per level overflowed it at four). */
+static __attribute__((noinline)) void show(int pid, int depth)
+{
+    struct proc_info pi;
+    if (procinfo(pid, &pi) == 0)
+        print_proc(&pi, depth);
+}
+
+/* The subtree under `pid`, depth-first, children in pid order; ppids[i]
+ * is pids[i]'s parent, read once. Only ints stay on the stack per level. */
+static void print_tree(const int *pids, const int *ppids, int n, int pid, int depth)
 {
     for (int i = 0; i < n; i++) {
-        struct proc_info pi;
-        if (procinfo(pids[i], &pi) == 0 && pi.ppid == pid) {
-            print_proc(&pi, depth);
-            if (depth < MAXPROCS)
-                print_tree(pids, n, pi.pid, depth + 1);
-        }
+        if (ppids[i] != pid || pids[i] == pid)
+            continue;
+        show(pids[i], depth);
+        if (depth < MAXPROCS)
+            print_tree(pids, ppids, n, pids[i], depth + 1);
     }
 }
 
@@ -62,7 +72,12 @@ void ps_show(int tree)
 
     printf(" PID PPID STATE  STATUS       THR D    TICKS NAME\n");
     if (tree) {
-        print_tree(pids, n, 0, 0);
+        int ppids[MAXPROCS];
+        for (int i = 0; i < n; i++) {
+            struct proc_info pi;
+            ppids[i] = procinfo(pids[i], &pi) == 0 ? pi.ppid : -1;
+        }
+        print_tree(pids, ppids, n, 0, 0);
         return;
     }
     for (int i = 0; i < n; i++) {
