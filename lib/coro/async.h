@@ -1,0 +1,160 @@
+/*
+ * async.h: an event loop of tasks on stackful coroutines, Python's asyncio
+ * in C.
+ *
+ * Course idea (chapter 10): many tasks in one thread, each written as
+ * straight-line code that *awaits*: when a task waits (for a timer, a
+ * descriptor, another task, work on a thread pool) it yields its coroutine
+ * to the loop, which runs whatever is ready and, when nothing is, sleeps in
+ * the poller until a descriptor or the next timer wakes it. The loop's
+ * iteration is written as numbered steps in docs/async.md; async_loop.c
+ * follows them in order.
+ *
+ *     struct async_loop *loop = async_loop_create(NULL, NULL);   epoll, real time
+ *     struct async_task *t = async_spawn(loop, "fetch", fetch, arg);
+ *     async_run(loop);                    until every task has finished
+ *     afuture_result(async_task_future(t)); afuture_release(async_task_future(t));
+ *
+ *   inside a task:  static int fetch(struct async_task *self, void *arg, void **result)
+ *     async_sleep(self, 10 * ASYNC_MS);
+ *     async_readable(self, fd);
+ *     async_await(self, afuture_of_another_task, &value);
+ *     async_run_in_pool(self, pool, work, arg, &value);    (async_pool.c)
+ *
+ * Errors are negative errno values, as everywhere in weft: an await returns
+ * 0 or the error; a task's body returns 0 (its future is DONE with *result),
+ * -ECANCELED (CANCELLED) or another negative errno (FAILED).
+ *
+ * Cancellation (async_task_cancel) is delivered at the task's next await,
+ * or at once to the await it is blocked in: that await returns -ECANCELED,
+ * once. The task may clean up and return -ECANCELED (or carry on).
+ *
+ * Threads: a loop and everything on it belongs to the thread that runs it.
+ * The one exception is the pool bridge, which takes results from other
+ * threads through a locked queue and a wake-up descriptor (async_pool.c).
+ *
+ * Read next: docs/async.md, async_loop.c, afuture below.
+ */
+#ifndef WEFT_ASYNC_H
+#define WEFT_ASYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "poller.h"
+
+#define ASYNC_US 1000ull
+#define ASYNC_MS 1000000ull
+#define ASYNC_S  1000000000ull
+
+struct async_loop;
+struct async_task;
+struct afuture;
+
+/* The loop's clock: nanoseconds from any fixed start. Tests pass a fake one
+ * (with a poller that advances it) to make timing exact. */
+struct async_clock {
+	uint64_t (*now)(void *ctx);
+	void *ctx;
+};
+
+/* poller NULL: epoll; clock NULL: CLOCK_MONOTONIC. The loop owns the poller
+ * and destroys it. NULL with errno set on failure. */
+struct async_loop *async_loop_create(struct poller *poller, const struct async_clock *clock);
+
+/* Every task must have finished (async_run returned 0). */
+void async_loop_destroy(struct async_loop *loop);
+
+/* Run until no task is left: 0, or -EDEADLK when tasks remain that nothing
+ * can wake (no timer, no descriptor, no pool work, nothing ready). */
+int async_run(struct async_loop *loop);
+
+/* Run until f is resolved: 0, or -EDEADLK as above. */
+int async_run_until(struct async_loop *loop, struct afuture *f);
+
+/* Queue fn(arg) to run in step 3 of a later iteration (asyncio's call_soon). */
+void async_call_soon(struct async_loop *loop, void (*fn)(void *arg), void *arg);
+
+uint64_t async_now(const struct async_loop *loop);
+unsigned long async_iterations(const struct async_loop *loop);
+
+/* ---- Futures ---- */
+
+enum afuture_state { AF_PENDING, AF_DONE, AF_FAILED, AF_CANCELLED };
+#define AF_NSTATES 4
+extern const char *const afuture_state_name[AF_NSTATES];
+
+/* A done callback: runs exactly once, on the loop's thread, in step 3 of the
+ * iteration after the future is resolved (or after it is added, if it was
+ * already resolved). */
+typedef void (*afuture_callback)(struct afuture *f, void *arg);
+
+/* A PENDING future on `loop`, with one reference for the caller. */
+struct afuture *afuture_create(struct async_loop *loop);
+void afuture_retain(struct afuture *f);
+void afuture_release(struct afuture *f);
+
+/* Resolve a PENDING future: set_result -> DONE, set_error(err < 0) ->
+ * FAILED, cancel -> CANCELLED. Each returns false (and changes nothing) if
+ * the future was already resolved: it is resolved exactly once. */
+bool afuture_set_result(struct afuture *f, void *result);
+bool afuture_set_error(struct afuture *f, int err);
+bool afuture_cancel(struct afuture *f);
+
+enum afuture_state afuture_state(const struct afuture *f);
+bool afuture_done(const struct afuture *f);  /* resolved, in any way */
+void *afuture_result(const struct afuture *f); /* NULL unless DONE */
+int afuture_error(const struct afuture *f);  /* 0, -ECANCELED, or the error */
+
+/* -ENOMEM, or 0. remove_callback takes back one not yet queued to run
+ * (true if it found it). */
+int afuture_add_callback(struct afuture *f, afuture_callback cb, void *arg);
+bool afuture_remove_callback(struct afuture *f, afuture_callback cb, void *arg);
+
+/* ---- Tasks ---- */
+
+typedef int (*async_fn)(struct async_task *self, void *arg, void **result);
+
+/* Stack size of every task (pooled, with a guard page on Linux). */
+#define ASYNC_STACK (64 * 1024)
+
+/* Start fn(self, arg, &result) as a task; it first runs in the next
+ * iteration. NULL on ENOMEM. The task's future (async_task_future) carries
+ * one reference for the caller: afuture_release it when done with it. */
+struct async_task *async_spawn(struct async_loop *loop, const char *name, async_fn fn,
+			       void *arg);
+struct afuture *async_task_future(struct async_task *t);
+const char *async_task_name(const struct async_task *t);
+struct async_loop *async_task_loop(const struct async_task *t);
+
+/* Ask the task to stop: its current or next await returns -ECANCELED.
+ * False if it had already finished. */
+bool async_task_cancel(struct async_task *t);
+
+/* ---- Awaits: only from inside the task `self` ---- */
+
+/* Wait for f; on DONE store its result and return 0, else its error. */
+int async_await(struct async_task *self, struct afuture *f, void **result);
+
+/* Sleep ns nanoseconds of the loop's clock; async_sleep(self, 0) just lets
+ * every other ready task run once (asyncio.sleep(0)). */
+int async_sleep(struct async_task *self, uint64_t ns);
+
+/* Wait for every one of fs[0..n): 0 if all are DONE, else the error of the
+ * first (in order) that is not. Cancelling the gathering task cancels the
+ * futures still pending. */
+int async_gather(struct async_task *self, struct afuture *const fs[], size_t n);
+
+/* async_await with a limit: -ETIMEDOUT after timeout_ns, and then f itself
+ * is cancelled (asyncio.wait_for). */
+int async_wait_for(struct async_task *self, struct afuture *f, uint64_t timeout_ns,
+		   void **result);
+
+/* Wait until fd is readable / writable (or has an error or hang-up: the
+ * next read or write will say which). -EEXIST if another task is already
+ * waiting on the same descriptor. */
+int async_readable(struct async_task *self, int fd);
+int async_writable(struct async_task *self, int fd);
+
+#endif

@@ -1,0 +1,100 @@
+# mk/coro.mk: coroutines, generators and the async runtime (lib/coro/), their
+# host tests and benches, and their weft builds.
+#
+# Course map: docs/course-map.md section "Coroutines", docs/async.md.
+#   make coro-tests    build and run just the host suites below
+#   make bench-coro    the Linux switch figures (part of `make bench`)
+# Host suites are built under ASan+UBSan (build/host/); those with threads
+# also under TSan (build/tsan/).
+
+DEPS_PKGS += libcmocka-dev libboost-context-dev gdb
+
+CORO_CORE  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
+              lib/coro/stack_posix.c lib/coro/switch_x86_64.S
+CORO_GEN   := lib/coro/gen.c lib/coro/yieldloop.c
+CORO_ASYNC := lib/coro/async_loop.c lib/coro/async_os_posix.c lib/coro/async_future.c lib/coro/async_task.c \
+              lib/coro/async_ops.c lib/coro/async_pool.c lib/coro/poller_epoll.c
+CORO_HDRS  := $(wildcard lib/coro/*.h) tests/host/coro_testutil.h
+CORO_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g -pthread
+CORO_ASAN  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+CORO_TSAN  := -O1 -fsanitize=thread
+
+CORO_TESTS := coro_test gen_test yieldloop_test async_test
+TEST_SUITES += $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test
+
+$(BUILD)/host/coro_test $(BUILD)/host/gen_test $(BUILD)/host/yieldloop_test: \
+    $(BUILD)/host/%: tests/host/%.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
+	@mkdir -p $(@D)
+	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -o $@ $< $(CORO_CORE) $(CORO_GEN) -lcmocka -lm
+
+CORO_POOL := $(addprefix lib/pool/,future.c threadpool.c pool_os_posix.c pool_fork.c)
+$(BUILD)/host/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
+	@mkdir -p $(@D)
+	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
+$(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
+	@mkdir -p $(@D)
+	$(CC) $(CORO_CFLAGS) $(CORO_TSAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
+
+# gdb's backtrace inside a coroutine (a script, with the binary filled in).
+TEST_SUITES += $(BUILD)/host/coro_gdb_test
+$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' $< > $@
+	chmod +x $@
+
+.PHONY: coro-tests
+coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test
+	@tools/testsuite.sh $(BUILD)/test-logs $^
+
+# ---- On weft: lib/coro in the user runtime -----------------------------------
+# The stackful switch for Thumb-2 and the generators, compiled like lib/user
+# and linked into every program like lib/user (--gc-sections drops what a
+# program does not use; an archive would come before the program on the
+# link line and give it nothing). apps/gen.c and apps/switchdemo.c
+# are the demos; tests/target/coro-demos.sh runs them through the shell.
+CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
+              lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c
+CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
+ULIB_OBJS  += $(CORO_UOBJS)
+$(APP_ELFS): $(CORO_UOBJS)
+
+$(filter %.c.o,$(CORO_UOBJS)): $(BUILD)/user/%.c.o: %.c mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+$(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
+
+TEST_SUITES += tests/target/coro-demos.sh
+
+# ---- Benchmarks ------------------------------------------------------------------
+# bench-coro-linux: tools/coro_bench.c, lib/coro against swapcontext and
+# boost.context's fcontext, paired round by round (optimised, no sanitizers).
+# bench-coro-weft: the Thumb-2 switch and a generator resume in instructions
+# under icount (tests/target/bench_coro.c), built like the other bench images.
+BENCHES += bench-coro-linux bench-coro-weft
+CORO_BENCH_RUNS ?= 11
+
+$(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
+	    -lboost_context
+
+CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
+$(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \
+                         $(BUILD)/arm-bench/tests/target/bench_coro.c.o \
+                         $(CORO_WEFT_SRCS:%=$(BUILD)/arm-bench/%.o)
+test-build: $(BUILD)/bench-coro.elf
+# The image runs, and the switch stays within the issue's aim (deterministic under icount).
+TEST_SUITES += tests/target/bench-coro-check.sh
+
+.PHONY: bench-coro-linux bench-coro-weft
+bench-coro-linux:
+	@$(MAKE) --no-print-directory $(BUILD)/coro/coro-bench >&2
+	@$(BUILD)/coro/coro-bench $(CORO_BENCH_RUNS)
+
+bench-coro-weft:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-coro.elf >&2
+	@QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=120 tools/qemu.sh \
+	    $(BUILD)/bench-coro.elf < /dev/null > $(BUILD)/bench-coro.log 2>&1 \
+	    || { cat $(BUILD)/bench-coro.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/bench-coro.log | grep '^bench: '
