@@ -1,0 +1,48 @@
+# mk/net.mk: the Linux-hosted network stack (lib/net/), its server, client,
+# tests, fuzzer and benches.
+#
+# Course map: docs/net.md. Targets added here:
+#   make net           the programs: build/net/weft-httpd, build/net/weft-fetch
+#   make fuzz          the parser's libFuzzer target for FUZZ_SECONDS (default 600)
+#   make bench-net     wrk against weft's three models and the peers (also in `make bench`)
+# Test binaries are built under ASan+UBSan (build/host/); the fuzzer with clang.
+
+DEPS_PKGS  += libcmocka-dev clang libclang-rt-14-dev util-linux procps
+# The peers and the load generator, installed by `make bench-net` only, so
+# `make test` needs no nginx.
+BENCH_DEPS := wrk nginx-light libuv1-dev python3-uvloop
+
+NET_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib/net -g -pthread
+NET_ASAN   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+NET_OPT    := -O2
+NET_PARSER := lib/net/http_parser.c
+NET_LIB    := $(NET_PARSER) $(addprefix lib/net/,sock.c http_files.c http_session.c http_serve.c)
+NET_SERVER := $(addprefix tools/net/,httpd.c httpd_event.c httpd_blocking.c)
+NET_HDRS   := $(wildcard lib/net/*.h) $(wildcard tools/net/*.h)
+
+# The parser's cases, parsed whole, byte by byte and at every split.
+TEST_SUITES += $(BUILD)/host/net_parser_test
+$(BUILD)/host/net_parser_test: tests/host/net_parser_test.c $(NET_PARSER) $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -o $@ $< $(NET_PARSER) -lcmocka
+
+# The fuzzer: a short run in `make test` (a script), as long as asked by `make fuzz`.
+FUZZ_SECONDS ?= 600
+NET_FUZZ_FLAGS := -g -O1 -std=c11 -Wall -Wextra -Werror -Ilib/net \
+                  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(BUILD)/fuzz/net_fuzz: tests/fuzz/net_fuzz.c $(NET_PARSER) lib/net/http_parser.h mk/net.mk
+	@mkdir -p $(@D)
+	clang $(NET_FUZZ_FLAGS) -o $@ $< $(NET_PARSER)
+
+TEST_SUITES += $(BUILD)/host/net_fuzz_test
+$(BUILD)/host/net_fuzz_test: tests/host/net_fuzz_test.sh $(BUILD)/fuzz/net_fuzz
+	@mkdir -p $(@D)
+	sed -e 's|@FUZZ@|$(abspath $(BUILD)/fuzz/net_fuzz)|' \
+	    -e 's|@SEEDS@|$(abspath tests/fuzz/corpus)|' $< > $@
+	chmod +x $@
+
+.PHONY: fuzz
+fuzz: $(BUILD)/fuzz/net_fuzz
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/corpus tests/fuzz/corpus
