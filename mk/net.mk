@@ -46,3 +46,25 @@ fuzz: $(BUILD)/fuzz/net_fuzz
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$< -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(BUILD)/fuzz/ \
 		$(BUILD)/fuzz/corpus tests/fuzz/corpus
+
+# The server: ASan+UBSan for the tests, optimised for use and benches.
+$(BUILD)/host/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+$(BUILD)/net/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+
+# The hostile tests, once per model (the model is compiled in).
+NET_MODELS := event thread process
+TEST_SUITES += $(NET_MODELS:%=$(BUILD)/host/net_server_%_test)
+$(BUILD)/host/net_server_%_test: tests/host/net_server_test.c tests/host/net_testutil.h \
+		$(BUILD)/host/weft-httpd mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -DMODEL='"$*"' -DHTTPD='"$(abspath $(BUILD)/host/weft-httpd)"' \
+		-o $@ $< -lcmocka
+
+.PHONY: net net-tests
+net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
+net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test)
+	@tools/testsuite.sh $(BUILD)/test-logs $^

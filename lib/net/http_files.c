@@ -67,7 +67,7 @@ static int decode_path(const char *target, char *out, size_t cap)
 	return 0;
 }
 
-int http_open_file(int root_fd, const char *target, int *fd, struct stat *st)
+int http_open_file(int root_fd, const char *target, int *fd, struct stat *st, const char **type)
 {
 	char path[PATH_MAX_BYTES];
 	int status = decode_path(target, path, sizeof path);
@@ -91,6 +91,7 @@ int http_open_file(int root_fd, const char *target, int *fd, struct stat *st)
 		return dir ? 404 : 403;
 	}
 	*fd = f;
+	*type = http_content_type(path);
 	return 0;
 }
 

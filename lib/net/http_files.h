@@ -17,9 +17,10 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-/* Open the file for `target` under root_fd: 0 with *fd and *st filled, or
- * the HTTP status to answer (400, 403, 404, 503 when out of descriptors). */
-int http_open_file(int root_fd, const char *target, int *fd, struct stat *st);
+/* Open the file for `target` under root_fd: 0 with *fd, *st and *type (its
+ * Content-Type, from the resolved name: "/" is index.html) filled, or the
+ * HTTP status to answer (400, 403, 404, 503 when out of descriptors). */
+int http_open_file(int root_fd, const char *target, int *fd, struct stat *st, const char **type);
 
 /* The Content-Type for a path, from its extension. */
 const char *http_content_type(const char *path);

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #include "sock.h"
 
@@ -47,7 +48,11 @@ static int send_pending(struct netio *io, struct http_session *s, const struct h
 unsigned long http_serve(struct netio *io, struct http_session *s, const struct http_cfg *cfg)
 {
 	http_session_init(s, cfg);
-	int64_t request_deadline = 0;
+	/* A new connection must send its first request within header_ms,
+	 * like one that has begun a request: connecting and then sending
+	 * nothing is slowloris too. */
+	int64_t request_deadline = net_deadline_ms(cfg->header_ms);
+	bool first = true;
 	int cancel_fd = io->cancel_fd;
 	for (;;) {
 		if (send_pending(io, s, cfg) < 0 || http_session_finished(s))
@@ -59,7 +64,7 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 			break;
 		/* A begun request is finished even at shutdown: cancel only idle waits. */
 		io->cancel_fd = begun ? -1 : cancel_fd;
-		int64_t deadline = begun ? request_deadline : net_deadline_ms(cfg->idle_ms);
+		int64_t deadline = begun || first ? request_deadline : net_deadline_ms(cfg->idle_ms);
 		ssize_t k = io->ops->read(io, buf, room, deadline);
 		io->cancel_fd = cancel_fd;
 		if (k == -ETIMEDOUT && begun) {
@@ -68,8 +73,9 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 		}
 		if (k <= 0)
 			break; /* end of stream, reset, idle timeout, shutdown */
-		if (!begun)
+		if (!begun && !first)
 			request_deadline = net_deadline_ms(cfg->header_ms);
+		first = false;
 		unsigned long answered = s->requests;
 		http_session_received(s, (size_t)k);
 		http_session_process(s);

@@ -116,7 +116,8 @@ static void answer_file(struct http_session *s, const char *target, bool send_bo
 {
 	struct stat st;
 	int fd;
-	int status = http_open_file(s->cfg->root_fd, target, &fd, &st);
+	const char *type;
+	int status = http_open_file(s->cfg->root_fd, target, &fd, &st, &type);
 	if (status) {
 		char body[64];
 		snprintf(body, sizeof body, "%d %s\n", status, http_reason(status));
@@ -126,7 +127,7 @@ static void answer_file(struct http_session *s, const char *target, bool send_bo
 	char mod[32];
 	http_format_date(mod, st.st_mtime);
 	bool fresh = http_not_modified(s->parser.req.ims, st.st_mtime);
-	head(s, fresh ? 304 : 200, fresh ? NULL : http_content_type(target), (unsigned long long)st.st_size);
+	head(s, fresh ? 304 : 200, fresh ? NULL : type, (unsigned long long)st.st_size);
 	append(s, "Last-Modified: %s\r\n\r\n", mod);
 	log_request(s, fresh ? 304 : 200, fresh ? 0 : (unsigned long long)st.st_size);
 	if (fresh || !send_body || st.st_size == 0) {

@@ -45,11 +45,16 @@ static const char usage[] =
 "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n";
 
 static int stop_fd = -1;
+static struct http_cfg *stop_cfg;
 
+/* Async-signal-safe: an atomic store (lock-free) and a write. In a forked
+ * connection process this marks its own copy of the configuration, so its
+ * answer in flight says Connection: close. */
 static void on_stop(int sig)
 {
 	(void)sig;
 	int saved = errno;
+	atomic_store(&stop_cfg->shutting_down, true);
 	uint64_t one = 1;
 	if (write(stop_fd, &one, sizeof one) < 0) {
 		/* the eventfd is already readable: nothing lost */
@@ -132,6 +137,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	stop_fd = srv.stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	stop_cfg = &srv.cfg;
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +33,8 @@ struct model {
 	int (*start)(struct httpd *srv, int fd);
 	/* Block until fewer than max connections are live. */
 	void (*wait_below)(struct httpd *srv, unsigned max);
+	/* Shutdown has begun (may be NULL). */
+	void (*stopping)(struct httpd *srv);
 };
 
 static void accept_loop(struct httpd *srv, const struct model *m)
@@ -53,6 +56,8 @@ static void accept_loop(struct httpd *srv, const struct model *m)
 	atomic_store(&srv->cfg.shutting_down, true);
 	close(srv->lfd); /* new connections are refused from here on */
 	srv->lfd = -1;
+	if (m->stopping)
+		m->stopping(srv);
 	m->wait_below(srv, 1);
 }
 
@@ -119,21 +124,35 @@ static void thread_wait_below(struct httpd *srv, unsigned max)
 
 int httpd_run_thread(struct httpd *srv)
 {
-	static const struct model m = { thread_start, thread_wait_below };
+	static const struct model m = { thread_start, thread_wait_below, NULL };
 	accept_loop(srv, &m);
 	return 0;
 }
 
 /* ---- one forked process per connection ---- */
 
-static unsigned live_children; /* the acceptor's own count: one thread */
+/* The acceptor's own list of live children (one thread touches it): at
+ * shutdown each gets SIGTERM, so one inside a request answers it with
+ * Connection: close (its own copy of cfg.shutting_down is set by httpd.c's
+ * handler). */
+static pid_t *children;
+static unsigned live_children;
+
+static void forget_child(pid_t pid)
+{
+	for (unsigned i = 0; i < live_children; i++)
+		if (children[i] == pid) {
+			children[i] = children[--live_children];
+			return;
+		}
+}
 
 static void reap(bool block)
 {
 	while (live_children > 0) {
 		pid_t pid = waitpid(-1, NULL, block ? 0 : WNOHANG);
 		if (pid > 0)
-			live_children--;
+			forget_child(pid);
 		else if (pid < 0 && errno == EINTR)
 			continue;
 		else
@@ -157,7 +176,7 @@ static int process_start(struct httpd *srv, int fd)
 		free(s);
 		_exit(0);
 	}
-	live_children++;
+	children[live_children++] = pid;
 	close(fd); /* the child has its own copy */
 	return 0;
 }
@@ -170,9 +189,21 @@ static void process_wait_below(struct httpd *srv, unsigned max)
 		reap(true);
 }
 
+static void process_stopping(struct httpd *srv)
+{
+	(void)srv;
+	reap(false);
+	for (unsigned i = 0; i < live_children; i++)
+		kill(children[i], SIGTERM);
+}
+
 int httpd_run_process(struct httpd *srv)
 {
-	static const struct model m = { process_start, process_wait_below };
+	static const struct model m = { process_start, process_wait_below, process_stopping };
+	children = calloc(srv->max_conns, sizeof *children);
+	if (!children)
+		return -ENOMEM;
 	accept_loop(srv, &m);
+	free(children);
 	return 0;
 }
