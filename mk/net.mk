@@ -66,5 +66,23 @@ $(BUILD)/host/net_server_%_test: tests/host/net_server_test.c tests/host/net_tes
 
 .PHONY: net net-tests
 net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
-net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test)
+net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
+
+# The downloader, on lib/pool's thread pool (used as it is).
+FETCH_SRCS := tools/net/fetch.c lib/net/sock.c
+FETCH_POOL := $(addprefix lib/pool/,pool_os_posix.c pool_fork.c future.c threadpool.c)
+$(BUILD)/host/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
+$(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
+
+TEST_SUITES += $(BUILD)/host/net_fetch_test
+$(BUILD)/host/net_fetch_test: tests/host/net_fetch_test.sh tests/host/net_badserver.py \
+		$(BUILD)/host/weft-httpd $(BUILD)/host/weft-fetch
+	@mkdir -p $(@D)
+	sed -e 's|@HTTPD@|$(abspath $(BUILD)/host/weft-httpd)|' -e 's|@FETCH@|$(abspath $(BUILD)/host/weft-fetch)|' \
+	    -e 's|@BAD@|$(abspath tests/host/net_badserver.py)|' $< > $@
+	chmod +x $@
