@@ -86,3 +86,18 @@ $(BUILD)/host/net_fetch_test: tests/host/net_fetch_test.sh tests/host/net_badser
 	sed -e 's|@HTTPD@|$(abspath $(BUILD)/host/weft-httpd)|' -e 's|@FETCH@|$(abspath $(BUILD)/host/weft-fetch)|' \
 	    -e 's|@BAD@|$(abspath tests/host/net_badserver.py)|' $< > $@
 	chmod +x $@
+
+# ---- bench: wrk against the three models and the peers (make bench-net) ----
+BENCHES += bench-net
+NET_BENCH_ROUNDS ?= 3
+NET_BENCH_SECONDS ?= 3
+$(BUILD)/bench-net/uv_hello: tools/net/bench/uv_hello.c mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -o $@ $< -luv
+
+.PHONY: bench-net
+# Built first with output on stderr: stdout carries only "bench:" lines.
+bench-net:
+	@tools/deps.sh $(BENCH_DEPS)
+	@$(MAKE) --no-print-directory $(BUILD)/net/weft-httpd $(BUILD)/bench-net/uv_hello >&2
+	@/usr/bin/python3 tools/net/net_bench.py $(BUILD) $(NET_BENCH_ROUNDS) $(NET_BENCH_SECONDS)

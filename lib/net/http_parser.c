@@ -45,6 +45,22 @@ static bool is_field_char(unsigned char c)
 	return c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
 }
 
+static bool is_target_char(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e;
+}
+
+/* How many leading bytes of d[0, n) (at most max) satisfy ok(): the fast
+ * path through a target or a header value, which would otherwise go
+ * through the state switch once per byte. A value's CR is not ok(). */
+static size_t span(const char *d, size_t n, size_t max, bool (*ok)(unsigned char))
+{
+	size_t lim = n < max ? n : max, k = 0;
+	while (k < lim && ok((unsigned char)d[k]) && d[k] != '\r')
+		k++;
+	return k;
+}
+
 static int hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9') return c - '0';
@@ -299,17 +315,23 @@ static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 				p->req.method[p->nlen++] = (char)c;
 			}
 			break;
-		case L_TARGET:
-			if (c == ' ' && p->tlen > 0) {
+		case L_TARGET: {
+			size_t run = span(d + i, n - i, HTTP_MAX_LINE - p->line_len + 1, is_target_char);
+			if (run == 0) {
+				if (c != ' ' || p->tlen == 0)
+					return fail(p, 400, i);
 				p->req.target[p->tlen] = '\0';
 				p->sub = L_VERSION;
 				p->vlen = 0;
-			} else if (c < 0x21 || c > 0x7e) {
-				return fail(p, 400, i);
-			} else {
-				p->req.target[p->tlen++] = (char)c; /* tlen < line_len <= MAX_LINE */
+				break;
 			}
+			/* tlen + run < line_len + run - 1 <= HTTP_MAX_LINE: it fits, with the NUL */
+			memcpy(p->req.target + p->tlen, d + i, run);
+			p->tlen += run;
+			p->line_len += run - 1;
+			i += run - 1;
 			break;
+		}
 		case L_VERSION:
 			if (c == '\r') {
 				int st = check_version(p);
@@ -380,18 +402,24 @@ static size_t feed_headers(struct http_parser *p, const char *d, size_t n)
 				break;
 			p->sub = H_VALUE;
 			/* fall through */
-		case H_VALUE:
-			if (c == '\r') {
+		case H_VALUE: {
+			size_t run = span(d + i, n - i, HTTP_MAX_HEADERS - p->head_len + 1, is_field_char);
+			if (run == 0) {
+				if (c != '\r')
+					return fail(p, 400, i);
 				p->sub = H_LF;
-			} else if (!is_field_char(c)) {
-				return fail(p, 400, i);
-			} else if (p->value_ours) {
-				if (p->vlen == HTTP_MAX_VALUE)
-					p->value_long = true;
-				else
-					p->value[p->vlen++] = (char)c;
+				break;
 			}
+			if (p->value_ours) {
+				size_t room = HTTP_MAX_VALUE - p->vlen, take = run < room ? run : room;
+				memcpy(p->value + p->vlen, d + i, take);
+				p->vlen += take;
+				p->value_long |= take < run;
+			}
+			p->head_len += run - 1; /* the first byte was counted above */
+			i += run - 1;
 			break;
+		}
 		case H_LF: {
 			if (c != '\n')
 				return fail(p, 400, i);

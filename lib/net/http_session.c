@@ -10,7 +10,6 @@
  */
 #include "http_session.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -58,16 +57,36 @@ static const char *date_now(void)
 	return text;
 }
 
-static void append(struct http_session *s, const char *fmt, ...)
+/* Append n bytes. Callers append at most one response head and a short
+ * body (well under RESP_RESERVE) after checking that much room, so the
+ * clamp below never acts; it is there so a future mistake truncates a
+ * response instead of overrunning the buffer. Plain copies, not printf:
+ * formatting is most of the cost of a pipelined /hello. */
+static void put(struct http_session *s, const char *str, size_t n)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(s->out + s->out_end, HTTP_OUT_BYTES - s->out_end, fmt, ap);
-	va_end(ap);
-	/* RESP_RESERVE makes this hold; a truncated head would corrupt the stream. */
-	if (n < 0 || (size_t)n >= HTTP_OUT_BYTES - s->out_end)
-		n = 0;
-	s->out_end += (size_t)n;
+	size_t room = HTTP_OUT_BYTES - s->out_end;
+	if (n > room)
+		n = room;
+	memcpy(s->out + s->out_end, str, n);
+	s->out_end += n;
+}
+
+static void puts_(struct http_session *s, const char *str)
+{
+	put(s, str, strlen(str));
+}
+
+#define PUT_LIT(s, lit) put((s), (lit), sizeof(lit) - 1)
+
+static void put_u64(struct http_session *s, unsigned long long v)
+{
+	char tmp[24];
+	size_t i = sizeof tmp;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(s, tmp + i, sizeof tmp - i);
 }
 
 static void log_request(struct http_session *s, int status, unsigned long long bytes)
@@ -88,17 +107,27 @@ static void log_request(struct http_session *s, int status, unsigned long long b
 /* The head of every response: status line, Date, Server, framing. */
 static void head(struct http_session *s, int status, const char *type, unsigned long long len)
 {
-	append(s, "HTTP/1.1 %d %s\r\nServer: weft\r\nDate: %s\r\n", status, http_reason(status),
-	       date_now());
-	if (type)
-		append(s, "Content-Type: %s\r\n", type);
-	if (status != 304)
-		append(s, "Content-Length: %llu\r\n", len);
-	bool keep = !s->close_after;
-	if (!keep)
-		append(s, "Connection: close\r\n");
+	PUT_LIT(s, "HTTP/1.1 ");
+	put_u64(s, (unsigned long long)status);
+	PUT_LIT(s, " ");
+	puts_(s, http_reason(status));
+	PUT_LIT(s, "\r\nServer: weft\r\nDate: ");
+	puts_(s, date_now());
+	PUT_LIT(s, "\r\n");
+	if (type) {
+		PUT_LIT(s, "Content-Type: ");
+		puts_(s, type);
+		PUT_LIT(s, "\r\n");
+	}
+	if (status != 304) {
+		PUT_LIT(s, "Content-Length: ");
+		put_u64(s, len);
+		PUT_LIT(s, "\r\n");
+	}
+	if (s->close_after)
+		PUT_LIT(s, "Connection: close\r\n");
 	else if (s->parser.state == HTTP_P_DONE && s->parser.req.minor == 0)
-		append(s, "Connection: keep-alive\r\n");
+		PUT_LIT(s, "Connection: keep-alive\r\n");
 }
 
 /* A short text answer (errors, /hello): head and body in the buffer. */
@@ -107,8 +136,10 @@ static void answer_text(struct http_session *s, int status, const char *body, bo
 	size_t len = strlen(body);
 	head(s, status, "text/plain; charset=utf-8", len);
 	if (status == 405)
-		append(s, "Allow: GET, HEAD\r\n");
-	append(s, "\r\n%s", send_body ? body : "");
+		PUT_LIT(s, "Allow: GET, HEAD\r\n");
+	PUT_LIT(s, "\r\n");
+	if (send_body)
+		put(s, body, len);
 	log_request(s, status, len);
 }
 
@@ -128,7 +159,9 @@ static void answer_file(struct http_session *s, const char *target, bool send_bo
 	http_format_date(mod, st.st_mtime);
 	bool fresh = http_not_modified(s->parser.req.ims, st.st_mtime);
 	head(s, fresh ? 304 : 200, fresh ? NULL : type, (unsigned long long)st.st_size);
-	append(s, "Last-Modified: %s\r\n\r\n", mod);
+	PUT_LIT(s, "Last-Modified: ");
+	puts_(s, mod);
+	PUT_LIT(s, "\r\n\r\n");
 	log_request(s, fresh ? 304 : 200, fresh ? 0 : (unsigned long long)st.st_size);
 	if (fresh || !send_body || st.st_size == 0) {
 		close(fd);
