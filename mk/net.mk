@@ -66,7 +66,7 @@ $(BUILD)/host/net_server_%_test: tests/host/net_server_test.c tests/host/net_tes
 
 .PHONY: net net-tests
 net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
-net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test
+net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # The downloader, on lib/pool's thread pool (used as it is).
@@ -101,3 +101,14 @@ bench-net:
 	@tools/deps.sh $(BENCH_DEPS)
 	@$(MAKE) --no-print-directory $(BUILD)/net/weft-httpd $(BUILD)/bench-net/uv_hello >&2
 	@/usr/bin/python3 tools/net/net_bench.py $(BUILD) $(NET_BENCH_ROUNDS) $(NET_BENCH_SECONDS)
+
+# The thread model once more under TSan (the server and its threads).
+TEST_SUITES += $(BUILD)/tsan/net_server_thread_test
+$(BUILD)/tsan/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) -O1 -fsanitize=thread -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+$(BUILD)/tsan/net_server_thread_test: tests/host/net_server_test.c tests/host/net_testutil.h \
+		$(BUILD)/tsan/weft-httpd mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) -O1 -DMODEL='"thread"' -DHTTPD='"$(abspath $(BUILD)/tsan/weft-httpd)"' \
+		-o $@ $< -lcmocka

@@ -5,7 +5,7 @@
 # a message before any IO; 12 files arrive intact (cmp) serially, on the
 # pool and in --compare's table; every failure (refused, reset, timeout,
 # short body, 404) is reported for its own file while the rest complete,
-# and no .part file is left behind.
+# and no .part file is left behind; the server logs one line per request.
 set -u
 HTTPD=@HTTPD@
 FETCH=@FETCH@
@@ -20,7 +20,7 @@ check() { # NAME CONDITION...
 }
 mkdir -p "$work/www" "$work/out"
 for i in $(seq 1 12); do head -c $((i * 70001)) /dev/urandom > "$work/www/f$i.bin"; done
-"$HTTPD" --model event --port 0 --root "$work/www" > "$work/httpd.out" & srv=$!
+"$HTTPD" --model event --port 0 --root "$work/www" --log > "$work/httpd.out" 2> "$work/httpd.log" & srv=$!
 "$BAD" > "$work/bad.out" & bad=$!
 for _ in $(seq 50); do [ -s "$work/httpd.out" ] && [ -s "$work/bad.out" ] && break; sleep 0.1; done
 port=$(sed -n 's/.*:\([0-9]*\) model.*/\1/p' "$work/httpd.out")
@@ -41,6 +41,7 @@ rm -f "$work/out"/*
 same=1; for i in $(seq 1 12); do cmp -s "$work/www/f$i.bin" "$work/out/f$i.bin" || same=0; done
 check "pool: 12 files intact" test $rc -eq 0 -a $same -eq 1
 check "same hashes serially and on the pool" cmp -s "$work/serial.txt" "$work/pool.txt"
+check "one log line per request" test "$(grep -c '^GET /f[0-9]*.bin 200 ' "$work/httpd.log")" -eq 24
 
 "$FETCH" -o "$work/out" -j 4 -t 700 --compare "${urls[@]}" \
   "http://127.0.0.1:$rport/reset.bin" "http://127.0.0.1:$sport/silent.bin" \
