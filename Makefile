@@ -39,7 +39,7 @@ PROC_SRCS   := arch/armv7m/svc.c kernel/proc.c kernel/ufault.c kernel/syscall.c 
                kernel/sys_proc.c kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c \
                kernel/sys_kobj.c kernel/kobj.c kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
                kernel/buddy.c kernel/loader.c \
-               kernel/uaccess.c kernel/initproc.c
+               kernel/uaccess.c kernel/initproc.c kernel/console.c
 PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.o
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))

@@ -16,6 +16,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("KIND",
+           "breaks a rule and is killed: nullread, kwrite, div0... (none: a list)");
+
 #define KERNEL_RAM  0x20000000u     /* the kernel's .data */
 #define UART0       0x40004000u     /* a device register */
 #define SCB_CPUID   0xE000ED00u     /* system control block (read-only) */

@@ -6,6 +6,11 @@
  */
 #include <stdlib.h>
 
+#include "weft.h"
+
+PROG_ABOUT("N",
+           "exits at once with status N");
+
 int main(int argc, char **argv)
 {
     return argc > 1 ? atoi(argv[1]) : 0;

@@ -13,6 +13,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("",
+           "processes have their own globals; threads share them");
+
 static int counter = 100;
 static volatile int mailbox;        /* written by one thread, read by the other */
 

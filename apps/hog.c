@@ -10,6 +10,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[TICKS]",
+           "spins on the CPU (forever, or TICKS ticks): try sched coop/rr");
+
 int main(int argc, char **argv)
 {
     uint32_t limit = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 0;

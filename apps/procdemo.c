@@ -13,6 +13,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("",
+           "a process's life: spawn, wait, is-alive, kill, rename, a daemon child");
+
 static int start(char *role)
 {
     char *argv[] = { "procdemo", role, NULL };

@@ -23,6 +23,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("",
+           "producer and consumer processes joined by one pipe; nothing lost, nothing twice");
+
 #define RECORD 8                /* "P1:0007\n": one atomic write */
 
 static int produce(int id, int items, int slow)

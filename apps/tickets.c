@@ -24,6 +24,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("[SELLERS]",
+           "sellers share a counter in shared memory: oversold without a lock, right with one");
+
 #define MAX_SELLERS 10
 #define THINK       20000       /* loop passes between the read and the write */
 

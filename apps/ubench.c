@@ -25,6 +25,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("MODE N",
+           "the user side of make bench-proc (not for people)");
+
 static uint32_t n;
 
 static int do_loop(void)

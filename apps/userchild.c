@@ -44,6 +44,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("ROLE [ARG]",
+           "the parts usertests' children play (not for people)");
+
 static void *blocker(void *sem)
 {
     sem_wait((int)(intptr_t)sem, WAIT_FOREVER);

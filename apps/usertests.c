@@ -23,6 +23,9 @@
 
 #include "usertests.h"
 
+PROG_ABOUT("",
+           "the kernel's rules, tested from user mode (about 2 s)");
+
 #define ROUNDS         2
 #define SETTLE_TICKS   300          /* for init to reap orphans and daemons */
 #define CYCLES         1000
@@ -180,6 +183,7 @@ static long c_procinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return
 static long c_proclist(uint32_t p, uint32_t l, int c) { (void)c; return sys2(SYS_PROCLIST, p, l < 16 ? 4 : l / 4); }
 static long c_threadinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_THREADINFO, 0, p); }
 static long c_proginfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys2(SYS_PROGINFO, 0, p); }
+static long c_fdinfo(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys3(SYS_FDINFO, 0, 0, p); }
 static long c_kstat(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys1(SYS_KSTAT, p); }
 static long c_trace(uint32_t p, uint32_t l, int c)  { (void)l, (void)c; return sys2(SYS_TRACE, p, 4); }
 static long c_setname(uint32_t p, uint32_t l, int c) { (void)l, (void)c; return sys1(SYS_SETNAME, p); }
@@ -224,7 +228,7 @@ static const struct efault_case {
     { "write", c_write, 0, 0 },             { "read", c_read, 1, 0 },
     { "procinfo", c_procinfo, 1, 0 },       { "proclist", c_proclist, 1, 0 },
     { "threadinfo", c_threadinfo, 1, 0 },   { "proginfo", c_proginfo, 1, 0 },
-    { "kstat", c_kstat, 1, 0 },             { "trace", c_trace, 1, 0 },
+    { "kstat", c_kstat, 1, 0 },             { "fdinfo", c_fdinfo, 1, 0 },             { "trace", c_trace, 1, 0 },
     { "setname", c_setname, 0, 1 },         { "spawn prog", c_spawn_prog, 0, 1 },
     { "spawn argv", c_spawn_argv, 0, 1 },   /* NULL-terminated: like a string */   { "spawn argv[1]", c_spawn_arg, 0, 1 },
     { "thread_create spec", c_thread_spec, 0, 0 },
@@ -427,6 +431,54 @@ static void test_cycles(void)
 /* ---- 5. Killing, waiting, orphans and daemons -------------------------- */
 
 /* Start `prog how`, let it block (or spin, under round-robin if rr), kill it. */
+/* ---- Console, halt, sleep: the rules of issue 9 -------------------------- */
+
+static void test_console_rules(void)
+{
+    struct thread_info ti;
+    int r;
+
+    /* A sleep of 2^31 ticks or more is refused (it used to end at once,
+     * as if it had been slept). */
+    uint32_t t0 = ticks();
+    r = sleep_ticks(0x80000000u);
+    judge("sleep 2^31 ticks: EINVAL", r == -EINVAL && ticks() - t0 < 5 ? NULL
+          : FAILMSG("gave %d after %lu ticks", r, (unsigned long)(ticks() - t0)));
+    r = halt(0);                    /* before: it halted the machine here */
+    judge("halt by a non-init process: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = wait(1, NULL, WAIT_FOREVER);
+    judge("wait for a non-child (init): ECHILD at once", r == -ECHILD ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(1);
+    judge("console to an ancestor: EPERM", r == -EPERM ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(9999);
+    judge("console to no process: ESRCH", r == -ESRCH ? NULL : FAILMSG("gave %d", r));
+    r = sys_result(sys2(SYS_CONSOLE, 99, 0));
+    judge("console bad op: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    r = console_fg(getpid());
+    judge("console to oneself", r == 0 && console_getfg() == getpid() ? NULL
+          : FAILMSG("gave %d, fg %d", r, console_getfg()));
+
+    struct trace_entry te[2];
+    struct trace_filter tf = { 0, 0x7FFFFFFF, 0 };
+    r = trace_find(te, 2, (const struct trace_filter *)0x30000000);
+    judge("trace_find bad filter: EFAULT", r == -EFAULT ? NULL : FAILMSG("gave %d", r));
+    r = trace_find(te, 33, &tf);
+    judge("trace_find 33: EINVAL", r == -EINVAL ? NULL : FAILMSG("gave %d", r));
+    tf.tid_lo = tf.tid_hi = gettid();
+    r = trace_find(te, 2, &tf);
+    judge("trace_find own thread", r == 2 && te[0].tid == gettid() && te[1].tid == gettid()
+          ? NULL : FAILMSG("gave %d", r));
+
+    /* The main thread's name follows the process's renames. */
+    setname("renamed");
+    int found = 0;
+    for (int i = 0; threadinfo(i, &ti) == 0; i++)
+        if (ti.tid == gettid())
+            found = !strcmp(ti.name, "renamed");
+    setname("usertests");
+    judge("thread name follows setname", found ? NULL : FAILMSG("main thread not renamed"));
+}
+
 static void kill_case(const char *name, char *prog, char *how, int rr)
 {
     char *argv[] = { prog, how, NULL };
@@ -523,6 +575,7 @@ static void round_of_tests(int round)
     test_family();
     test_ending();
     test_descriptors();
+    test_console_rules();
 
     /* Orphans and daemons are reaped by init, in its own time. */
     for (int t = 0; t < SETTLE_TICKS; t += 5) {

@@ -57,6 +57,22 @@ static const char *fd_full(void)
            : FAILMSG("%d created (13 expected: 16 less the console), then %d; pipe %d", n, r, rp);
 }
 
+/* lsfd's view: the console three times, then a pipe's two ends, each
+ * counted in the object's references. */
+static const char *fd_info(void)
+{
+    int p[2];
+    struct fd_info a, b, none;
+    sys_pipe(p, O_NONBLOCK);
+    int ra = fdinfo(0, 3, &a), rb = fdinfo(0, 4, &b), rn = fdinfo(0, 5, &none);
+    int rx = fdinfo(999, 0, &none);
+    close(p[0]), close(p[1]);
+    return ra == 0 && rb == 0 && rn == -ESRCH && rx == -ESRCH && a.fd == p[0] && b.fd == p[1] &&
+           !strcmp(a.type, "pipe") && a.refs == 2 && a.flags == (1 | 4) && b.flags == (2 | 4)
+           ? NULL : FAILMSG("fdinfo %d %d %d %d: %d %s refs %d flags %d / %d flags %d",
+                            ra, rb, rn, rx, a.fd, a.type, a.refs, a.flags, b.fd, b.flags);
+}
+
 /* dup names the object twice: it lives until both are closed. */
 static const char *fd_dup(void)
 {
@@ -258,16 +274,17 @@ static const char *poll_ready_now(void)
     sys_pipe(p, 0), sys_pipe(q, 0);
     sys_write(p[1], "x", 1);
     close(q[1]);                    /* q: end of file */
-    struct pollfd f[6] = {
+    struct pollfd f[7] = {
         { p[0], POLLIN, 0 }, { p[1], POLLOUT, 0 }, { s, POLLIN, 0 }, { q[0], POLLIN, 0 },
-        { 99, POLLIN, 0 }, { 1, POLLOUT, 0 },
+        { 99, POLLIN, 0 }, { 1, POLLOUT, 0 }, { -1, POLLIN, 0x77 },     /* skipped */
     };
-    int n = poll(f, 6, WAIT_NONE);
+    int n = poll(f, 7, WAIT_NONE);
     close(p[0]), close(p[1]), close(q[0]), close(s);
     return n == 6 && f[0].revents == POLLIN && f[1].revents == POLLOUT && f[2].revents == POLLIN
            && f[3].revents == (POLLIN | POLLHUP) && f[4].revents == POLLNVAL && f[5].revents == POLLOUT
-           ? NULL : FAILMSG("%d ready: %x %x %x %x %x %x", n, f[0].revents, f[1].revents,
-                            f[2].revents, f[3].revents, f[4].revents, f[5].revents);
+           && f[6].revents == 0
+           ? NULL : FAILMSG("%d ready: %x %x %x %x %x %x %x", n, f[0].revents, f[1].revents,
+                            f[2].revents, f[3].revents, f[4].revents, f[5].revents, f[6].revents);
 }
 
 static const char *poll_times_out(void)
@@ -349,6 +366,7 @@ void test_descriptors(void)
     judge("fd: stale after reuse", fd_stale());
     judge("fd: table full is -EMFILE", fd_full());
     judge("fd: dup and dup2", fd_dup());
+    judge("fd: fdinfo, as lsfd shows it", fd_info());
     judge("pipe: EPIPE, O_NONBLOCK, capacity", pipe_ends());
     judge("pipe: PIPE_BUF writes stay whole", pipe_atomic());
     judge("pipe: a child's stdin and stdout", pipe_child());

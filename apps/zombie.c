@@ -15,6 +15,9 @@
 
 #include "weft.h"
 
+PROG_ABOUT("",
+           "a zombie until its parent waits; an orphan adopted by init");
+
 #define ORPHAN_TICKS 200            /* how long the orphan outlives "middle" */
 
 static int start(char *role)

@@ -7,7 +7,16 @@
  *    INTSTATUS is written with 1; enabling it with nothing sent raises
  *    nothing, so the first byte of a burst is written directly;
  *  - the RX interrupt fires per byte, but only for bytes that arrive after
- *    RXIE is set: if one is already waiting, pend IRQ 0 by hand once.
+ *    RXIE is set: if one is already waiting, pend IRQ 0 by hand once;
+ *  - QEMU sends nothing more while RXFULL is set: a byte left unread in
+ *    DATA holds the rest of the input back (flow control for free).
+ *
+ * Back-pressure, not loss: when the receive ring is full, the interrupt
+ * handler leaves the next byte in the UART and turns RXIE off, so the
+ * sender (QEMU, a pipe, a typist) waits. The reader that makes room turns
+ * RXIE back on and, since a byte is already waiting, pends IRQ 0 by hand.
+ * A byte is dropped only if the ring is full when it is taken from the
+ * UART, which the handler never does; uart_stats.rx_dropped counts it.
  *
  * Locking: the rings are shared between a thread and an interrupt handler;
  * each side updates only its own index (kernel/ring.h), and the decision
@@ -49,8 +58,10 @@ static struct ring tx = { 0, 0, sizeof tx_buf, tx_buf };
 static struct waitq readers = WAITQ_INIT(readers);
 static struct waitq writers = WAITQ_INIT(writers);
 static volatile int tx_busy;    /* a byte is on the wire; its IRQ will follow */
+static volatile int rx_held;    /* ring full: RXIE is off, a byte waits in DATA */
 static int irq_mode;
 struct uart_stats uart_stats;
+int (*uart_intr_hook)(void);
 
 void uart_init(void)
 {
@@ -96,17 +107,43 @@ void uart_start_irq(void)
 
 /* ---- Receive -------------------------------------------------------- */
 
+/* Interrupts masked. Stop taking bytes until a reader makes room. */
+static void rx_hold_locked(void)
+{
+    UART_CTRL &= ~CTRL_RXIE;
+    rx_held = 1;
+    uart_stats.rx_stalls++;
+}
+
+/* Interrupts masked. Room again: take interrupts, and fetch the byte that
+ * waited in DATA meanwhile (it raised none while RXIE was off). */
+static void rx_release_locked(void)
+{
+    if (!rx_held || ring_full(&rx))
+        return;
+    rx_held = 0;
+    UART_CTRL |= CTRL_RXIE;
+    if (UART_STATE & STATE_RXFULL)
+        NVIC_ISPR = 1u << IRQ_RX;
+}
+
 void uart0_rx_irq(void)
 {
     uint32_t s = arch_irq_save();
     UART_INT = INT_RX;
     uart_stats.rx_irqs++;
     while (UART_STATE & STATE_RXFULL) {
+        if (ring_full(&rx)) {
+            rx_hold_locked();       /* the byte stays in the UART */
+            break;
+        }
         uint8_t c = (uint8_t)UART_DATA;
+        if (c == UART_INTR_CHAR && uart_intr_hook && uart_intr_hook())
+            continue;               /* Ctrl-C, taken by the console layer */
         if (ring_put(&rx, c))
             uart_stats.rx++;
         else
-            uart_stats.rx_dropped++;
+            uart_stats.rx_dropped++;    /* cannot happen: checked above */
     }
     sched_wake_all_locked(&readers, 0);
     if (poll_notify_locked)         /* the console may be polled (kernel/poll.c) */
@@ -123,9 +160,31 @@ size_t uart_read_nonblock(char *buf, size_t n)
 {
     size_t got = 0;
     int c;
+    uint32_t s = arch_irq_save();
     while (got < n && (c = ring_get(&rx)) >= 0)
         buf[got++] = (char)c;
+    rx_release_locked();
+    arch_irq_restore(s);
     return got;
+}
+
+void uart_flush_input_locked(void)
+{
+    uart_stats.rx_flushed += ring_count(&rx);
+    rx.tail = rx.head;              /* the consumer's index, moved with the mask held */
+    rx_release_locked();
+}
+
+int uart_wait_input_locked(void)
+{
+    if (!ring_empty(&rx))
+        return 0;
+    return sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+}
+
+void uart_wake_readers_locked(void)
+{
+    sched_wake_all_locked(&readers, 0);
 }
 
 long uart_read(char *buf, size_t n)
@@ -133,7 +192,7 @@ long uart_read(char *buf, size_t n)
     long got;
     uint32_t s = arch_irq_save();
     while ((got = (long)uart_read_nonblock(buf, n)) == 0) {
-        int r = sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+        int r = uart_wait_input_locked();
         if (r < 0) {                /* -EINTR: the reader's process was killed */
             got = r;
             break;

@@ -3,7 +3,8 @@
  *
  * Course idea: "everything is a file": the console is one more object type
  * behind read and write. Its operations are the driver's (drivers/uart.c):
- * a read blocks until a byte arrives (interrupt-driven), or with
+ * a read blocks until a byte arrives (interrupt-driven) and the reader's
+ * process is in the console's foreground job (kernel/console.c), or with
  * FD_NONBLOCK returns what is there or -EAGAIN; a write queues bytes for
  * the transmit interrupt. The object is static and never freed, so its
  * operations run unmasked and the driver takes the lock itself.
@@ -11,19 +12,17 @@
  */
 #include "../arch/arch.h"
 #include "../drivers/uart.h"
+#include "console.h"
 #include "errno.h"
 #include "kobj.h"
 #include "uapi.h"
 
+/* Only the foreground job reads; a background reader waits for `fg`
+ * (kernel/console.c: job control in miniature). */
 static long console_read(struct kobj *o, char *buf, size_t n, int fdflags)
 {
     (void)o;
-    if (!(fdflags & FD_NONBLOCK))
-        return uart_read(buf, n);
-    uint32_t s = arch_irq_save();   /* other readers take from the same ring */
-    size_t got = uart_read_nonblock(buf, n);
-    arch_irq_restore(s);
-    return got ? (long)got : -EAGAIN;
+    return console_fg_read(buf, n, fdflags & FD_NONBLOCK);
 }
 
 static long console_write(struct kobj *o, const char *buf, size_t n, int fdflags)
@@ -38,7 +37,9 @@ static long console_write(struct kobj *o, const char *buf, size_t n, int fdflags
 static int console_poll_locked(struct kobj *o, int fdflags)
 {
     (void)o;
-    return (fdflags & FD_READ) && uart_rx_pending() ? POLLIN : (fdflags & FD_WRITE) ? POLLOUT : 0;
+    /* Input is ready only for the foreground job (kernel/console.c). */
+    return (fdflags & FD_READ) && uart_rx_pending() && console_may_read_locked()
+           ? POLLIN : (fdflags & FD_WRITE) ? POLLOUT : 0;
 }
 
 const struct kobj_ops console_ops = {

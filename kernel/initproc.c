@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "console.h"
 #include "panic.h"
 #include "printk.h"
 #include "proc.h"
@@ -25,6 +26,7 @@ void app_start(void)
         argc++;
     }
     proc_init();
+    console_init();                 /* Ctrl-C and the foreground process */
     int pid = proc_spawn(NULL, "init", init_args, len, argc, 0, NULL, 0);
     if (pid != 1)
         panic("cannot start init: %d", pid);

@@ -43,6 +43,10 @@ static int scan_locked(struct proc *p, struct pollfd *fds, int n)
     int ready = 0;
     for (int i = 0; i < n; i++) {
         int flags;
+        if (fds[i].fd < 0) {            /* as in Unix: an entry to skip */
+            fds[i].revents = 0;
+            continue;
+        }
         struct kobj *o = fd_lookup_locked(p, fds[i].fd, &flags);
         const struct kobj_ops *ops = o ? kobj_ops[o->type] : NULL;
         int now = !o ? POLLNVAL : ops->poll_locked ? ops->poll_locked(o, flags) : 0;

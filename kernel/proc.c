@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buddy.h"
+#include "console.h"
 #include "errno.h"
 #include "kobj.h"
 #include "loader.h"
@@ -371,6 +372,7 @@ static void release_locked(struct proc *p)
         else if (c->state == PROC_ZOMBIE && init_proc)
             sched_wake_all_locked(&init_proc->child_wait, 0);
     }
+    console_proc_ended_locked(p);   /* its parent gets the console back */
     if (p->parent)                                          /* 6 */
         sched_wake_all_locked(&p->parent->child_wait, 0);
 }

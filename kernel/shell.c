@@ -91,12 +91,16 @@ static void cmd_demo_states(void)
     print_trace(16, id);
 }
 
+/* Read one line with echo; -1 at end of input (Ctrl-D, which tools/qemu.sh
+ * sends when a piped input ends). */
 static int read_line(char *buf, int size)
 {
     int n = 0;
     for (;;) {
         char c;
         uart_read(&c, 1);
+        if (c == 0x04)
+            return -1;
         if (c == '\r' || c == '\n') {
             uart_write("\n", 1);
             buf[n] = '\0';
@@ -122,7 +126,12 @@ static void *shell_main(void *arg)
     kprintf("weft kernel shell. Type 'help'.\n");
     for (;;) {
         kprintf("weft> ");
-        if (read_line(line, sizeof line) == 0)
+        int len = read_line(line, sizeof line);
+        if (len < 0) {
+            kprintf("\nweft: end of input; halted\n");
+            arch_halt(EXIT_OK);
+        }
+        if (len == 0)
             continue;
         char *cmd = strtok(line, " ");
         char *a1 = strtok(NULL, " ");

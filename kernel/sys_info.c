@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "../drivers/uart.h"
 #include "errno.h"
 #include "kobj.h"
 #include "loader.h"
@@ -91,10 +92,42 @@ long sys_threadinfo(void)
         ti.switches = t->switches;
         ti.wakeups = t->wakeups;
         memcpy(ti.name, t->name, sizeof ti.name);
+        if (t->proc && t->id == t->proc->main_tid) {    /* follows renames */
+            strncpy(ti.name, t->proc->name, sizeof ti.name - 1);
+            ti.name[sizeof ti.name - 1] = '\0';
+        }
+        ti.daemon = t->daemon;
         found = 1;
     }
     arch_irq_restore(s);
     return found ? copyout(out, &ti, sizeof ti) : -ESRCH;
+}
+
+long sys_fdinfo(void)
+{
+    int pid = arg_int(0), index = arg_int(1);
+    uintptr_t out = arg_uaddr(2);
+    struct fd_info fi;
+    int found = 0;
+
+    if (!uaddr_writable(out, sizeof fi))
+        return -EFAULT;
+    memset(&fi, 0, sizeof fi);
+    uint32_t s = arch_irq_save();
+    struct proc *p = pid == 0 ? SELF : proc_by_pid(pid);
+    for (int i = 0, n = 0; p && i < MAX_FDS && !found; i++) {
+        const struct fd *e = &p->fds[i];
+        if (!e->obj || n++ != index)
+            continue;
+        const struct kobj_ops *ops = kobj_ops[e->obj->type];
+        fi.fd = i + FD_GEN_STEP * e->gen;
+        fi.refs = e->obj->refs;
+        fi.flags = e->flags;
+        strncpy(fi.type, ops && ops->name ? ops->name : "?", sizeof fi.type - 1);
+        found = 1;
+    }
+    arch_irq_restore(s);
+    return found ? copyout(out, &fi, sizeof fi) : -ESRCH;
 }
 
 long sys_proginfo(void)
@@ -116,6 +149,11 @@ long sys_proginfo(void)
     pi.data_size = h->data_size;
     pi.bss_size = h->bss_size;
     pi.image_size = prog_image_bytes(h);
+    const struct prog_about *a = (const struct prog_about *)(h + 1);   /* text offset 0 */
+    if (h->text_size >= sizeof *a && a->magic == PROG_ABOUT_MAGIC) {
+        memcpy(pi.args, a->args, sizeof pi.args - 1);      /* NUL-ended by the memset */
+        memcpy(pi.about, a->text, sizeof pi.about - 1);
+    }
     return copyout(out, &pi, sizeof pi);
 }
 
@@ -140,6 +178,10 @@ long sys_kstat(void)
     k.pipes_free = (uint32_t)pipe_free_count();
     k.pipes_total = MAX_PIPES;
     k.ticks = ticks;
+    k.con_rx = uart_stats.rx;
+    k.con_dropped = uart_stats.rx_dropped;
+    k.con_stalls = uart_stats.rx_stalls;
+    k.con_flushed = uart_stats.rx_flushed;
     arch_irq_restore(s);
     return copyout(out, &k, sizeof k);
 }
@@ -176,10 +218,9 @@ long sys_schedinfo(void)
 
 #define TRACE_MAX_READ 32
 
-long sys_trace(void)
+/* Copy out the newest `max` records f selects (NULL: all), oldest first. */
+static long trace_copyout(uintptr_t out, int max, const struct trace_filter *f)
 {
-    uintptr_t out = arg_uaddr(0);
-    int max = arg_int(1);
     struct trace_rec recs[TRACE_MAX_READ];
     struct trace_entry e[TRACE_MAX_READ];
 
@@ -187,7 +228,8 @@ long sys_trace(void)
         return -EINVAL;
     if (!uaddr_writable(out, (size_t)max * sizeof e[0]))
         return -EFAULT;
-    int n = trace_read(recs, max, 0);
+    int n = f ? trace_find(recs, max, f->tid_lo, f->tid_hi, f->since)
+              : trace_read(recs, max, 0);
     for (int i = 0; i < n; i++) {
         e[i].time = recs[i].time;
         e[i].tid = recs[i].tid;
@@ -199,7 +241,23 @@ long sys_trace(void)
     return copyout(out, e, (size_t)n * sizeof e[0]) < 0 ? -EFAULT : n;
 }
 
+long sys_trace(void)
+{
+    return trace_copyout(arg_uaddr(0), arg_int(1), NULL);
+}
+
+long sys_trace_find(void)
+{
+    struct trace_filter f;
+    if (copyin(&f, arg_uaddr(2), sizeof f) < 0)
+        return -EFAULT;
+    return trace_copyout(arg_uaddr(0), arg_int(1), &f);
+}
+
+/* Only init halts the machine; a shell asks init by ending (apps/init.c). */
 long sys_halt(void)
 {
+    if (current->proc->parent != NULL)
+        return -EPERM;
     arch_halt(arg_int(0));
 }

@@ -123,3 +123,14 @@ SYSCALL1(SHM_UNMAP,     shm_unmap,     shm_unmap,      int, void *, addr)
 /* Block until one of fds[0..n) (n <= POLL_MAX) is ready or timeout ticks
  * pass -> how many are ready, 0 on timeout; each revents says what. */
 SYSCALL3(POLL,          poll,          poll,           int, struct pollfd *, fds, int, n, uint32_t, timeout)
+/* The console: job control in miniature (kernel/console.c). op
+ * CONSOLE_SET_FG (arg pid) -> 0, -ESRCH, -EPERM; CONSOLE_GET_FG -> the
+ * foreground pid (0: none); CONSOLE_CATCH_INTR (arg on) -> 0. */
+SYSCALL2(CONSOLE,       console,       sys_console,    int, int, op, int, arg)
+/* Like TRACE, keeping only the records *f selects (uapi.h) -> count. */
+SYSCALL3(TRACE_FIND,    trace_find,    trace_find,     int, struct trace_entry *, out, int, max, const struct trace_filter *, f)
+
+/* ---- Looking at descriptors (kernel/sys_info.c) ---------------------------- */
+/* The index-th open descriptor of process pid (0: self) -> 0, -ESRCH past
+ * the end or with no such process. */
+SYSCALL3(FDINFO,        fdinfo,        fdinfo,         int, int, pid, int, index, struct fd_info *, out)

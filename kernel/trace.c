@@ -33,6 +33,11 @@ uint32_t trace_total(void) { return total; }
 
 int trace_read(struct trace_rec *out, int n, int tid)
 {
+    return tid ? trace_find(out, n, tid, tid, 0) : trace_find(out, n, 0, INT32_MAX, 0);
+}
+
+int trace_find(struct trace_rec *out, int n, int tid_lo, int tid_hi, uint32_t since)
+{
     uint32_t s = arch_irq_save();
     uint32_t end = total;
     uint32_t start = end > TRACE_LEN ? end - TRACE_LEN : 0;
@@ -42,7 +47,9 @@ int trace_read(struct trace_rec *out, int n, int tid)
      * then reverse them into oldest-first order. */
     for (uint32_t i = end; i > start && got < n; i--) {
         const struct trace_rec *r = &ring[(i - 1) & (TRACE_LEN - 1)];
-        if (tid == 0 || r->tid == tid)
+        if ((int32_t)(r->time - since) < 0)
+            break;                  /* older still: none of them qualifies */
+        if (r->tid >= tid_lo && r->tid <= tid_hi)
             out[got++] = *r;
     }
     arch_irq_restore(s);

@@ -24,6 +24,11 @@ void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why);
  * If tid is non-zero only that thread's records are returned. */
 int trace_read(struct trace_rec *out, int n, int tid);
 
+/* The same, keeping only threads tid_lo..tid_hi and records written at
+ * tick `since` or later (ids grow, so a process started at `since` owns a
+ * range of them: the shell's `trace run`). */
+int trace_find(struct trace_rec *out, int n, int tid_lo, int tid_hi, uint32_t since);
+
 /* Total records ever written (so a reader can tell how many were lost). */
 uint32_t trace_total(void);
 

@@ -55,7 +55,7 @@ struct spawn_fd {
  * not block: POLLIN a read (or end of file, or a semaphore's wait, or a
  * free mutex's lock), POLLOUT a write of PIPE_BUF bytes. revents also says
  * POLLHUP (no writer left), POLLERR (no reader left), POLLNVAL (not a
- * descriptor). Linux's values. */
+ * descriptor). An entry with fd < 0 is skipped. Linux's values. */
 struct pollfd {
     int fd;
     short events, revents;
@@ -73,6 +73,11 @@ struct pollfd {
 #define PIPE_BUF       128          /* a pipe write this long or shorter is atomic */
 
 #define THREAD_DAEMON  1            /* ends when the process's main thread ends */
+
+/* SYS_CONSOLE operations (job control in miniature, docs/console.md). */
+#define CONSOLE_SET_FG     0        /* (pid) -> 0: give the console to pid */
+#define CONSOLE_GET_FG     1        /* () -> the foreground pid, 0 if none */
+#define CONSOLE_CATCH_INTR 2        /* (on) -> 0: Ctrl-C is a key for me */
 
 /* SYS_THREAD_CREATE's stack: inside the caller's memory, 8-byte aligned. */
 struct thread_spec {
@@ -123,12 +128,36 @@ struct thread_info {
     int tid, pid;                   /* pid 0: a kernel thread */
     int state, prio;                /* enum thread_state of kernel/thread.h */
     uint32_t ticks, switches, wakeups;
-    char name[12];
+    char name[12];                  /* the main thread's follows setname() */
+    int daemon;                     /* THREAD_DAEMON: ends with the main thread */
+};
+
+/* What a program says about itself: its arguments and what it does. A
+ * program declares one with PROG_ABOUT (lib/user/weft.h); the linker puts
+ * it at text offset 0 (linker/app.ld), where SYS_PROGINFO looks for the
+ * magic word. Plain characters, no pointers: nothing to relocate. */
+#define PROG_ABOUT_MAGIC 0x54554241u    /* "ABUT" */
+#define PROG_ARGS_LEN    32
+#define PROG_ABOUT_LEN   92
+struct prog_about {
+    uint32_t magic;                 /* PROG_ABOUT_MAGIC */
+    char args[PROG_ARGS_LEN];       /* e.g. "[sleep|read|sem|TICKS]" */
+    char text[PROG_ABOUT_LEN];      /* one line: what it shows */
+};
+
+/* SYS_FDINFO: one descriptor of a process, as `lsfd` shows it. */
+struct fd_info {
+    int fd;                         /* the number, generation included */
+    int refs;                       /* descriptors and mappings naming its object */
+    int flags;                      /* 1 read, 2 write, 4 non-blocking */
+    char type[16];                  /* "console", "pipe", "mutex"... */
 };
 
 struct prog_info {
     char name[16];
     uint32_t text_size, data_size, bss_size, image_size;
+    char args[PROG_ARGS_LEN];       /* from its prog_about; "" if none */
+    char about[PROG_ABOUT_LEN];
 };
 
 /* SYS_SCHEDINFO: one scheduling policy, by the index SYS_SCHED takes. */
@@ -145,12 +174,24 @@ struct kstat {
     uint32_t objs_free, objs_total;     /* kernel objects (pipes, semaphores, mutexes) */
     uint32_t pipes_free, pipes_total;   /* pipe buffers */
     uint32_t ticks;
+    uint32_t con_rx;                /* console bytes received */
+    uint32_t con_dropped;           /* of which lost (should stay 0) */
+    uint32_t con_stalls;            /* times input was held back (ring full) */
+    uint32_t con_flushed;           /* typed ahead, thrown away by Ctrl-C */
 };
 
 struct trace_entry {
     uint32_t time;
     int tid;
     uint8_t from, to, why, pad;
+};
+
+/* SYS_TRACE_FIND: only threads tid_lo..tid_hi, only from tick `since` on.
+ * Thread ids only grow, so the threads a process started at tick T has
+ * created are the ids from its main thread's on, since T (`trace run`). */
+struct trace_filter {
+    int tid_lo, tid_hi;
+    uint32_t since;
 };
 
 #endif

@@ -9,10 +9,11 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
-             lib/user/wait_why.c lib/user/newlib.c
+             lib/user/wait_why.c lib/user/newlib.c \
+             lib/user/lineedit.c lib/user/ps.c lib/user/traceview.c
 
 UCFLAGS  := $(ARCH_FLAGS) -std=c11 -Wall -Wextra -Werror -Os -g \
             -ffunction-sections -fdata-sections -fno-common --specs=nano.specs \
@@ -22,6 +23,9 @@ ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
 
 # Programs made of more than one file: the others, by program.
 APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c
+# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls.
+APP_EXTRA_pooldemo  := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
+$(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
 
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192

@@ -34,7 +34,7 @@ $(KHOST_BINS): $(BUILD)/host/%: $(BUILD)/host/obj/tests/host/%.o $(KHOST_OBJS)
 KHOST_PROC_SRCS := kernel/proc.c kernel/ufault.c kernel/syscall.c kernel/sys_proc.c \
                    kernel/sys_thread.c kernel/sys_fd.c kernel/sys_info.c kernel/sys_kobj.c \
                    kernel/fd.c kernel/pipe.c kernel/fd_console.c kernel/shm.c kernel/poll.c \
-                   kernel/kobj.c kernel/buddy.c kernel/loader.c kernel/uaccess.c
+                   kernel/kobj.c kernel/buddy.c kernel/loader.c kernel/uaccess.c kernel/console.c
 KHOST_PROC_OBJS := $(KHOST_PROC_SRCS:%.c=$(BUILD)/host/obj/%.o) $(BUILD)/host/obj/progtab.o \
                    $(BUILD)/host/obj/arch/linux/hostproc.o
 $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
@@ -42,7 +42,9 @@ $(BUILD)/host/obj/progtab.o: kernel/progtab.S $(BUILD)/host/fixtures/table.bin
 	$(CC) -c -DPROGS_BIN='"$(BUILD)/host/fixtures/table.bin"' $< -o $@
 $(BUILD)/host/test_proc: $(BUILD)/host/obj/tests/host/test_proc.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
 	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
-TEST_SUITES += $(BUILD)/host/test_proc
+$(BUILD)/host/test_fd: $(BUILD)/host/obj/tests/host/test_fd.o $(KHOST_OBJS) $(KHOST_PROC_OBJS)
+	$(CC) $(KHOST_CFLAGS) -o $@ $^ -lcmocka
+TEST_SUITES += $(BUILD)/host/test_proc $(BUILD)/host/test_fd
 
 .PHONY: host-tests
 host-tests: $(KHOST_BINS)

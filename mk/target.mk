@@ -46,6 +46,7 @@ TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
 TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
                  tests/target/shell-pipe.sh tests/target/sched-user.sh \
+                 tests/target/console.sh \
                  tests/target/bench-check.sh
 TEST_SUITES += $(TARGET_SUITES)
 

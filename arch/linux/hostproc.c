@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "../../drivers/uart.h"
 #include "../../kernel/kobj.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/state.h"
@@ -55,15 +56,36 @@ void uart_write(const char *buf, size_t n)
         arch_putc_polled(buf[i]);
 }
 
+/* The rest of the interface kernel/console.c reads the console through. */
+struct uart_stats uart_stats;
+int (*uart_intr_hook)(void);
 size_t uart_rx_pending(void) { return input_len; }
 
 size_t uart_read_nonblock(char *buf, size_t n)
 {
-    size_t k = n < input_len ? n : input_len;
-    memcpy(buf, input, k);
-    memmove(input, input + k, input_len - k);
-    input_len -= k;
-    return k;
+    uint32_t s = arch_irq_save();
+    size_t r = n < input_len ? n : input_len;
+    memcpy(buf, input, r);
+    memmove(input, input + r, input_len - r);
+    input_len -= r;
+    arch_irq_restore(s);
+    return r;
+}
+
+int uart_wait_input_locked(void)
+{
+    return input_len ? 0 : sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
+}
+
+void uart_flush_input_locked(void)
+{
+    uart_stats.rx_flushed += (uint32_t)input_len;
+    input_len = 0;
+}
+
+void uart_wake_readers_locked(void)
+{
+    sched_wake_all_locked(&readers, 0);
 }
 
 long uart_read(char *buf, size_t n)
@@ -71,13 +93,9 @@ long uart_read(char *buf, size_t n)
     uint32_t s = arch_irq_save();
     long r = 0;
     while (input_len == 0 && r == 0)
-        r = sched_block_locked(&readers, WAIT_FOREVER, WHY_WAIT);
-    if (r == 0) {
-        r = (long)(n < input_len ? n : input_len);
-        memcpy(buf, input, (size_t)r);
-        memmove(input, input + r, input_len - (size_t)r);
-        input_len -= (size_t)r;
-    }
+        r = uart_wait_input_locked();
+    if (r == 0)
+        r = (long)uart_read_nonblock(buf, n);
     arch_irq_restore(s);
     return r;
 }

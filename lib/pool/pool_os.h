@@ -6,9 +6,10 @@
  * helpers: run-once for static set-up, and yield for spinning). Keeping them
  * behind this one header is the same move as weft's arch.h: the pool's logic
  * (future.c, threadpool.c) includes no OS header, so it can later run on
- * weft's own user-space threads by adding a second implementation of this
- * contract (pool_os_weft.c, plus weft definitions of the types below) next to
- * pool_os_posix.c, which is the Linux/POSIX one used today.
+ * weft's own user-space threads: pool_os_weft.c (with the types of
+ * pool_os_weft.h, chosen by -DPOOL_OS_WEFT) implements the same contract on
+ * weft's system calls, next to pool_os_posix.c for Linux; apps/pooldemo.c
+ * runs the unchanged thread pool there.
  *
  * The process pool (procpool.c) is Linux-only by nature (fork, pipes, pidfd)
  * and talks to the OS directly; only the thread-pool side is portable.
@@ -29,16 +30,21 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <pthread.h>
 #include <sys/types.h>
 
-/* POSIX definitions of the four types; a weft port supplies its own. */
+#ifdef POOL_OS_WEFT
+#include "pool_os_weft.h"       /* the same types on weft (pool_os_weft.c) */
+#else
+#include <pthread.h>
+/* POSIX definitions of the four types (pool_os_posix.c). */
 typedef struct { pthread_mutex_t m; } pool_mutex;
 typedef struct { pthread_cond_t c; } pool_cond;
 typedef struct { pthread_t t; } pool_thread;
-
-/* Static initialisers, for mutexes and condvars that live in static storage. */
+typedef pthread_once_t pool_once;
+/* Static initialisers, for mutexes and once flags in static storage. */
 #define POOL_MUTEX_INIT { PTHREAD_MUTEX_INITIALIZER }
+#define POOL_ONCE_INIT PTHREAD_ONCE_INIT
+#endif
 
 void pool_mutex_init(pool_mutex *m);
 void pool_mutex_destroy(pool_mutex *m);
@@ -58,10 +64,10 @@ void pool_cond_broadcast(pool_cond *c);
 /* Start fn(arg) on a new thread; returns 0 or an errno value. */
 int pool_thread_start(pool_thread *t, void *(*fn)(void *), void *arg);
 void pool_thread_join(pool_thread *t);
+/* True if t is the calling thread. */
+bool pool_thread_is_self(const pool_thread *t);
 
 /* Run init() exactly once per pool_once flag, however many threads race here. */
-typedef pthread_once_t pool_once;
-#define POOL_ONCE_INIT PTHREAD_ONCE_INIT
 void pool_run_once(pool_once *once, void (*init)(void));
 
 /* Monotonic time in nanoseconds since an arbitrary fixed point. */

@@ -66,6 +66,8 @@ int pool_thread_start(pool_thread *t, void *(*fn)(void *), void *arg)
 
 void pool_thread_join(pool_thread *t) { check(pthread_join(t->t, NULL), "thread_join"); }
 
+bool pool_thread_is_self(const pool_thread *t) { return pthread_equal(t->t, pthread_self()); }
+
 void pool_run_once(pool_once *once, void (*init)(void)) { check(pthread_once(once, init), "once"); }
 
 int64_t pool_now_ns(void)

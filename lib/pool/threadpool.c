@@ -80,7 +80,6 @@ struct tp_worker {
 };
 
 /* The pool whose worker this thread is, or NULL (rule 7). */
-static _Thread_local struct threadpool *current_pool;
 
 struct threadpool {
 	_Atomic uintptr_t incoming;  /* lock-free stack of new futures | CLOSED */
@@ -206,12 +205,22 @@ static bool spin_for_work(struct threadpool *tp)
 	return seen;
 }
 
+/* Is the caller one of tp's workers (a task, or a done callback running on
+ * one)? By thread identity, not a thread-local: weft's threads have no
+ * thread-local storage, and the same source runs there (pool_os_weft.c). */
+static bool on_own_worker(struct threadpool *tp)
+{
+	for (unsigned i = 0; i < tp->nworkers; i++)
+		if (pool_thread_is_self(&tp->workers[i].thread))
+			return true;
+	return false;
+}
+
 static void *worker_main(void *arg)
 {
 	struct tp_worker *me = arg;
 	struct threadpool *tp = me->tp;
 	struct future *finished = NULL; /* the last batch, unpublished, to release */
-	current_pool = tp;
 	int rc = tp->init ? tp->init(tp->initarg) : 0;
 	pool_mutex_lock(&tp->lock);
 	tp->inits_done++;
@@ -353,7 +362,7 @@ struct future *threadpool_submit(struct threadpool *tp, threadpool_fn fn, void *
 	/* Rule 7: the pool's own workers (a task, a done callback) never wait
 	 * for room; they would be waiting for themselves. */
 	bool ok = true;
-	if (tp->limit && current_pool == tp)
+	if (tp->limit && on_own_worker(tp))
 		atomic_fetch_add(&tp->pending, 1);
 	else if (tp->limit)
 		ok = reserve_place(tp);

@@ -63,12 +63,11 @@ void *shm_map(int fd, uint32_t *size, int *err)
     return r < 0 ? NULL : (void *)(intptr_t)r;
 }
 
-void halt(int status)
-{
-    sys_halt(status);
-    for (;;)
-        ;                       /* SYS_HALT does not return */
-}
+int halt(int status)            { return (int)sys_halt(status); }
+
+int console_fg(int pid)         { return sys_console(CONSOLE_SET_FG, pid); }
+int console_getfg(void)         { return sys_console(CONSOLE_GET_FG, 0); }
+int console_catch_intr(int on)  { return sys_console(CONSOLE_CATCH_INTR, on); }
 
 /* Not through sys_result(): every 32-bit value is a tick count. */
 uint32_t ticks(void) { return (uint32_t)sys0(SYS_TICKS); }

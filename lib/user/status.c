@@ -6,6 +6,7 @@
  * thread states' and transition reasons' names are the kernel's own
  * (kernel/state_names.h, through kernel/uapi.h).
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "weft.h"
@@ -51,4 +52,22 @@ const char *trace_why_str(int why)
 {
     static const char *const names[] = { TRANSITION_REASON_NAMES };
     return name_of(names, (int)(sizeof names / sizeof names[0]), why);
+}
+
+const char *err_str(int r)
+{
+    switch (-r) {
+    case EPERM:     return "not permitted (EPERM)";
+    case ENOENT:    return "no such program (ENOENT)";
+    case ESRCH:     return "no such process (ESRCH)";
+    case EINTR:     return "interrupted (EINTR)";
+    case ECHILD:    return "not a child of this process (ECHILD)";
+    case EAGAIN:    return "no free process or thread slot (EAGAIN)";
+    case ENOMEM:    return "not enough memory (ENOMEM)";
+    case EFAULT:    return "bad address (EFAULT)";
+    case EINVAL:    return "invalid argument (EINVAL)";
+    case E2BIG:     return "argument list too long (E2BIG)";
+    case ETIMEDOUT: return "timed out (ETIMEDOUT)";
+    default:        return r < 0 ? "error" : "no error";
+    }
 }

@@ -64,7 +64,9 @@
 int wait_why(int pid, int *status, char *why, int n, uint32_t timeout);
 
 int spawn(const char *prog, char *const argv[], int flags);
-void halt(int status) __attribute__((noreturn));   /* leave QEMU */
+/* Leave QEMU with `status`. Only init may: anyone else gets -EPERM (a
+ * shell ends the session by exiting; init then halts). */
+int halt(int status);
 
 /* ---- Descriptors ------------------------------------------------------- */
 
@@ -113,13 +115,36 @@ uint32_t ticks(void);           /* ticks since boot */
  * mutex_unlock is -EPERM for a thread that does not hold it; close(h)
  * closes a handle, not a file. */
 
+/* ---- What a program says about itself ---------------------------------- */
+
+/* PROG_ABOUT("[TICKS]", "spins on the CPU"): one per program, at file
+ * scope. `ls` and `help run` show it (SYS_PROGINFO reads it from the
+ * program table without running the program). */
+#define PROG_ABOUT(args_, text_) \
+    _Static_assert(sizeof(args_) <= PROG_ARGS_LEN && sizeof(text_) <= PROG_ABOUT_LEN, \
+                   "PROG_ABOUT: a string too long to keep its NUL"); \
+    __attribute__((section(".weft.about"), used)) \
+    const struct prog_about prog_about = { PROG_ABOUT_MAGIC, args_, text_ }
+
+/* ---- The console: job control in miniature (docs/console.md) ---------- */
+
+/* Give the console to pid (oneself or a descendant); only the foreground
+ * process or an ancestor of it may. -ESRCH, -EPERM. */
+int console_fg(int pid);
+int console_getfg(void);            /* the foreground pid, 0 if none */
+/* on = 1: Ctrl-C reaches me as the byte 0x03 while I am the foreground
+ * (a shell does this); on = 0 (the default): Ctrl-C ends me. */
+int console_catch_intr(int on);
+
 /* ---- Names for numbers (lib/user/status.c) ----------------------------- */
 
 /* How a process ended, for people: "exited 0", "exited 3", "killed",
  * "MemManage fault", "stack overflow"... Writes into buf[n], returns buf. */
 const char *status_str(int status, char *buf, int n);
 
-const char *proc_state_str(int state);      /* enum proc_state_u */
+const char *proc_state_str(int state);      /* enum proc_state_u: ALIVE, ZOMBIE */
+/* A negative result in words, with its name: "not permitted (EPERM)". */
+const char *err_str(int r);
 const char *thread_state_str(int state);    /* thread_info.state */
 const char *trace_why_str(int why);         /* trace_entry.why */
 

@@ -17,6 +17,7 @@
  */
 #include "ktest.h"
 
+#include "../../kernel/console.h"
 #include "../../kernel/proc.h"
 
 #define SYS(n, a, b, c) host_syscall((n), (long)(a), (long)(b), (long)(c), 0)
@@ -82,6 +83,37 @@ static void role_read(struct proc *p)
     exit_with(0);
 }
 
+/* Role "jobs": a shell's part. Take the console, start a child that reads
+ * it (a background job), type "ab": the child must not get the 'a' the parent
+ * reads; then `fg` the child, which reads the 'b'. */
+static void role_jobs(struct proc *p)
+{
+    char *heap = (char *)p->brk;
+    char **argv = (char **)(heap + 64);
+    result[0] = SYS(SYS_CONSOLE, CONSOLE_SET_FG, p->pid, 0);
+    SYS(SYS_CONSOLE, CONSOLE_CATCH_INTR, 1, 0);    /* a shell: children are jobs */
+    memcpy(heap, "second\0readone", 15);
+    argv[0] = heap, argv[1] = heap + 7, argv[2] = NULL;
+    role_pid[1] = (int)SYS(SYS_SPAWN, heap, argv, 0);
+    SYS(SYS_SLEEP, 5, 0, 0);            /* the child runs and blocks */
+    host_console_input("ab", 2);
+    SYS(SYS_SLEEP, 5, 0, 0);            /* a reader allowed to read has read */
+    result[1] = SYS(SYS_READ, 0, heap, 1);
+    result[2] = heap[0];
+    result[3] = SYS(SYS_CONSOLE, CONSOLE_SET_FG, 1000, 0);      /* no such process */
+    result[4] = SYS(SYS_CONSOLE, CONSOLE_SET_FG, role_pid[1], 0);
+    result[5] = SYS(SYS_WAIT, role_pid[1], 0, WAIT_FOREVER);
+    result[6] = SYS(SYS_CONSOLE, CONSOLE_GET_FG, 0, 0);        /* back to us */
+    exit_with(0);
+}
+
+static void role_readone(struct proc *p)
+{
+    char *buf = (char *)p->brk;
+    result[7] = SYS(SYS_READ, 0, buf, 1) == 1 ? buf[0] : -1;
+    exit_with(0);
+}
+
 /* Role "spin": user mode for ever, but every pass lets an interrupt in. */
 static void kill_from_isr(void) { proc_kill(victim->pid, WSTATUS_KILLED, "from an interrupt"); }
 static void role_spin(struct proc *p)
@@ -118,6 +150,8 @@ static void program_main(uintptr_t argc, uintptr_t argv)
     if (!strcmp(role, "read")) role_read(p);
     if (!strcmp(role, "spin")) role_spin(p);
     if (!strcmp(role, "python")) role_python(p);
+    if (!strcmp(role, "jobs")) role_jobs(p);
+    if (!strcmp(role, "readone")) role_readone(p);
     exit_with(99);
 }
 
@@ -143,6 +177,7 @@ static int setup(void **state)
 {
     boot_fresh(state);
     proc_init();
+    console_init();
     memset(role_pid, 0, sizeof role_pid);
     memset(result, 0x55, sizeof result);
     spins = halfbuilt_seen = 0;
@@ -250,6 +285,24 @@ static void test_a_spawn_that_cannot_make_its_thread_leaves_nothing(void **state
     assert_int_equal(proc_spawn(NULL, "nosuch", "nosuch", 7, 1, 0, NULL, 0), -ENOENT);
 }
 
+/* Job control in miniature (kernel/console.c): a background reader waits
+ * for the console instead of taking the foreground's input. */
+static void test_a_background_reader_waits_for_the_console(void **state)
+{
+    (void)state;
+    struct proc *p = start("jobs");
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_int_equal(result[0], 0);
+    assert_int_equal(result[1], 1);
+    assert_int_equal(result[2], 'a');   /* the foreground got the first byte */
+    assert_int_equal(result[3], -ESRCH);
+    assert_int_equal(result[4], 0);
+    assert_int_equal(result[5], role_pid[1]);
+    assert_int_equal(result[6], p->pid);
+    assert_int_equal(result[7], 'b');   /* the child read only once it was fg */
+    assert_int_equal(p->state, PROC_ZOMBIE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +311,7 @@ int main(void)
         cmocka_unit_test_setup(test_a_kill_from_an_interrupt_ends_the_thread_it_interrupted, setup),
         cmocka_unit_test_setup(test_pythons_rule_releases_the_process_once, setup),
         cmocka_unit_test_setup(test_a_spawn_that_cannot_make_its_thread_leaves_nothing, setup),
+        cmocka_unit_test_setup(test_a_background_reader_waits_for_the_console, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

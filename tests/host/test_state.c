@@ -134,9 +134,32 @@ static void test_trace_keeps_the_newest_records(void **state)
     assert_int_equal(trace_read(recs, 1, 7004), 0);
 }
 
+/* trace_find keeps only the records of threads tid_lo..tid_hi written at
+ * or after `since`: the newest n of them, oldest first (`trace run`). */
+static void test_trace_find_filters_by_thread_range_and_time(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 40; i++) {          /* ticks 0..39, tids 10..13 in turn */
+        ticks = (uint32_t)i;
+        trace_record_locked(10 + i % 4, TS_READY, TS_RUNNING, WHY_DISPATCH);
+    }
+    struct trace_rec recs[8];
+    int n = trace_find(recs, 8, 11, 12, 30);
+    assert_int_equal(n, 5);                 /* ticks 30..39 with tid 11 or 12 */
+    int want[] = { 30, 33, 34, 37, 38 };
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(recs[i].time, want[i]);
+        assert_true(recs[i].tid == 11 || recs[i].tid == 12);
+    }
+    assert_int_equal(trace_find(recs, 2, 11, 12, 30), 2);  /* the newest two */
+    assert_int_equal(recs[0].time, 37);
+    assert_int_equal(recs[1].time, 38);
+    assert_int_equal(trace_find(recs, 8, 5000, 5999, 0), 0);    /* no such threads */
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[TS_NSTATES * TS_NSTATES + 3];
+    struct CMUnitTest tests[TS_NSTATES * TS_NSTATES + 4];
     int n = 0;
 
     for (int from = 0; from < TS_NSTATES; from++) {
@@ -151,5 +174,6 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_state_names_match_the_diagram);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_a_threads_life_is_traced_in_order, boot_fresh);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_trace_keeps_the_newest_records, boot_fresh);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_trace_find_filters_by_thread_range_and_time, boot_fresh);
     return _cmocka_run_group_tests("test_state", tests, (size_t)n, NULL, NULL);
 }

@@ -5,7 +5,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 img=$root/${BUILD:-build}/weft.elf
 # pipefail: rc is QEMU's exit status, not tr's (the last command's).
 set -o pipefail
-out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nmem\nhalt\n' |
+out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n' |
       QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
 rc=$?
 pass=0 fail=0
@@ -28,6 +28,23 @@ check "tickets: oversold without a lock" 'sold [0-9]+ of 500 tickets: WRONG'
 check "tickets: right with a mutex"      'sold 500 of 500 tickets: right'
 check "tickets: exits 0"                 '\[[0-9]+ tickets\] exited 0'
 check "prodcons: through a pipe"         'consumed 200 of 200 records: none lost, none twice'
+check "iomodels: blocking serves both"   '^blocking +640 bytes'
+check "iomodels: nonblocking serves both" '^nonblocking +640 bytes'
+check "iomodels: poll serves both"       '^poll +640 bytes'
+check "iomodels: every client done"      '\[[0-9]+ iomodels\] exited 0'
+check "pooldemo: Linux's pool on weft"   '12 of 12 done callbacks ran; the same pool as on Linux'
+check "pooldemo: right results"          'primes below 10000: 1229'
+check "daemons: the daemon thread ran"  'daemon: tick 2'
+check "daemons: a non-daemon thread keeps the process alive after main" 'worker: done after 30 ticks'
+check "daemons: the process exits with main's status" '\[[0-9]+ daemons\] exited 0'
+# Python's rule: the daemon ends with the last non-daemon thread, so no tick follows.
+if awk '/^worker: done/ { w = 1 } w && /^daemon: tick/ { bad = 1 } END { exit !(w && !bad) }' <<<"$out"
+then echo "PASS daemons: the daemon thread ends with the worker"; pass=$((pass + 1))
+else echo "FAIL daemons: the daemon thread ends with the worker"; fail=$((fail + 1)); fi
+check "ps -t: a four-level tree"        '^ +[0-9]+ +[0-9]+ (ALIVE|ZOMBIE) .* [0-9]+ {7}prodcons$'
+if grep -q 'stack overflow; starting a new one' <<<"$out"
+then echo "FAIL the shell survives ps -t"; fail=$((fail + 1))
+else echo "PASS the shell survives ps -t"; pass=$((pass + 1)); fi
 check "the kernel runs on"              'weft: halted'
 [ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
 echo "$out" > "${TMPDIR:-/tmp}/weft-demos.log"
