@@ -232,8 +232,9 @@ def main():
             rs = runs[s][kind]
             for key, unit in (("us_per_req", "us"), ("rps", "req/s"), ("p50_us", "us"),
                               ("p99_us", "us"), ("errors", "count")):
-                vals = [x.get(key, 0) for x in rs]
-                bench(f"net_{kind}_{s}_{key}", median(vals), unit)
+                vals = [x[key] for x in rs if key in x]  # wrk may omit a percentile
+                if vals:
+                    bench(f"net_{kind}_{s}_{key}", median(vals), unit)
     for w in WEFT:
         for p in PEERS:
             for kind in ("ka", "pipe"):
