@@ -31,6 +31,9 @@ enum {
 	T_START, T_LINE, T_LF, T_END,
 };
 
+/* The header fields the parser acts on (p->field). */
+enum { FIELD_OTHER, FIELD_LENGTH, FIELD_TE, FIELD_HOST, FIELD_CONNECTION, FIELD_IMS };
+
 /* RFC 9110 5.6.2: tchar = "!#$%&'*+-.^_`|~" / DIGIT / ALPHA */
 static bool is_tchar(unsigned char c)
 {
@@ -110,6 +113,7 @@ void http_parser_init(struct http_parser *p, uint64_t max_body)
 	p->line_len = p->head_len = 0;
 	p->fields = 0;
 	p->tlen = p->vlen = p->nlen = 0;
+	p->field = 0;
 	p->name_long = p->value_long = p->value_ours = p->saw_te = p->saw_cl = false;
 	p->conn_close = p->conn_keep = false;
 	p->number = p->remaining = 0;
@@ -192,39 +196,49 @@ static int end_field(struct http_parser *p)
 	if (p->value_long)
 		return 431;
 	p->value[p->vlen] = '\0';
-	const char *n = p->name;
-	if (ieq(n, p->nlen, "content-length"))
+	switch (p->field) {
+	case FIELD_LENGTH:
 		return take_length(p);
-	if (ieq(n, p->nlen, "transfer-encoding")) {
+	case FIELD_TE:
 		if (p->saw_te)
 			return 400;
 		p->saw_te = true;
 		if (!ieq(p->value, p->vlen, "chunked"))
 			return 501;
 		p->req.chunked = true;
-	} else if (ieq(n, p->nlen, "host")) {
+		break;
+	case FIELD_HOST:
 		if (p->req.has_host)
 			return 400;
 		p->req.has_host = true;
-	} else if (ieq(n, p->nlen, "connection")) {
+		break;
+	case FIELD_CONNECTION:
 		take_connection(p);
-	} else if (ieq(n, p->nlen, "if-modified-since") && p->vlen <= HTTP_MAX_IMS) {
+		break;
+	case FIELD_IMS:
 		/* Longer is no HTTP-date: ignored, as RFC 9110 13.1.3 says. */
-		memcpy(p->req.ims, p->value, p->vlen + 1);
+		if (p->vlen <= HTTP_MAX_IMS)
+			memcpy(p->req.ims, p->value, p->vlen + 1);
+		break;
 	}
 	return 0;
 }
 
-static bool name_is_ours(const struct http_parser *p)
+/* Which of the fields the parser acts on this name is, decided once at the
+ * colon (by length first: most names are none of them). */
+static int field_of(const struct http_parser *p)
 {
-	static const char *const ours[] = { "content-length", "transfer-encoding", "host",
-					    "connection", "if-modified-since" };
+	const char *n = p->name;
 	if (p->name_long)
-		return false;
-	for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
-		if (ieq(p->name, p->nlen, ours[i]))
-			return true;
-	return false;
+		return FIELD_OTHER;
+	switch (p->nlen) {
+	case 4:  return ieq(n, 4, "host") ? FIELD_HOST : FIELD_OTHER;
+	case 10: return ieq(n, 10, "connection") ? FIELD_CONNECTION : FIELD_OTHER;
+	case 14: return ieq(n, 14, "content-length") ? FIELD_LENGTH : FIELD_OTHER;
+	case 17: return ieq(n, 17, "transfer-encoding") ? FIELD_TE
+		      : ieq(n, 17, "if-modified-since") ? FIELD_IMS : FIELD_OTHER;
+	default: return FIELD_OTHER;
+	}
 }
 
 /* The blank line ended the header section: decide keep-alive and framing. */
@@ -303,18 +317,23 @@ static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 				return fail(p, 400, i);
 			p->sub = L_METHOD;
 			/* fall through */
-		case L_METHOD:
-			if (c == ' ' && p->nlen > 0) {
+		case L_METHOD: {
+			size_t run = span(d + i, n - i, HTTP_MAX_LINE - p->line_len + 1, is_tchar);
+			if (run == 0) {
+				if (c != ' ' || p->nlen == 0)
+					return fail(p, 400, i);
 				p->req.method[p->nlen] = '\0';
 				p->sub = L_TARGET;
-			} else if (!is_tchar(c)) {
-				return fail(p, 400, i);
-			} else if (p->nlen == HTTP_MAX_METHOD) {
-				return fail(p, 501, i);
-			} else {
-				p->req.method[p->nlen++] = (char)c;
+				break;
 			}
+			if (run > HTTP_MAX_METHOD - p->nlen) /* fail where the first extra byte is */
+				return fail(p, 501, i + (HTTP_MAX_METHOD - p->nlen));
+			memcpy(p->req.method + p->nlen, d + i, run);
+			p->nlen += run;
+			p->line_len += run - 1;
+			i += run - 1;
 			break;
+		}
 		case L_TARGET: {
 			size_t run = span(d + i, n - i, HTTP_MAX_LINE - p->line_len + 1, is_target_char);
 			if (run == 0) {
@@ -386,17 +405,24 @@ static size_t feed_headers(struct http_parser *p, const char *d, size_t n)
 			}
 			break;
 		case H_NAME:
-			if (c == ':') {
-				p->value_ours = name_is_ours(p);
+		{
+			size_t run = span(d + i, n - i, HTTP_MAX_HEADERS - p->head_len + 1, is_tchar);
+			if (run == 0) {
+				if (c != ':')
+					return fail(p, 400, i); /* includes "Name :" (RFC 9112 5.1) */
+				p->field = field_of(p);
+				p->value_ours = p->field != FIELD_OTHER;
 				p->sub = H_OWS;
-			} else if (!is_tchar(c)) {
-				return fail(p, 400, i); /* includes "Name :" (RFC 9112 5.1) */
-			} else if (p->nlen == sizeof p->name) {
-				p->name_long = true;
-			} else {
-				p->name[p->nlen++] = (char)c;
+				break;
 			}
+			size_t room = sizeof p->name - p->nlen, take = run < room ? run : room;
+			memcpy(p->name + p->nlen, d + i, take);
+			p->nlen += take;
+			p->name_long |= take < run;
+			p->head_len += run - 1;
+			i += run - 1;
 			break;
+		}
 		case H_OWS:
 			if (c == ' ' || c == '\t')
 				break;

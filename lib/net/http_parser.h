@@ -89,6 +89,7 @@ struct http_parser {
 	size_t tlen, vlen, nlen;   /* target, value, name lengths */
 	char name[32];             /* header name (longer ones are not ours) */
 	char value[HTTP_MAX_VALUE + 1];
+	int field;                 /* which header this is (FIELD_* in http_parser.c) */
 	bool name_long, value_long, value_ours, saw_te, saw_cl, conn_close, conn_keep;
 	uint64_t number;           /* Content-Length or chunk size being read */
 	unsigned digits;
