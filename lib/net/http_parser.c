@@ -302,13 +302,99 @@ size_t http_parser_feed(struct http_parser *p, const char *data, size_t n)
 	return used;
 }
 
-/* The request line, one byte at a time. */
+/* The run-at-a-time steps of the request line and header states. Each
+ * starts at d[*i] (already counted against its limit by the caller's loop),
+ * takes the longest run of bytes its state accepts (counting the rest),
+ * leaves *i on the run's last byte, and returns 0 or the status to fail
+ * with at *i. With an empty run, d[*i] is the byte that ends the state. */
+static int line_method(struct http_parser *p, const char *d, size_t n, size_t *i)
+{
+	size_t run = span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, is_tchar);
+	if (run == 0) {
+		if (d[*i] != ' ' || p->nlen == 0)
+			return 400;
+		p->req.method[p->nlen] = '\0';
+		p->sub = L_TARGET;
+		return 0;
+	}
+	if (run > HTTP_MAX_METHOD - p->nlen) { /* fail where the first extra byte is */
+		*i += HTTP_MAX_METHOD - p->nlen;
+		return 501;
+	}
+	memcpy(p->req.method + p->nlen, d + *i, run);
+	p->nlen += run;
+	p->line_len += run - 1;
+	*i += run - 1;
+	return 0;
+}
+
+static int line_target(struct http_parser *p, const char *d, size_t n, size_t *i)
+{
+	size_t run = span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, is_target_char);
+	if (run == 0) {
+		if (d[*i] != ' ' || p->tlen == 0)
+			return 400;
+		p->req.target[p->tlen] = '\0';
+		p->sub = L_VERSION;
+		p->vlen = 0;
+		return 0;
+	}
+	/* tlen + run < line_len + run - 1 <= HTTP_MAX_LINE: it fits, with the NUL */
+	memcpy(p->req.target + p->tlen, d + *i, run);
+	p->tlen += run;
+	p->line_len += run - 1;
+	*i += run - 1;
+	return 0;
+}
+
+static int header_name(struct http_parser *p, const char *d, size_t n, size_t *i)
+{
+	size_t run = span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, is_tchar);
+	if (run == 0) {
+		if (d[*i] != ':')
+			return 400; /* includes "Name :" (RFC 9112 5.1) */
+		p->field = field_of(p);
+		p->value_ours = p->field != FIELD_OTHER;
+		p->sub = H_OWS;
+		return 0;
+	}
+	size_t room = sizeof p->name - p->nlen, take = run < room ? run : room;
+	memcpy(p->name + p->nlen, d + *i, take);
+	p->nlen += take;
+	p->name_long |= take < run;
+	p->head_len += run - 1;
+	*i += run - 1;
+	return 0;
+}
+
+static int header_value(struct http_parser *p, const char *d, size_t n, size_t *i)
+{
+	size_t run = span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, is_field_char);
+	if (run == 0) {
+		if (d[*i] != '\r')
+			return 400;
+		p->sub = H_LF;
+		return 0;
+	}
+	if (p->value_ours) {
+		size_t room = HTTP_MAX_VALUE - p->vlen, take = run < room ? run : room;
+		memcpy(p->value + p->vlen, d + *i, take);
+		p->vlen += take;
+		p->value_long |= take < run;
+	}
+	p->head_len += run - 1; /* the first byte was counted above */
+	*i += run - 1;
+	return 0;
+}
+
+/* The request line, one byte (or one run) at a time. */
 static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)d[i];
 		if (++p->line_len > HTTP_MAX_LINE)
 			return fail(p, 414, i);
+		int st = 0;
 		switch (p->sub) {
 		case L_START: /* RFC 9112 2.2: empty lines before a request are ignored */
 			if (c == '\r' && !p->digits) { p->digits = 1; continue; }
@@ -317,48 +403,18 @@ static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 				return fail(p, 400, i);
 			p->sub = L_METHOD;
 			/* fall through */
-		case L_METHOD: {
-			size_t run = span(d + i, n - i, HTTP_MAX_LINE - p->line_len + 1, is_tchar);
-			if (run == 0) {
-				if (c != ' ' || p->nlen == 0)
-					return fail(p, 400, i);
-				p->req.method[p->nlen] = '\0';
-				p->sub = L_TARGET;
-				break;
-			}
-			if (run > HTTP_MAX_METHOD - p->nlen) /* fail where the first extra byte is */
-				return fail(p, 501, i + (HTTP_MAX_METHOD - p->nlen));
-			memcpy(p->req.method + p->nlen, d + i, run);
-			p->nlen += run;
-			p->line_len += run - 1;
-			i += run - 1;
+		case L_METHOD:
+			st = line_method(p, d, n, &i);
 			break;
-		}
-		case L_TARGET: {
-			size_t run = span(d + i, n - i, HTTP_MAX_LINE - p->line_len + 1, is_target_char);
-			if (run == 0) {
-				if (c != ' ' || p->tlen == 0)
-					return fail(p, 400, i);
-				p->req.target[p->tlen] = '\0';
-				p->sub = L_VERSION;
-				p->vlen = 0;
-				break;
-			}
-			/* tlen + run < line_len + run - 1 <= HTTP_MAX_LINE: it fits, with the NUL */
-			memcpy(p->req.target + p->tlen, d + i, run);
-			p->tlen += run;
-			p->line_len += run - 1;
-			i += run - 1;
+		case L_TARGET:
+			st = line_target(p, d, n, &i);
 			break;
-		}
 		case L_VERSION:
 			if (c == '\r') {
-				int st = check_version(p);
-				if (st)
-					return fail(p, st, i);
+				st = check_version(p);
 				p->sub = L_LF;
 			} else if (p->vlen == 8) {
-				return fail(p, 400, i);
+				st = 400;
 			} else {
 				p->value[p->vlen++] = (char)c;
 			}
@@ -370,6 +426,8 @@ static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 			p->sub = H_START;
 			return i + 1;
 		}
+		if (st)
+			return fail(p, st, i);
 	}
 	return n;
 }
@@ -385,13 +443,14 @@ static void begin_field(struct http_parser *p, unsigned char c)
 	p->sub = H_NAME;
 }
 
-/* The header section, one byte at a time. */
+/* The header section, one byte (or one run) at a time. */
 static size_t feed_headers(struct http_parser *p, const char *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)d[i];
 		if (++p->head_len > HTTP_MAX_HEADERS)
 			return fail(p, 431, i);
+		int st = 0;
 		switch (p->sub) {
 		case H_START:
 			if (c == '\r') {
@@ -405,65 +464,28 @@ static size_t feed_headers(struct http_parser *p, const char *d, size_t n)
 			}
 			break;
 		case H_NAME:
-		{
-			size_t run = span(d + i, n - i, HTTP_MAX_HEADERS - p->head_len + 1, is_tchar);
-			if (run == 0) {
-				if (c != ':')
-					return fail(p, 400, i); /* includes "Name :" (RFC 9112 5.1) */
-				p->field = field_of(p);
-				p->value_ours = p->field != FIELD_OTHER;
-				p->sub = H_OWS;
-				break;
-			}
-			size_t room = sizeof p->name - p->nlen, take = run < room ? run : room;
-			memcpy(p->name + p->nlen, d + i, take);
-			p->nlen += take;
-			p->name_long |= take < run;
-			p->head_len += run - 1;
-			i += run - 1;
+			st = header_name(p, d, n, &i);
 			break;
-		}
 		case H_OWS:
 			if (c == ' ' || c == '\t')
 				break;
 			p->sub = H_VALUE;
 			/* fall through */
-		case H_VALUE: {
-			size_t run = span(d + i, n - i, HTTP_MAX_HEADERS - p->head_len + 1, is_field_char);
-			if (run == 0) {
-				if (c != '\r')
-					return fail(p, 400, i);
-				p->sub = H_LF;
-				break;
-			}
-			if (p->value_ours) {
-				size_t room = HTTP_MAX_VALUE - p->vlen, take = run < room ? run : room;
-				memcpy(p->value + p->vlen, d + i, take);
-				p->vlen += take;
-				p->value_long |= take < run;
-			}
-			p->head_len += run - 1; /* the first byte was counted above */
-			i += run - 1;
+		case H_VALUE:
+			st = header_value(p, d, n, &i);
 			break;
-		}
-		case H_LF: {
-			if (c != '\n')
-				return fail(p, 400, i);
-			int st = end_field(p);
-			if (st)
-				return fail(p, st, i);
+		case H_LF:
+			st = c != '\n' ? 400 : end_field(p);
 			p->sub = H_START;
 			break;
+		case H_END:
+			st = c != '\n' ? 400 : end_headers(p);
+			if (!st)
+				return i + 1;
+			break;
 		}
-		case H_END: {
-			if (c != '\n')
-				return fail(p, 400, i);
-			int st = end_headers(p);
-			if (st)
-				return fail(p, st, i);
-			return i + 1;
-		}
-		}
+		if (st)
+			return fail(p, st, i);
 	}
 	return n;
 }
