@@ -9,7 +9,7 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo asyncdemo
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
              lib/user/wait_why.c lib/user/newlib.c \
@@ -29,6 +29,7 @@ $(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_
 
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192
+MKPROG_OPTS_asyncdemo := --heap 32768
 
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
 APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o) \

@@ -52,11 +52,14 @@ coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/ho
 # link line and give it nothing). apps/gen.c and apps/switchdemo.c
 # are the demos; tests/target/coro-demos.sh runs them through the shell.
 CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
-              lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c
+              lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c \
+              lib/coro/async_loop.c lib/coro/async_future.c lib/coro/async_task.c \
+              lib/coro/async_ops.c lib/coro/async_os_weft.c lib/coro/poller_weft.c
 CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
 ULIB_OBJS  += $(CORO_UOBJS)
 $(APP_ELFS): $(CORO_UOBJS)
 
+$(CORO_UOBJS): UCFLAGS += -DASYNC_STACK=4096
 $(filter %.c.o,$(CORO_UOBJS)): $(BUILD)/user/%.c.o: %.c mk/coro.mk
 	@mkdir -p $(@D)
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@

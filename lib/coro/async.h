@@ -116,8 +116,11 @@ bool afuture_remove_callback(struct afuture *f, afuture_callback cb, void *arg);
 
 typedef int (*async_fn)(struct async_task *self, void *arg, void **result);
 
-/* Stack size of every task (pooled, with a guard page on Linux). */
+/* Stack size of every task (pooled, with a guard page on Linux). weft's
+ * build sets 4 KiB: a process's memory is counted in kilobytes there. */
+#ifndef ASYNC_STACK
 #define ASYNC_STACK (64 * 1024)
+#endif
 
 /* Start fn(self, arg, &result) as a task; it first runs in the next
  * iteration. NULL on ENOMEM. The task's future (async_task_future) carries

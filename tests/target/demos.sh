@@ -5,7 +5,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 img=$root/${BUILD:-build}/weft.elf
 # pipefail: rc is QEMU's exit status, not tr's (the last command's).
 set -o pipefail
-out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n' |
+out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n' |
       QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
 rc=$?
 pass=0 fail=0
@@ -45,6 +45,10 @@ check "ps -t: a four-level tree"        '^ +[0-9]+ +[0-9]+ (ALIVE|ZOMBIE) .* [0-
 if grep -q 'stack overflow; starting a new one' <<<"$out"
 then echo "FAIL the shell survives ps -t"; fail=$((fail + 1))
 else echo "PASS the shell survives ps -t"; pass=$((pass + 1)); fi
+check "asyncdemo: the fast timer task"   '^fast: tick 4 at'
+check "asyncdemo: the slow timer task"   '^slow: tick 2 at'
+check "asyncdemo: the console task"      "^reader: got 'hello async'"
+check "asyncdemo: one loop, all done"    'asyncdemo: [0-9]+ loop iterations, all tasks done'
 check "the kernel runs on"              'weft: halted'
 [ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
 echo "$out" > "${TMPDIR:-/tmp}/weft-demos.log"
