@@ -141,6 +141,68 @@ static void test_strnlen_stops_at_the_end_and_at_guards(void **state)
     assert_int_equal(uaccess_strnlen(&r, (const char *)r.end, 10), -EFAULT);
 }
 
+/* ---- The gateway: copyin, copyout, copyinstr ------------------------------ */
+
+static void test_copies_are_whole_or_nothing(void **state)
+{
+    (void)state;
+    struct umem r = real();
+    char k[16];
+    memset(mem, 'u', sizeof mem);
+    memset(k, 'k', sizeof k);
+    uintptr_t b = (uintptr_t)mem;
+    assert_int_equal(uaccess_copyin(&r, k, b + 4090, 16), -EFAULT);    /* across the end */
+    assert_memory_equal(k, "kkkkkkkkkkkkkkkk", 16);                    /* nothing copied */
+    assert_int_equal(uaccess_copyin(&r, k, b + 3060, 16), -EFAULT);    /* into the guard */
+    assert_int_equal(uaccess_copyin(&r, k, b + 100, 16), 0);           /* the text: readable */
+    assert_memory_equal(k, "uuuuuuuuuuuuuuuu", 16);
+    memset(k, 'k', sizeof k);
+    assert_int_equal(uaccess_copyout(&r, b + 100, k, 16), -EFAULT);    /* the text: read-only */
+    assert_int_equal(mem[100], 'u');
+    assert_int_equal(uaccess_copyout(&r, b + 2000, k, 16), 0);
+    assert_memory_equal(mem + 2000, "kkkkkkkkkkkkkkkk", 16);
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)-8, k, 16), -EFAULT);   /* wraps */
+}
+
+static void test_copyinstr_copies_once_and_always_terminates(void **state)
+{
+    (void)state;
+    struct umem r = real();
+    char k[8];
+    uintptr_t b = (uintptr_t)mem;
+    memset(mem, 'x', sizeof mem);
+    strcpy(mem + 2000, "weft");
+    assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, sizeof k), 4);
+    assert_string_equal(k, "weft");
+    strcpy(mem + 2000, "1234567");                                     /* 7 + NUL = 8: fits */
+    assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, sizeof k), 7);
+    assert_string_equal(k, "1234567");
+    strcpy(mem + 2000, "12345678");                                    /* no NUL in 8 */
+    assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, sizeof k), -EINVAL);
+    assert_string_equal(k, "");                                        /* never half a string */
+    memset(mem + 3060, 'y', 12);                                       /* runs into the guard */
+    assert_int_equal(uaccess_copyinstr(&r, k, b + 3066, sizeof k), -EFAULT);
+    assert_string_equal(k, "");
+    assert_int_equal(uaccess_copyinstr(&r, k, 0, sizeof k), -EFAULT);
+    assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, 0), -EINVAL);
+}
+
+/* A mapped shared segment is user memory too, readable and writable. */
+static void test_a_mapped_segment_is_user_memory(void **state)
+{
+    (void)state;
+    static char seg[64];
+    struct umem r = real();
+    char k[4] = "abc";
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)seg, k, 4), -EFAULT);
+    r.seg[1].lo = (uintptr_t)seg;
+    r.seg[1].hi = (uintptr_t)seg + sizeof seg;
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)seg, k, 4), 0);
+    assert_string_equal(seg, "abc");
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)seg + 62, k, 4), -EFAULT);   /* past it */
+    assert_int_equal(uaccess_strnlen(&r, seg, 10), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +214,9 @@ int main(void)
         cmocka_unit_test(test_empty_ranges),
         cmocka_unit_test(test_strnlen_finds_the_nul),
         cmocka_unit_test(test_strnlen_stops_at_the_end_and_at_guards),
+        cmocka_unit_test(test_copies_are_whole_or_nothing),
+        cmocka_unit_test(test_copyinstr_copies_once_and_always_terminates),
+        cmocka_unit_test(test_a_mapped_segment_is_user_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
