@@ -27,6 +27,9 @@ int run(char **argv, char *why, int n);
 void expect_status(const char *name, char **argv, int expected);
 
 void test_ending(void);             /* usertests_ending.c */
+void test_efault(void);             /* usertests_efault.c */
+void test_console_rules(void);      /* usertests_console.c */
+void test_sync_failures(void);      /* usertests_syncfail.c */
 void test_descriptors(void);        /* usertests_fd.c */
 void test_sync(void);               /* usertests_sync.c */
 

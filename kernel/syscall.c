@@ -15,7 +15,7 @@
  * instead of returning; the port checks once more where nothing can
  * preempt (arch/armv7m/svc.c), so a kill that lands after this check is
  * not lost either.
- * Read next: kernel/sys_io.c, docs/syscall.md, lib/user/syscall.c (the
+ * Read next: kernel/sys_fd.c, docs/syscall.md, lib/user/syscall.c (the
  * other side).
  */
 #include "syscall.h"

@@ -17,7 +17,7 @@
  *     between the check and the use.
  *
  * The handlers are declared here from the one list, kernel/syscalls.h.
- * Read next: kernel/syscall.c (the dispatcher), kernel/sys_io.c (the
+ * Read next: kernel/syscall.c (the dispatcher), kernel/sys_fd.c (the
  * simplest handlers), docs/syscall.md (one call end to end).
  */
 #ifndef WEFT_SYSCALL_H

@@ -22,7 +22,7 @@ ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
             -Wl,-q -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 # Programs made of more than one file: the others, by program.
-APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c
+APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c apps/usertests_efault.c apps/usertests_console.c apps/usertests_syncfail.c
 # pooldemo is lib/pool's thread pool, unchanged, on weft's system calls.
 APP_EXTRA_pooldemo  := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
 $(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
