@@ -1,18 +1,8 @@
 #!/usr/bin/env bash
 # demos.sh: the process demos, each run from the user shell through a pipe
 # and judged by the lines a student is told to look for.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-img=$root/${BUILD:-build}/weft.elf
-# pipefail: rc is QEMU's exit status, not tr's (the last command's).
-set -o pipefail
-out=$(printf 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n' |
-      QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
-rc=$?
-pass=0 fail=0
-check() {   # check NAME PATTERN: the output must match the extended regex
-  if grep -Eq -- "$2" <<<"$out"; then echo "PASS $1"; pass=$((pass + 1))
-  else echo "FAIL $1: no line matching /$2/"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/session.sh"
+session 'run procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n'
 check "procdemo: join a child"          'child [0-9]+ exited 7'
 check "procdemo: is-alive"              'still running'
 check "procdemo: kill"                  'child [0-9]+ killed'
@@ -53,7 +43,4 @@ check "asyncdemo: the slow timer task"   '^slow: tick 2 at'
 check "asyncdemo: the console task"      "^reader: got 'hello async'"
 check "asyncdemo: one loop, all done"    'asyncdemo: [0-9]+ loop iterations, all tasks done'
 check "the kernel runs on"              'weft: halted'
-[ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
-echo "$out" > "${TMPDIR:-/tmp}/weft-demos.log"
-echo "demos: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish demos

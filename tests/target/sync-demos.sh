@@ -2,17 +2,8 @@
 # sync-demos.sh: the synchronisation demos (apps/deadlock.c, apps/events.c,
 # apps/locks.c), run from the user shell through a pipe and judged by the
 # lines a student is told to look for.
-root=$(cd "$(dirname "$0")/../.." && pwd)
-img=$root/${BUILD:-build}/weft.elf
-set -o pipefail
-out=$(printf 'run deadlock\nrun events\nrun locks\nhalt\n' |
-      QEMU_TIMEOUT=30 "$root/tools/qemu.sh" "$img" 2>&1 | tr -d '\r')
-rc=$?
-pass=0 fail=0
-check() {   # check NAME PATTERN: the output must match the extended regex
-  if grep -Eq -- "$2" <<<"$out"; then echo "PASS $1"; pass=$((pass + 1))
-  else echo "FAIL $1: no line matching /$2/"; fail=$((fail + 1)); fi
-}
+. "$(dirname "$0")/session.sh"
+session 'run deadlock\nrun events\nrun locks\nhalt\n'
 check "deadlock: AB-BA refused at once"    'T2 \(thread [0-9]+\) holds B, asks for A: -EDEADLK after 0 ticks'
 check "deadlock: the wait-for edge shown"  'locks: thread [0-9]+ waits for mutex [0-9]+, held by thread [0-9]+'
 check "deadlock: the cycle printed"        'cycle: thread ([0-9]+) wants A, held by thread [0-9]+, which waits for B \(mutex [0-9]+\), held by thread \1'
@@ -27,7 +18,4 @@ check "condition: bounded buffer right"    'condition: 80 items through 4 slots,
 check "barrier: in step"                   'barrier: 4 workers x 3 phases, in step'
 check "events: exits 0"                    '\[[0-9]+ events\] exited 0'
 check "locks: an empty graph"              'locks: 0 threads blocked on a mutex'
-[ $rc -eq 0 ] || { echo "FAIL exit status $rc"; fail=$((fail + 1)); }
-echo "$out" > "${TMPDIR:-/tmp}/weft-sync-demos.log"
-echo "sync-demos: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish sync-demos
