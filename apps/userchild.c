@@ -30,6 +30,7 @@
  *   drain, flood    read 0 / write 1 for ever (blocked on a pipe)
  *   shmadd N        maps the segment it was handed as 3, adds N to its
  *                   first word
+ *   shmhold         maps the segment handed as 3, writes 77, spins for ever
  *   peek ADDR       reads the word at ADDR (a segment it was not handed:
  *                   it must fault)
  *   latewrite       sleeps 5 ticks, then writes one byte to 1
@@ -182,6 +183,13 @@ static int ending_role(const char *role, char **argv, int argc)
             return 1;
         *word += atoi(argv[2]);
         return 0;
+    }
+    if (!strcmp(role, "shmhold")) {
+        volatile int *word = shm_map(3, NULL, NULL);
+        if (!word)
+            return 1;
+        *word = 77;
+        spinner((void *)&spin_count);
     }
     if (!strcmp(role, "peek") && argc > 2)
         return *(volatile int *)(uintptr_t)strtoul(argv[2], NULL, 0) == 12345 ? 3 : 4;

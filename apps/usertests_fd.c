@@ -360,6 +360,53 @@ static const char *poll_killed(void)
            : FAILMSG("kill %d wait %d status 0x%x", k, w, status);
 }
 
+/* A process killed with a segment mapped: its mapping goes, the segment
+ * lives on for whoever still names it, and goes with the last (the
+ * round's leak check). */
+static const char *shm_kill_while_mapped(void)
+{
+    int fd = shm_create(64), status = -1;
+    volatile int *word = shm_map(fd, NULL, NULL);
+    struct spawn_fd map[] = { { fd, 3 }, { -1, -1 } };
+    char *argv[] = { "userchild", "shmhold", NULL };
+    int pid = sys_spawn("userchild", argv, 0, map);
+    for (int t = 0; t < 100 && *word != 77; t++)
+        sleep_ticks(1);
+    int seen = *word;
+    int k = kill(pid), w = wait(pid, &status, CHILD_TIMEOUT);
+    *word = 5;                      /* still ours */
+    int v = *word;
+    shm_unmap((void *)word);
+    close(fd);
+    return seen == 77 && k == 0 && w == pid && status == WSTATUS_KILLED && v == 5 ? NULL
+           : FAILMSG("child wrote %d, kill %d wait %d status 0x%x, after %d", seen, k, w,
+                     status, v);
+}
+
+/* Two threads poll the same pipe: one write wakes both, and both see it. */
+static struct pollfd twin[2];
+static void *poll_twin(void *arg)
+{
+    return (void *)(intptr_t)poll(&twin[(intptr_t)arg], 1, CHILD_TIMEOUT);
+}
+
+static const char *poll_two_pollers(void)
+{
+    int p[2];
+    sys_pipe(p, 0);
+    twin[0] = twin[1] = (struct pollfd){ p[0], POLLIN, 0 };
+    int a = thread_create(poll_twin, (void *)0, 0), b = thread_create(poll_twin, (void *)1, 0);
+    sleep_ticks(3);                 /* both blocked in poll */
+    sys_write(p[1], "x", 1);
+    void *ra = NULL, *rb = NULL;
+    thread_join(a, &ra, WAIT_FOREVER), thread_join(b, &rb, WAIT_FOREVER);
+    close(p[0]), close(p[1]);
+    return (intptr_t)ra == 1 && (intptr_t)rb == 1 && twin[0].revents == POLLIN &&
+           twin[1].revents == POLLIN ? NULL
+           : FAILMSG("pollers gave %ld %ld, revents %x %x", (long)(intptr_t)ra,
+                     (long)(intptr_t)rb, twin[0].revents, twin[1].revents);
+}
+
 void test_descriptors(void)
 {
     judge("fd: every kind, every call", fd_kinds());
@@ -380,4 +427,6 @@ void test_descriptors(void)
     judge("poll: wakes for the one that became ready", poll_wakes_on_the_right_one());
     judge("poll: blocked, and woken by a close", poll_blocks_and_close_wakes());
     judge("poll: kill a poller", poll_killed());
+    judge("poll: two pollers of one pipe both woken", poll_two_pollers());
+    judge("shm: kill a process with it mapped", shm_kill_while_mapped());
 }

@@ -146,11 +146,3 @@ int fd_setfl_locked(struct proc *p, int fd, int nonblock)
     p->fds[i].flags = (uint8_t)(nonblock ? before | FD_NONBLOCK : before & ~FD_NONBLOCK);
     return before & FD_NONBLOCK;
 }
-
-int fd_count_locked(const struct proc *p)
-{
-    int n = 0;
-    for (int i = 0; i < MAX_FDS; i++)
-        n += p->fds[i].obj != NULL;
-    return n;
-}

@@ -66,7 +66,4 @@ int fd_pass_locked(struct proc *from, int fd, struct proc *to, int at);
 /* Set or clear FD_NONBLOCK on fd; returns the flags before. */
 int fd_setfl_locked(struct proc *p, int fd, int nonblock);
 
-/* Descriptors p has open, for `ps` and the leak checks. */
-int fd_count_locked(const struct proc *p);
-
 #endif

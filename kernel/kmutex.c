@@ -55,7 +55,8 @@ void kmutex_init(struct kmutex *m, int flags)
 
 /* ---- The wait-for graph and priority inheritance ------------------------- */
 
-struct kobj *kmutex_waited_by(const struct thread *t)
+/* The mutex t is blocked on, or NULL: one edge of the wait-for graph. */
+static struct kobj *kmutex_waited_by(const struct thread *t)
 {
     struct kobj *o = t->mutex_wait;
     if (!o || t->state != TS_BLOCKED || o->type != KOBJ_MUTEX ||

@@ -90,7 +90,6 @@ int kobj_free_count(void)
 
 /* ---- Creating and finding objects ---------------------------------------- */
 
-struct kobj *kobj_at(int i) { return &pool[i]; }
 int kobj_index(const struct kobj *o) { return (int)(o - pool); }
 
 int kobj_create(struct proc *p, enum kobj_type type,

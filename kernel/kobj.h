@@ -110,9 +110,6 @@ extern struct kobj kobj_console, kobj_serial1;
 int pipe_attach_locked(struct kobj *o);
 int pipe_free_count(void);
 
-/* The pool by index (0 .. MAX_KOBJS-1), for the scans of kernel/kmutex.c
- * and the lock report; an object's index names it in that report. */
-struct kobj *kobj_at(int i);
 int kobj_index(const struct kobj *o);
 
 /* The object fd of p names, if it is of `type`; NULL otherwise (-EBADF).

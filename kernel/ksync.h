@@ -75,8 +75,6 @@ void kmutex_thread_ended_locked(struct thread *t);
 /* Give t a new base priority: it runs at it, or higher while it holds
  * what a more urgent thread waits for (SYS_SETPRIO). */
 void kmutex_set_base_prio_locked(struct thread *t, int prio);
-/* The mutex t is blocked on, or NULL: one edge of the wait-for graph. */
-struct kobj *kmutex_waited_by(const struct thread *t);
 /* Condition variables release a mutex while they wait and take it back:
  * the caller's whole hold (depth) goes and returns. */
 int kmutex_release_for_wait_locked(struct kobj *o, uint16_t *depth);
