@@ -226,14 +226,14 @@ int main(int argc, char **argv)
 	}
 	if (counter.i != (intptr_t)rounds * n || coro_status(&co) != CORO_SUSPENDED)
 		return 1; /* the scenarios did not run as measured */
-	report("coro_switch", c, rounds, "ns");
-	report("coro_switch_vs_swapcontext", cs, rounds, "x");
-	report("coro_switch_vs_fcontext", cf, rounds, "x");
-	report("generator_resume", g, rounds, "ns");
-	report("generator_resume_vs_swapcontext", gs, rounds, "x");
-	report("generator_resume_vs_fcontext", gf, rounds, "x");
-	report("coro_create", lc, rounds, "ns");
-	report("coro_create_vs_fcontext", lr, rounds, "x");
+	report("coro_switch_linux", c, rounds, "ns");
+	report("coro_switch_linux_vs_swapcontext", cs, rounds, "x");
+	report("coro_switch_linux_vs_fcontext", cf, rounds, "x");
+	report("generator_resume_linux", g, rounds, "ns");
+	report("generator_resume_linux_vs_swapcontext", gs, rounds, "x");
+	report("generator_resume_linux_vs_fcontext", gf, rounds, "x");
+	report("coro_create_linux", lc, rounds, "ns");
+	report("coro_create_linux_vs_fcontext", lr, rounds, "x");
 	report("fcontext_create", lf, rounds, "ns");
 	report("swapcontext_switch", s, rounds, "ns");
 	report("fcontext_switch", f, rounds, "ns");
