@@ -120,6 +120,51 @@ typedef int (*async_fn)(struct async_task *self, void *arg, void **result);
  * build sets 4 KiB: a process's memory is counted in kilobytes there. */
 #ifndef ASYNC_STACK
 #define ASYNC_STACK (64 * 1024)
+/* ---- Descriptors registered once (async_fd.c; Linux) ---- */
+
+/* No deadline, for async_fd_wait. */
+#define ASYNC_NEVER UINT64_MAX
+
+/* A descriptor watched by the loop from async_fd_open to async_fd_close,
+ * edge-triggered: no system call per wait, whatever the number of waits.
+ * Because an edge is reported once, wait only after the operation itself
+ * said EAGAIN (the next change of state then wakes the waiter). One task
+ * may wait for reading and one for writing at a time.
+ *
+ * `idle` (may be NULL) runs on the loop when fd becomes readable, hangs up
+ * or fails while no task waits to read it: how a server gives a quiet
+ * connection no task at all, and starts one when it speaks again. */
+struct async_fd;
+typedef void (*async_fd_idle)(struct async_fd *afd, void *arg);
+
+/* NULL with errno set (EEXIST: fd already watched; ENOTSUP: the poller
+ * cannot report edges). fd stays the caller's: async_fd_close does not
+ * close it. */
+struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle idle, void *arg);
+/* -EBUSY (and nothing done) while a task waits on it; else 0. */
+int async_fd_close(struct async_fd *afd);
+int async_fd_fileno(const struct async_fd *afd);
+
+/* Wait until fd is readable (POLLER_IN) or writable (POLLER_OUT), or has an
+ * error or hang-up, by the absolute `deadline` of the loop's clock
+ * (ASYNC_NEVER: none). 0, -ETIMEDOUT, -ECANCELED, or -EEXIST if another
+ * task already waits the same way. */
+int async_fd_wait(struct async_task *self, struct async_fd *afd, unsigned events,
+		  uint64_t deadline);
+
+/* ---- Signals delivered to the loop (async_signal.c; Linux) ---- */
+
+/* Deliver the n signals sigs[] (SIGINT, SIGTERM...) to the loop instead of
+ * their handlers: they are blocked in the calling thread (threads it
+ * starts afterwards inherit that, so start pools after this) and read from
+ * a signalfd. A signal sent before this call and already handled is not
+ * seen again. 0, or a negative errno; once per loop. */
+int async_signals_catch(struct async_loop *loop, const int *sigs, size_t n);
+
+/* Wait for the next caught signal: its number, -ECANCELED, or -EINVAL if
+ * the loop catches none. */
+int async_signal_wait(struct async_task *self);
+
 #endif
 
 /* Start fn(self, arg, &result) as a task; it first runs in the next
@@ -159,5 +204,50 @@ int async_wait_for(struct async_task *self, struct afuture *f, uint64_t timeout_
  * waiting on the same descriptor. */
 int async_readable(struct async_task *self, int fd);
 int async_writable(struct async_task *self, int fd);
+
+/* ---- Descriptors registered once (async_fd.c; Linux) ---- */
+
+/* No deadline, for async_fd_wait. */
+#define ASYNC_NEVER UINT64_MAX
+
+/* A descriptor watched by the loop from async_fd_open to async_fd_close,
+ * edge-triggered: no system call per wait, whatever the number of waits.
+ * Because an edge is reported once, wait only after the operation itself
+ * said EAGAIN (the next change of state then wakes the waiter). One task
+ * may wait for reading and one for writing at a time.
+ *
+ * `idle` (may be NULL) runs on the loop when fd becomes readable, hangs up
+ * or fails while no task waits to read it: how a server gives a quiet
+ * connection no task at all, and starts one when it speaks again. */
+struct async_fd;
+typedef void (*async_fd_idle)(struct async_fd *afd, void *arg);
+
+/* NULL with errno set (EEXIST: fd already watched; ENOTSUP: the poller
+ * cannot report edges). fd stays the caller's: async_fd_close does not
+ * close it. */
+struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle idle, void *arg);
+/* -EBUSY (and nothing done) while a task waits on it; else 0. */
+int async_fd_close(struct async_fd *afd);
+int async_fd_fileno(const struct async_fd *afd);
+
+/* Wait until fd is readable (POLLER_IN) or writable (POLLER_OUT), or has an
+ * error or hang-up, by the absolute `deadline` of the loop's clock
+ * (ASYNC_NEVER: none). 0, -ETIMEDOUT, -ECANCELED, or -EEXIST if another
+ * task already waits the same way. */
+int async_fd_wait(struct async_task *self, struct async_fd *afd, unsigned events,
+		  uint64_t deadline);
+
+/* ---- Signals delivered to the loop (async_signal.c; Linux) ---- */
+
+/* Deliver the n signals sigs[] (SIGINT, SIGTERM...) to the loop instead of
+ * their handlers: they are blocked in the calling thread (threads it
+ * starts afterwards inherit that, so start pools after this) and read from
+ * a signalfd. A signal sent before this call and already handled is not
+ * seen again. 0, or a negative errno; once per loop. */
+int async_signals_catch(struct async_loop *loop, const int *sigs, size_t n);
+
+/* Wait for the next caught signal: its number, -ECANCELED, or -EINVAL if
+ * the loop catches none. */
+int async_signal_wait(struct async_task *self);
 
 #endif

@@ -17,13 +17,16 @@ struct async_call {
 	void *arg;
 };
 
-/* A timer: the sorted list gives step 2 its order (soonest first, FIFO for
- * equal deadlines). */
+/* A timer: an entry of the loop's binary min-heap, ordered by (deadline,
+ * seq), so step 2 runs them soonest first and FIFO among equal deadlines
+ * (seq counts arms). `slot` is its index in the heap while armed: disarming
+ * from the middle is O(log n) too (async_timer.c). */
 struct async_timer {
 	uint64_t deadline;
+	uint64_t seq;
 	void (*fn)(void *arg);
 	void *arg;
-	struct async_timer *prev, *next;
+	size_t slot;
 	bool armed;
 };
 
@@ -85,7 +88,11 @@ struct async_loop {
 	uint64_t now;                 /* step 1's reading, for the whole iteration */
 	struct async_call *ready;     /* a ring of queued calls */
 	size_t ready_cap, ready_head, ready_len;
-	struct async_timer *timers;   /* sorted by deadline */
+	struct async_timer **timers;  /* a min-heap: timers[0] is the soonest (async_timer.c) */
+	size_t ntimers, timers_cap;
+	uint64_t timer_seq;           /* arms so far: the FIFO tie-break */
+	struct async_signals *signals; /* async_signal.c, or NULL */
+	void (*signals_fini)(struct async_loop *loop); /* set with it: destroy calls it */
 	unsigned long watchers;       /* descriptors being waited on */
 	unsigned long live_tasks;     /* spawned and not yet DONE */
 	unsigned long iterations;
@@ -94,7 +101,10 @@ struct async_loop {
 	struct async_bridge bridge;
 };
 
-/* async_loop.c */
+/* async_timer.c: the heap. arm/disarm are O(log n); a timer may be armed
+ * again (it is moved). async_timer_first is the soonest, or NULL. */
+struct async_timer *async_timer_first(const struct async_loop *loop);
+void async_timers_fini(struct async_loop *loop);
 void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
 		     void (*fn)(void *), void *arg);
 void async_timer_disarm(struct async_loop *loop, struct async_timer *t);
