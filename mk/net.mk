@@ -17,8 +17,10 @@ NET_ASAN   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 NET_OPT    := -O2
 NET_PARSER := lib/net/http_parser.c
 NET_LIB    := $(NET_PARSER) $(addprefix lib/net/,sock.c http_files.c http_session.c http_serve.c)
+# The coroutine side: lib/net's awaiting sockets on lib/coro's runtime (mk/coro.mk).
+NET_ASYNC  := lib/net/async_sock.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL)
 NET_SERVER := $(addprefix tools/net/,httpd.c httpd_event.c httpd_blocking.c)
-NET_HDRS   := $(wildcard lib/net/*.h) $(wildcard tools/net/*.h)
+NET_HDRS   := $(wildcard lib/net/*.h) $(wildcard tools/net/*.h) $(wildcard lib/coro/*.h)
 
 # The parser's cases, parsed whole, byte by byte and at every split.
 TEST_SUITES += $(BUILD)/host/net_parser_test
@@ -48,12 +50,12 @@ fuzz: $(BUILD)/fuzz/net_fuzz
 		$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 # The server: ASan+UBSan for the tests, optimised for use and benches.
-$(BUILD)/host/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+$(BUILD)/host/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
-$(BUILD)/net/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
+$(BUILD)/net/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_OPT) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
 
 # The hostile tests, once per model (the model is compiled in).
 NET_MODELS := event thread process
@@ -104,9 +106,9 @@ bench-net:
 
 # The thread model once more under TSan (the server and its threads).
 TEST_SUITES += $(BUILD)/tsan/net_server_thread_test
-$(BUILD)/tsan/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+$(BUILD)/tsan/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) -O1 -fsanitize=thread -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+	$(CC) $(NET_CFLAGS) -O1 -fsanitize=thread -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
 $(BUILD)/tsan/net_server_thread_test: tests/host/net_server_test.c tests/host/net_testutil.h \
 		$(BUILD)/tsan/weft-httpd mk/net.mk
 	@mkdir -p $(@D)

@@ -9,10 +9,14 @@
  * sockets, so here each socket is registered once, for IN and OUT, with
  * EPOLLET: the kernel reports a change (data arrived, room to send, the peer
  * closed) once, and no call is needed per wait. The price is the edge rule:
- * wait only after the operation said EAGAIN, because data that was already
- * there when the wait began causes no new edge. The loop is one thread, so
- * an edge can only be delivered while every task is suspended: nothing can
- * slip in between a task's EAGAIN and its wait.
+ * data that was already there when a wait began causes no new edge. So, as
+ * in tokio and Go's netpoller, each handle keeps `ready` bits: an edge sets
+ * them; the caller clears one (async_fd_clear) when the operation says
+ * EAGAIN, or when a read came back short (a socket's queue was emptied);
+ * async_fd_wait returns at once while the bit is set. An edge that comes
+ * while its task is busy elsewhere is thus never lost, and after a short
+ * read the next read waits first instead of costing a system call to learn
+ * EAGAIN.
  *
  * A connection whose task has ended (it went quiet) keeps its registration:
  * the next edge with no reader waiting calls the `idle` hook, which starts
@@ -38,6 +42,7 @@ struct async_fd {
 	async_fd_idle idle;
 	void *arg;
 	struct fd_waiter *reader, *writer; /* tasks waiting, or NULL */
+	unsigned ready; /* POLLER_IN/OUT: an edge came since async_fd_clear */
 };
 
 static void wake(struct fd_waiter *w)
@@ -51,6 +56,7 @@ static void wake(struct fd_waiter *w)
 static void fd_event(struct async_io *io, unsigned events)
 {
 	struct async_fd *afd = (struct async_fd *)io;
+	afd->ready |= events & POLLER_ERR ? POLLER_IN | POLLER_OUT : events;
 	if (afd->writer && (events & (POLLER_OUT | POLLER_ERR)))
 		wake(afd->writer);
 	if (events & (POLLER_IN | POLLER_ERR)) {
@@ -66,7 +72,10 @@ struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle id
 	struct async_fd *afd = malloc(sizeof *afd);
 	if (!afd)
 		return NULL;
-	*afd = (struct async_fd){ { fd_event }, loop, fd, idle, arg, NULL, NULL };
+	/* Ready until an operation says otherwise: the state before the first
+	 * edge is unknown, so the first read or write is simply tried. */
+	*afd = (struct async_fd){ { fd_event }, loop, fd, idle, arg, NULL, NULL,
+				  POLLER_IN | POLLER_OUT };
 	int r = loop->poller->ops->watch(loop->poller, fd, POLLER_IN | POLLER_OUT | POLLER_EDGE,
 					 &afd->io);
 	if (r < 0) {
@@ -89,6 +98,8 @@ int async_fd_close(struct async_fd *afd)
 }
 
 int async_fd_fileno(const struct async_fd *afd) { return afd->fd; }
+unsigned async_fd_ready(const struct async_fd *afd) { return afd->ready; }
+void async_fd_clear(struct async_fd *afd, unsigned events) { afd->ready &= ~events; }
 
 static void deadline_passed(void *arg)
 {
@@ -106,6 +117,8 @@ int async_fd_wait(struct async_task *self, struct async_fd *afd, unsigned events
 	struct fd_waiter **slot = events & POLLER_OUT ? &afd->writer : &afd->reader;
 	if (*slot)
 		return -EEXIST;
+	if (afd->ready & events)
+		return 0; /* an edge came after the caller's EAGAIN was cleared */
 	if (deadline != ASYNC_NEVER && deadline <= loop->clock.now(loop->clock.ctx))
 		return -ETIMEDOUT;
 	struct fd_waiter w = { self, false, false };

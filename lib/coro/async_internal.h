@@ -17,19 +17,6 @@ struct async_call {
 	void *arg;
 };
 
-/* A timer: an entry of the loop's binary min-heap, ordered by (deadline,
- * seq), so step 2 runs them soonest first and FIFO among equal deadlines
- * (seq counts arms). `slot` is its index in the heap while armed: disarming
- * from the middle is O(log n) too (async_timer.c). */
-struct async_timer {
-	uint64_t deadline;
-	uint64_t seq;
-	void (*fn)(void *arg);
-	void *arg;
-	size_t slot;
-	bool armed;
-};
-
 /* What a poller event's key points at: step 5 calls fn with the events. */
 struct async_io {
 	void (*fn)(struct async_io *io, unsigned events);
@@ -105,9 +92,6 @@ struct async_loop {
  * again (it is moved). async_timer_first is the soonest, or NULL. */
 struct async_timer *async_timer_first(const struct async_loop *loop);
 void async_timers_fini(struct async_loop *loop);
-void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
-		     void (*fn)(void *), void *arg);
-void async_timer_disarm(struct async_loop *loop, struct async_timer *t);
 void async_loop_iterate(struct async_loop *loop);
 
 /* async_task.c: suspend the running task until something wakes it. */

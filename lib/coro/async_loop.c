@@ -49,6 +49,18 @@ struct async_loop *async_loop_create(struct poller *poller, const struct async_c
 	return loop;
 }
 
+int async_loop_keep_stacks(struct async_loop *loop, unsigned keep)
+{
+	if (loop->live_tasks)
+		return -EBUSY;
+	struct coro_pool *p = coro_pool_create(ASYNC_STACK, keep);
+	if (!p)
+		return -ENOMEM;
+	coro_pool_destroy(loop->stacks);
+	loop->stacks = p;
+	return 0;
+}
+
 void async_loop_destroy(struct async_loop *loop)
 {
 	if (!loop)

@@ -82,6 +82,7 @@ int async_signal_wait(struct async_task *self)
 			return (int)si.ssi_signo;
 		if (k < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;
+		async_fd_clear(s->afd, POLLER_IN);
 		int r = async_fd_wait(self, s->afd, POLLER_IN, ASYNC_NEVER);
 		if (r < 0)
 			return r;

@@ -48,6 +48,7 @@ static int send_pending(struct netio *io, struct http_session *s, const struct h
 unsigned long http_serve(struct netio *io, struct http_session *s, const struct http_cfg *cfg)
 {
 	http_session_init(s, cfg);
+	io->parked = false;
 	/* A new connection must send its first request within header_ms,
 	 * like one that has begun a request: connecting and then sending
 	 * nothing is slowloris too. */
@@ -64,9 +65,17 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 			break;
 		/* A begun request is finished even at shutdown: cancel only idle waits. */
 		io->cancel_fd = begun ? -1 : cancel_fd;
+		io->between = !begun && !first && http_session_idle(s);
 		int64_t deadline = begun || first ? request_deadline : net_deadline_ms(cfg->idle_ms);
 		ssize_t k = io->ops->read(io, buf, room, deadline);
 		io->cancel_fd = cancel_fd;
+		if (k == -EAGAIN && io->between) { /* parked: quiet, nothing buffered */
+			io->between = false;
+			io->parked = true;
+			http_session_release(s);
+			return s->requests;
+		}
+		io->between = false;
 		if (k == -ETIMEDOUT && begun) {
 			http_session_timeout(s); /* 408, then close */
 			continue;

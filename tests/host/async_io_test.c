@@ -77,6 +77,7 @@ static int reader(struct async_task *self, void *arg, void **result)
 	uint64_t *deadline_ms = arg;
 	char c;
 	while (read(sv[0], &c, 1) < 0) {
+		async_fd_clear(afd, POLLER_IN);
 		uint64_t now = async_now(async_task_loop(self));
 		int r = async_fd_wait(self, afd, POLLER_IN,
 				      *deadline_ms ? now + *deadline_ms * ASYNC_MS : ASYNC_NEVER);
