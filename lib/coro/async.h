@@ -178,7 +178,7 @@ struct async_timer {
 	uint64_t seq;      /* arms so far, when armed: the FIFO tie-break */
 	void (*fn)(void *arg);
 	void *arg;
-	size_t slot;       /* its index in the loop's heap while armed */
+	uint32_t slot;     /* its index in the loop's heap while armed */
 	bool armed;
 };
 void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
@@ -202,12 +202,34 @@ void async_timer_disarm(struct async_loop *loop, struct async_timer *t);
 struct async_fd;
 typedef void (*async_fd_idle)(struct async_fd *afd, void *arg);
 
+/* What a poller event's key points at: step 5 of the loop calls fn. */
+struct async_io {
+	void (*fn)(struct async_io *io, unsigned events);
+};
+
+/* The handle's fields belong to async_fd.c; it is public only so that a
+ * caller can embed it (a server's per-connection struct: one allocation
+ * instead of two). */
+struct async_fd {
+	struct async_io io; /* first: the poller's key points here */
+	int fd;
+	unsigned ready;     /* POLLER_IN/OUT: an edge came since async_fd_clear */
+	struct async_loop *loop;
+	async_fd_idle idle;
+	void *arg;
+	struct fd_waiter *reader, *writer; /* tasks waiting, or NULL */
+};
+
 /* NULL with errno set (EEXIST: fd already watched; ENOTSUP: the poller
  * cannot report edges). fd stays the caller's: async_fd_close does not
  * close it. */
 struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle idle, void *arg);
 /* -EBUSY (and nothing done) while a task waits on it; else 0. */
 int async_fd_close(struct async_fd *afd);
+/* The same in the caller's memory: 0 or a negative errno; and its end. */
+int async_fd_init(struct async_fd *afd, struct async_loop *loop, int fd, async_fd_idle idle,
+		  void *arg);
+int async_fd_fini(struct async_fd *afd);
 int async_fd_fileno(const struct async_fd *afd);
 /* The readiness bits (POLLER_IN, POLLER_OUT): set by every edge and at
  * open, cleared by the caller with async_fd_clear when the operation says

@@ -35,16 +35,6 @@ struct fd_waiter {
 	bool ready, expired;
 };
 
-struct async_fd {
-	struct async_io io; /* first: the poller's key points here */
-	struct async_loop *loop;
-	int fd;
-	async_fd_idle idle;
-	void *arg;
-	struct fd_waiter *reader, *writer; /* tasks waiting, or NULL */
-	unsigned ready; /* POLLER_IN/OUT: an edge came since async_fd_clear */
-};
-
 static void wake(struct fd_waiter *w)
 {
 	w->ready = true;
@@ -67,17 +57,31 @@ static void fd_event(struct async_io *io, unsigned events)
 	}
 }
 
+int async_fd_init(struct async_fd *afd, struct async_loop *loop, int fd, async_fd_idle idle,
+		  void *arg)
+{
+	/* Ready until an operation says otherwise: the state before the first
+	 * edge is unknown, so the first read or write is simply tried. */
+	*afd = (struct async_fd){ .io = { fd_event }, .fd = fd, .ready = POLLER_IN | POLLER_OUT,
+				  .loop = loop, .idle = idle, .arg = arg };
+	return loop->poller->ops->watch(loop->poller, fd, POLLER_IN | POLLER_OUT | POLLER_EDGE,
+					&afd->io);
+}
+
+int async_fd_fini(struct async_fd *afd)
+{
+	if (afd->reader || afd->writer)
+		return -EBUSY;
+	afd->loop->poller->ops->unwatch(afd->loop->poller, afd->fd);
+	return 0;
+}
+
 struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle idle, void *arg)
 {
 	struct async_fd *afd = malloc(sizeof *afd);
 	if (!afd)
 		return NULL;
-	/* Ready until an operation says otherwise: the state before the first
-	 * edge is unknown, so the first read or write is simply tried. */
-	*afd = (struct async_fd){ { fd_event }, loop, fd, idle, arg, NULL, NULL,
-				  POLLER_IN | POLLER_OUT };
-	int r = loop->poller->ops->watch(loop->poller, fd, POLLER_IN | POLLER_OUT | POLLER_EDGE,
-					 &afd->io);
+	int r = async_fd_init(afd, loop, fd, idle, arg);
 	if (r < 0) {
 		free(afd);
 		errno = -r;
@@ -90,11 +94,10 @@ int async_fd_close(struct async_fd *afd)
 {
 	if (!afd)
 		return 0;
-	if (afd->reader || afd->writer)
-		return -EBUSY;
-	afd->loop->poller->ops->unwatch(afd->loop->poller, afd->fd);
-	free(afd);
-	return 0;
+	int r = async_fd_fini(afd);
+	if (r == 0)
+		free(afd);
+	return r;
 }
 
 int async_fd_fileno(const struct async_fd *afd) { return afd->fd; }

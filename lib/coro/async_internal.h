@@ -17,11 +17,6 @@ struct async_call {
 	void *arg;
 };
 
-/* What a poller event's key points at: step 5 calls fn with the events. */
-struct async_io {
-	void (*fn)(struct async_io *io, unsigned events);
-};
-
 struct afuture_cb {
 	afuture_callback fn;
 	void *arg;

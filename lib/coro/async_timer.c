@@ -35,7 +35,7 @@ static bool before(const struct async_timer *a, const struct async_timer *b)
 static void place(struct async_loop *loop, size_t i, struct async_timer *t)
 {
 	loop->timers[i] = t;
-	t->slot = i;
+	t->slot = (uint32_t)i;
 }
 
 static void sift_up(struct async_loop *loop, size_t i)
@@ -70,6 +70,8 @@ void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t de
 {
 	async_timer_disarm(loop, t);
 	if (loop->ntimers == loop->timers_cap) {
+		if (loop->timers_cap > UINT32_MAX / 2)
+			abort(); /* four billion timers: `slot` would overflow */
 		size_t cap = loop->timers_cap ? 2 * loop->timers_cap : 64;
 		struct async_timer **h = realloc(loop->timers, cap * sizeof *h);
 		if (!h)

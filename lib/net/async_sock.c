@@ -47,12 +47,13 @@ int asock_open(struct asock *s, struct async_task *self, int fd)
 	if (!afd)
 		return -errno;
 	asock_attach(s, self, afd);
+	s->owned = true;
 	return 0;
 }
 
 void asock_attach(struct asock *s, struct async_task *self, struct async_fd *afd)
 {
-	*s = (struct asock){ self, afd, async_fd_fileno(afd), 0 };
+	*s = (struct asock){ self, afd, async_fd_fileno(afd), 0, false };
 }
 
 int asock_accept(struct asock *ls, int64_t deadline)
@@ -191,7 +192,10 @@ int asock_close(struct asock *s, int64_t deadline)
 	ssize_t k;
 	while ((k = asock_read(s, sink, sizeof sink, deadline)) > 0 || k == -ECANCELED)
 		; /* a cancellation does not stop the close: it is what ends the task */
-	async_fd_close(s->afd);
+	if (s->owned)
+		async_fd_close(s->afd);
+	else
+		async_fd_fini(s->afd);
 	int r = close(s->fd) < 0 ? -errno : 0;
 	s->afd = NULL;
 	s->fd = -1;

@@ -24,6 +24,7 @@
 #ifndef WEFT_ASYNC_SOCK_H
 #define WEFT_ASYNC_SOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,12 +38,14 @@ struct asock {
 	struct async_fd *afd;    /* the loop's registration of fd */
 	int fd;
 	unsigned streak;         /* calls in a row without a wait */
+	bool owned;              /* afd is ours (asock_open): asock_close frees it */
 };
 
 /* Adopt a connected non-blocking fd: register it. 0 or -errno (fd is then
  * not adopted: still the caller's). */
 int asock_open(struct asock *s, struct async_task *self, int fd);
-/* Use an fd already registered by its owner (afd): nothing is registered. */
+/* Use an fd already registered by its owner (afd): nothing is registered;
+ * asock_close ends the registration (async_fd_fini) but frees nothing. */
 void asock_attach(struct asock *s, struct async_task *self, struct async_fd *afd);
 
 /* A connection from listening socket ls (non-blocking, close-on-exec,

@@ -50,10 +50,9 @@
 
 struct loop;
 struct conn {
+	struct async_fd afd;       /* first; registered from accept to close */
 	struct loop *L;
-	struct async_fd *afd;      /* registered from accept to close */
 	struct async_task *task;   /* serving it, or NULL while parked */
-	struct anetio *io;         /* the task's netio, while it has one */
 	struct async_timer idle;   /* armed while parked, lazily (conn_expired) */
 	uint64_t idle_deadline;    /* when a parked connection closes */
 	struct conn *prev, *next;  /* every connection, for shutdown */
@@ -101,8 +100,8 @@ static void conn_free(struct conn *c)
 /* Close a parked connection (no task: nothing to send, nothing to drain). */
 static void conn_close_parked(struct conn *c)
 {
-	int fd = async_fd_fileno(c->afd);
-	async_fd_close(c->afd);
+	int fd = async_fd_fileno(&c->afd);
+	async_fd_fini(&c->afd);
 	shutdown(fd, SHUT_WR);
 	close(fd);
 	conn_free(c);
@@ -146,14 +145,12 @@ static int conn_main(struct async_task *self, void *arg, void **result)
 		return -ENOMEM;
 	}
 	struct anetio a;
-	netio_async(&a, self, c->afd, PARK_MS * (int64_t)1000000);
-	c->io = &a;
+	netio_async(&a, self, &c->afd, PARK_MS * (int64_t)1000000);
 	http_serve(&a.io, s, &L->srv->cfg);
-	c->io = NULL;
 	c->task = NULL;
 	session_put(L, s);
 	if (!a.io.parked)
-		conn_free(c); /* http_serve closed it */
+		conn_free(c); /* http_serve closed it (and ended its registration) */
 	else if (L->stopping)
 		conn_close_parked(c);
 	else
@@ -179,9 +176,7 @@ static void conn_wake(struct async_fd *afd, void *arg)
 static void conn_new(struct loop *L, int fd)
 {
 	struct conn *c = calloc(1, sizeof *c);
-	if (c)
-		c->afd = async_fd_open(L->aloop, fd, conn_wake, c);
-	if (!c || !c->afd) {
+	if (!c || async_fd_init(&c->afd, L->aloop, fd, conn_wake, c) < 0) {
 		free(c);
 		close(fd);
 		return;
@@ -237,9 +232,10 @@ static int acceptor(struct async_task *self, void *arg, void **result)
 	return 0;
 }
 
-/* SIGTERM/SIGINT: stop accepting; parked connections close; tasks waiting
- * between requests are cancelled (they close); requests in flight finish,
- * answered with Connection: close. */
+/* SIGTERM/SIGINT: stop accepting; parked connections close; requests in
+ * flight finish, answered with Connection: close, and their tasks close
+ * the connection instead of parking it. (With PARK_MS 0 no task waits
+ * between requests; with more, one would close within PARK_MS.) */
 static void begin_stop(struct loop *L)
 {
 	L->stopping = true;
@@ -249,8 +245,6 @@ static void begin_stop(struct loop *L)
 		next = c->next;
 		if (!c->task)
 			conn_close_parked(c);
-		else if (c->io && c->io->io.between)
-			async_task_cancel(c->task);
 	}
 }
 

@@ -178,7 +178,10 @@ def measure(name, conns, script=None):
 
 
 def memory(name, conns):
-    """PSS during a 1,000-connection run, and per idle connection."""
+    """PSS during a 1,000-connection run; then, on a fresh server (so memory
+    freed by the busy run cannot be reused and hide the cost), PSS per idle
+    keep-alive connection: 10,000 (1,000 for threads and processes), each
+    answered once and then held open."""
     proc, port = start(name)
     try:
         holder = subprocess.Popen(["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{conns}", "-d3s",
@@ -187,6 +190,10 @@ def memory(name, conns):
         time.sleep(2)
         busy = pss_kib(proc.pid)
         holder.wait()
+    finally:
+        stop(proc)
+    proc, port = start(name)
+    try:
         time.sleep(0.3)
         base = pss_kib(proc.pid)
         idle_n = 1000 if name in ("weft_thread", "weft_process") else 10000
