@@ -214,6 +214,7 @@ struct async_fd {
 	struct async_io io; /* first: the poller's key points here */
 	int fd;
 	unsigned ready;     /* POLLER_IN/OUT: an edge came since async_fd_clear */
+	unsigned sticky;    /* bits a clear cannot take back: end of stream, error */
 	struct async_loop *loop;
 	async_fd_idle idle;
 	void *arg;
@@ -233,7 +234,10 @@ int async_fd_fini(struct async_fd *afd);
 int async_fd_fileno(const struct async_fd *afd);
 /* The readiness bits (POLLER_IN, POLLER_OUT): set by every edge and at
  * open, cleared by the caller with async_fd_clear when the operation says
- * EAGAIN (or a socket read comes back short: its queue is empty). */
+ * EAGAIN (or a socket read comes back short: its queue is empty). Once the
+ * peer has closed (POLLER_IN) or the socket failed (both), a clear leaves
+ * the bit set: the next call returns at once with the end or the error,
+ * whose edge may have come while unread data was still queued. */
 unsigned async_fd_ready(const struct async_fd *afd);
 void async_fd_clear(struct async_fd *afd, unsigned events);
 

@@ -16,7 +16,9 @@
  * async_fd_wait returns at once while the bit is set. An edge that comes
  * while its task is busy elsewhere is thus never lost, and after a short
  * read the next read waits first instead of costing a system call to learn
- * EAGAIN.
+ * EAGAIN. The end of the stream and errors are edges too, but they do not
+ * go away when the queue is emptied: those bits stay set (`sticky`), or a
+ * FIN that arrived behind queued data would be waited for forever.
  *
  * A connection whose task has ended (it went quiet) keeps its registration:
  * the next edge with no reader waiting calls the `idle` hook, which starts
@@ -46,7 +48,11 @@ static void wake(struct fd_waiter *w)
 static void fd_event(struct async_io *io, unsigned events)
 {
 	struct async_fd *afd = (struct async_fd *)io;
-	afd->ready |= events & POLLER_ERR ? POLLER_IN | POLLER_OUT : events;
+	if (events & POLLER_ERR)
+		afd->sticky |= POLLER_IN | POLLER_OUT;
+	if (events & POLLER_RDHUP)
+		afd->sticky |= POLLER_IN;
+	afd->ready |= afd->sticky | (events & (POLLER_IN | POLLER_OUT));
 	if (afd->writer && (events & (POLLER_OUT | POLLER_ERR)))
 		wake(afd->writer);
 	if (events & (POLLER_IN | POLLER_ERR)) {
@@ -102,7 +108,7 @@ int async_fd_close(struct async_fd *afd)
 
 int async_fd_fileno(const struct async_fd *afd) { return afd->fd; }
 unsigned async_fd_ready(const struct async_fd *afd) { return afd->ready; }
-void async_fd_clear(struct async_fd *afd, unsigned events) { afd->ready &= ~events; }
+void async_fd_clear(struct async_fd *afd, unsigned events) { afd->ready &= ~(events & ~afd->sticky); }
 
 static void deadline_passed(void *arg)
 {

@@ -36,6 +36,7 @@
 #define POLLER_OUT 2u
 #define POLLER_ERR 4u
 #define POLLER_EDGE 8u /* watch only: report changes, not states */
+#define POLLER_RDHUP 16u /* with POLLER_EDGE: the peer closed its side (with POLLER_IN) */
 #define POLLER_FOREVER (-1)
 
 struct poller_event {

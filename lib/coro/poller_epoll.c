@@ -49,8 +49,10 @@ static int ep_wait(struct poller *p, struct poller_event *out, int max, int64_t 
 		return errno == EINTR ? 0 : -errno;
 	for (int i = 0; i < n; i++) {
 		unsigned got = 0;
-		if (evs[i].events & (EPOLLIN | EPOLLRDHUP))
+		if (evs[i].events & EPOLLIN)
 			got |= POLLER_IN;
+		if (evs[i].events & EPOLLRDHUP)
+			got |= POLLER_IN | POLLER_RDHUP;
 		if (evs[i].events & EPOLLOUT)
 			got |= POLLER_OUT;
 		if (evs[i].events & (EPOLLERR | EPOLLHUP))

@@ -187,16 +187,18 @@ ssize_t asock_sendfile_all(struct asock *s, int file, off_t *off, size_t n, int6
 int asock_close(struct asock *s, int64_t deadline)
 {
 	char sink[512];
-	shutdown(s->fd, SHUT_WR);
 	s->streak = 0;
-	ssize_t k;
-	while ((k = asock_read(s, sink, sizeof sink, deadline)) > 0 || k == -ECANCELED)
-		; /* a cancellation does not stop the close: it is what ends the task */
+	if (deadline != NET_ABORT) {
+		shutdown(s->fd, SHUT_WR);
+		ssize_t k;
+		while ((k = asock_read(s, sink, sizeof sink, deadline)) > 0 || k == -ECANCELED)
+			; /* a cancellation does not stop the close: it is what ends the task */
+	}
 	if (s->owned)
 		async_fd_close(s->afd);
 	else
 		async_fd_fini(s->afd);
-	int r = close(s->fd) < 0 ? -errno : 0;
+	int r = deadline == NET_ABORT ? net_abort(s->fd) : close(s->fd) < 0 ? -errno : 0;
 	s->afd = NULL;
 	s->fd = -1;
 	return r;

@@ -61,7 +61,8 @@ ssize_t asock_write_all(struct asock *s, const void *buf, size_t n, int64_t dead
 /* n bytes of file from *off (advanced); a file shorter than that: -EIO. */
 ssize_t asock_sendfile_all(struct asock *s, int file, off_t *off, size_t n, int64_t deadline);
 /* Lingering close: stop sending, drain what the peer still sends until it
- * closes or the deadline, unregister, close. Not cancellable: it closes. */
+ * closes or the deadline, unregister, close; deadline NET_ABORT: a reset
+ * (sock.h). Not cancellable: it closes. */
 int asock_close(struct asock *s, int64_t deadline);
 
 /* A netio (netio.h) on an asock, for http_serve() in a task. park_ns >= 0:

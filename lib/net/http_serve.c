@@ -6,8 +6,11 @@
  * request arrives, the whole request must arrive within cfg->header_ms of
  * it, however slowly the bytes trickle (an absolute deadline, not a per-read
  * timeout a client could reset with one byte at a time). Sending must make
- * progress within cfg->idle_ms per call. At shutdown a connection waiting
- * between requests closes at once; one with a request begun finishes it.
+ * progress within cfg->idle_ms per call; when it does not (or fails, or the
+ * task is cancelled), the connection is reset at once (NET_ABORT): no
+ * lingering wait for a peer that is not reading, and the peer cannot take
+ * a cut answer for a whole one. At shutdown a connection waiting between
+ * requests closes at once; one with a request begun finishes it.
  *
  * Read next: tools/net/httpd_blocking.c (threads, processes),
  * tools/net/httpd_event.c (the same steps from an epoll loop).
@@ -55,8 +58,13 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 	int64_t request_deadline = net_deadline_ms(cfg->header_ms);
 	bool first = true;
 	int cancel_fd = io->cancel_fd;
+	int64_t close_by = -1; /* lingering, unless an answer was cut short */
 	for (;;) {
-		if (send_pending(io, s, cfg) < 0 || http_session_finished(s))
+		if (send_pending(io, s, cfg) < 0) {
+			close_by = NET_ABORT; /* the peer must not take a cut answer for a whole one */
+			break;
+		}
+		if (http_session_finished(s))
 			break;
 		size_t room;
 		char *buf = http_session_inbuf(s, &room);
@@ -93,7 +101,7 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 	}
 	unsigned long served = s->requests;
 	http_session_release(s);
-	io->ops->close(io, net_deadline_ms(1000));
+	io->ops->close(io, close_by == NET_ABORT ? NET_ABORT : net_deadline_ms(1000));
 	return served;
 }
 

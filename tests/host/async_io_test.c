@@ -208,6 +208,40 @@ static void test_idle_hook_runs_once_per_edge(void **state)
 	close(sv[0]);
 }
 
+/* The peer's FIN arrives behind queued data and its edge is taken while no
+ * one reads; the reader then empties the queue (a short read: it clears
+ * the bit). The end of the stream must still be seen at once, not waited
+ * for: the bit stays set once the peer has closed. */
+static int drains_then_expects_eof(struct async_task *self, void *arg, void **result)
+{
+	(void)arg, (void)result;
+	async_sleep(self, 20 * ASYNC_MS); /* the edges come and go meanwhile */
+	char buf[256];
+	ssize_t k = read(sv[0], buf, sizeof buf);
+	if (k != 100)
+		return -EIO;
+	async_fd_clear(afd, POLLER_IN); /* short read: the queue is empty */
+	if (!(async_fd_ready(afd) & POLLER_IN)) {
+		int r = async_fd_wait(self, afd, POLLER_IN, async_now(async_task_loop(self)) + 200 * ASYNC_MS);
+		if (r < 0)
+			return r;
+	}
+	return read(sv[0], buf, sizeof buf) == 0 ? 0 : -EIO;
+}
+
+static void test_end_of_stream_behind_data_is_not_lost(void **state)
+{
+	(void)state;
+	struct async_loop *loop = pair_loop();
+	static const char hundred[100];
+	assert_int_equal(write(sv[1], hundred, 100), 100);
+	shutdown(sv[1], SHUT_WR);
+	struct async_task *t = async_spawn(loop, "drainer", drains_then_expects_eof, NULL);
+	assert_int_equal(async_run(loop), 0);
+	assert_int_equal(status_of(t), 0);
+	pair_done(loop);
+}
+
 /* ---- signals ---- */
 
 static int sig_waiter(struct async_task *self, void *arg, void **result)
@@ -248,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_fd_wait_wakes_on_data_and_times_out_at_its_deadline),
 		cmocka_unit_test(test_fd_wait_is_cancelled_and_a_second_reader_is_refused),
 		cmocka_unit_test(test_idle_hook_runs_once_per_edge),
+		cmocka_unit_test(test_end_of_stream_behind_data_is_not_lost),
 		cmocka_unit_test(test_signals_arrive_as_events_and_go_back_to_handlers_after),
 	};
 	return cmocka_run_group_tests_name("async_io", tests, NULL, NULL);
