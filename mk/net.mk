@@ -77,15 +77,15 @@ net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
 net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_async_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
-# The downloader, on lib/pool's thread pool (used as it is).
-FETCH_SRCS := tools/net/fetch.c lib/net/sock.c
-FETCH_POOL := $(addprefix lib/pool/,pool_os_posix.c pool_fork.c future.c threadpool.c)
-$(BUILD)/host/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+# The downloader: serially, on lib/pool's thread pool (used as it is), and as
+# coroutines on lib/coro's loop (NET_ASYNC brings the pool too).
+FETCH_SRCS := tools/net/fetch.c tools/net/fetch_async.c lib/net/sock.c
+$(BUILD)/host/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(NET_ASYNC) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
-$(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $(FETCH_SRCS) $(NET_ASYNC)
+$(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(NET_ASYNC) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(NET_ASYNC)
 
 TEST_SUITES += $(BUILD)/host/net_fetch_test
 $(BUILD)/host/net_fetch_test: tests/host/net_fetch_test.sh tests/host/net_badserver.py \

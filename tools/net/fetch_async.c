@@ -1,0 +1,203 @@
+/*
+ * fetch_async.c: weft-fetch's async runner, the course's downloader as
+ * coroutines on lib/coro's event loop.
+ *
+ * Course idea: the same job as fetch.c's, with the concurrency of the
+ * thread pool and none of its threads. `concurrent` worker tasks take jobs
+ * from a shared index; each download is straight-line code (connect, send
+ * the request, read the head, stream the body to DIR/.NAME.part) whose
+ * waits are awaits on the loop (lib/net/async_sock.h): while one waits for
+ * bytes, the others run. Hashing is CPU work, which would stall every
+ * download if done on the loop's thread, so the stored file is hashed on
+ * lib/pool's thread pool and the task awaits that work as a future
+ * (async_run_in_pool: the pool hands the result back through the loop's
+ * eventfd). A progress task redraws the bar every 100 ms from the same
+ * counters. Failures (refused, reset, timeout, short body, HTTP status)
+ * end their own job only, as in fetch.c.
+ *
+ * Read next: lib/net/async_sock.c, lib/coro/async_pool.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../coro/async_pool.h"
+#include "async_sock.h"
+#include "fetch.h"
+#include "sock.h"
+
+#define HASH_THREADS 2
+
+struct shared {
+	struct job *jobs;
+	size_t n, next, done;
+	struct threadpool *tp;
+	bool show;
+};
+
+/* On a pool thread: FNV-1a of the stored file (j->hash), or -errno. */
+static int hash_file(void *arg, void **result)
+{
+	const char *part = arg;
+	static _Thread_local char buf[65536];
+	int fd = open(part, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	uint64_t h = FNV_START;
+	ssize_t k;
+	while ((k = read(fd, buf, sizeof buf)) > 0)
+		h = fnv1a(h, buf, (size_t)k);
+	int err = k < 0 ? -errno : 0;
+	close(fd);
+	uint64_t *out = malloc(sizeof *out);
+	if (!out)
+		return -ENOMEM;
+	*out = h;
+	*result = out;
+	return err;
+}
+
+/* Read the head into buf (NUL-terminated); the body bytes read past it are
+ * moved to buf's start: their count, or a negative errno. */
+static ssize_t read_head(struct asock *c, char *buf, size_t cap)
+{
+	size_t got = 0;
+	for (;;) {
+		ssize_t k = asock_read(c, buf + got, cap - 1 - got, net_deadline_ms(run_cfg.timeout_ms));
+		if (k < 0)
+			return k;
+		if (k == 0)
+			return -ECONNRESET; /* closed before a whole head */
+		got += (size_t)k;
+		buf[got] = '\0';
+		char *end = strstr(buf, "\r\n\r\n");
+		if (end)
+			return (ssize_t)(got - (size_t)(end + 4 - buf));
+		if (got == cap - 1)
+			return -EMSGSIZE;
+	}
+}
+
+/* Stream the body (pre: bytes already read) into out: 0 or -errno. */
+static int receive_body(struct asock *c, int out, struct job *j, const char *pre, size_t npre)
+{
+	static char buf[65536]; /* one thread: the loop's; used between awaits only */
+	j->bytes = npre;
+	if (npre && write(out, pre, npre) != (ssize_t)npre)
+		return -errno;
+	while (j->bytes < j->expected) {
+		size_t want = j->expected - j->bytes < sizeof buf ? j->expected - j->bytes : sizeof buf;
+		ssize_t k = asock_read(c, buf, want, net_deadline_ms(run_cfg.timeout_ms));
+		if (k < 0)
+			return (int)k;
+		if (k == 0)
+			return -EPROTO; /* short body */
+		if (write(out, buf, (size_t)k) != k)
+			return -errno;
+		j->bytes += (size_t)k;
+		atomic_store(&j->progress, j->bytes);
+	}
+	return 0;
+}
+
+static int transfer(struct async_task *self, struct job *j, const char *part)
+{
+	struct asock c;
+	int r = asock_connect(&c, self, j->addr, j->port, net_deadline_ms(run_cfg.timeout_ms));
+	if (r < 0)
+		return r;
+	char req[1024], head[8192];
+	int n = fetch_request(j, req, sizeof req);
+	ssize_t k = n < 0 ? n : asock_write_all(&c, req, (size_t)n, net_deadline_ms(run_cfg.timeout_ms));
+	if (k >= 0)
+		k = read_head(&c, head, sizeof head);
+	if (k >= 0) {
+		char *body = strstr(head, "\r\n\r\n") + 4;
+		body[-1] = '\0'; /* the head ends at its blank line */
+		r = fetch_check_head(head, j);
+		if (r == 0) {
+			int out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			r = out < 0 ? -errno : receive_body(&c, out, j, body, (size_t)k > j->expected ? j->expected : (size_t)k);
+			if (out >= 0 && close(out) < 0 && !r)
+				r = -errno;
+		}
+	} else {
+		r = (int)k;
+	}
+	asock_close(&c, NET_ABORT); /* Connection: close was asked; nothing is owed */
+	return r;
+}
+
+static int fetch_task(struct async_task *self, struct job *j, struct threadpool *tp)
+{
+	char part[4096], final[4096];
+	fetch_paths(j, part, final, sizeof part);
+	j->bytes = 0;
+	atomic_store(&j->progress, 0);
+	int err = transfer(self, j, part);
+	if (err == 0) {
+		void *h = NULL;
+		err = async_run_in_pool(self, tp, hash_file, part, &h);
+		if (err == 0)
+			j->hash = *(uint64_t *)h;
+		free(h);
+	}
+	fetch_finish(j, err, part, final);
+	return err == -ECANCELED ? err : 0;
+}
+
+static int worker(struct async_task *self, void *arg, void **result)
+{
+	(void)result;
+	struct shared *sh = arg;
+	while (sh->next < sh->n) {
+		struct job *j = &sh->jobs[sh->next++];
+		if (fetch_task(self, j, sh->tp) == -ECANCELED)
+			return -ECANCELED;
+		sh->done++;
+	}
+	return 0;
+}
+
+static int progress(struct async_task *self, void *arg, void **result)
+{
+	(void)result;
+	struct shared *sh = arg;
+	while (sh->done < sh->n) {
+		draw_progress(sh->jobs, sh->n, sh->done, sh->show);
+		if (async_sleep(self, 100 * ASYNC_MS) < 0)
+			return 0;
+	}
+	draw_progress(sh->jobs, sh->n, sh->done, sh->show);
+	return 0;
+}
+
+double run_async(struct job *jobs, size_t n, unsigned concurrent, bool show)
+{
+	int64_t t0 = net_now_ns();
+	struct shared sh = { jobs, n, 0, 0, threadpool_create(HASH_THREADS, 0), show };
+	struct async_loop *loop = async_loop_create(NULL, NULL);
+	size_t nw = concurrent < n ? concurrent : n;
+	struct async_task **ws = calloc(nw + 1, sizeof *ws);
+	if (!sh.tp || !loop || !ws) {
+		fprintf(stderr, "weft-fetch: cannot start the event loop: %s\n", strerror(errno));
+		exit(1);
+	}
+	for (size_t i = 0; i < nw; i++)
+		ws[i] = async_spawn(loop, "fetch", worker, &sh);
+	ws[nw] = async_spawn(loop, "progress", progress, &sh);
+	int r = async_run(loop);
+	for (size_t i = 0; i <= nw; i++)
+		if (ws[i])
+			afuture_release(async_task_future(ws[i]));
+	for (size_t i = sh.next; i < n; i++) /* only if no task could start */
+		snprintf(jobs[i].status, sizeof jobs[i].status, "not started: %s",
+			 strerror(r < 0 ? -r : ENOMEM));
+	free(ws);
+	async_loop_destroy(loop);
+	threadpool_destroy(sh.tp);
+	return (double)(net_now_ns() - t0) / 1e9;
+}
