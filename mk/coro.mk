@@ -80,7 +80,7 @@ CORO_BENCH_RUNS ?= 11
 $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
-	    -lboost_context
+	    -Wl,-Bstatic -lboost_context -Wl,-Bdynamic
 
 CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
 $(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \

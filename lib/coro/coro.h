@@ -117,6 +117,12 @@ void *coro_result(const struct coro *co); /* fn's return value; NULL unless DEAD
 void *coro_user(const struct coro *co);
 const char *coro_name(const struct coro *co);
 
+/* Nonzero when this build checks, at every return from coro_resume, that
+ * the coroutine left the floating-point control as it found it (the ASan
+ * and TSan builds do: coro_sanitize.c; a plain build does not, the check
+ * would cost most of a switch). A breach is reported by name and aborts. */
+extern const int coro_checks_fpenv;
+
 /* Reported by name and abort()s: the canary of `co` was overwritten. */
 void coro_overflow(const struct coro *co) __attribute__((noreturn));
 

@@ -6,7 +6,7 @@
 # @CORO_TEST@ is build/host/coro_test (filled in by mk/coro.mk).
 set -u
 bin=@CORO_TEST@
-out=$(timeout 60 gdb -nx -batch -ex 'break rounder' -ex run -ex bt \
+out=$(timeout 60 gdb -nx -batch -ex 'break reads_the_mode' -ex run -ex bt \
       -ex 'break coro_yield_raw' -ex continue -ex bt "$bin" 2>&1)
 # The frames of both backtraces, one "N function" per line, in one string.
 frames=$(grep -E '^#[0-9]' <<<"$out" |
@@ -17,9 +17,9 @@ check() {
   else echo "FAIL $1: frames were $frames"; fail=$((fail + 1)); fi
 }
 check "bt in a coroutine body ends at coro_trampoline" \
-  "0 rounder,1 coro_start,2 coro_trampoline,0 "
+  "0 reads_the_mode,1 coro_start,2 coro_trampoline,0 "
 check "bt inside the switch ends at coro_trampoline" \
-  "0 coro_yield_raw,1 coro_yield,2 rounder,3 coro_start,4 coro_trampoline,"
+  "0 coro_yield_raw,1 coro_yield,2 reads_the_mode,3 coro_start,4 coro_trampoline,"
 if grep -q 'Backtrace stopped\|corrupt stack' <<<"$out"; then
   echo "FAIL gdb complained:"; grep 'Backtrace stopped\|corrupt' <<<"$out"; fail=$((fail + 1)); fi
 echo "coro-gdb: $pass passed, $fail failed"
