@@ -14,6 +14,9 @@
  *         rbx = the struct coro                         r4 = the struct coro
  *   low   r12 .. r15 = 0   <- co->sp              low   <- co->sp
  *
+ * AArch64 (160 bytes, 16-aligned): x19 = the struct coro, x29 = 0, x30 =
+ * coro_trampoline, the rest (x20-x28, d8-d15) 0 (switch_aarch64.S).
+ *
  * Read next: coro_sanitize.c (ASan and TSan), stack.c (pooled stacks).
  */
 #include "coro.h"
@@ -60,6 +63,11 @@ static uintptr_t *first_frame(struct coro *co, char *top)
 	memset(sp, 0, 7 * sizeof *sp);
 	sp[4] = (uintptr_t)co;                         /* rbx */
 	sp[6] = (uintptr_t)coro_trampoline;            /* return address */
+#elif defined(__aarch64__)
+	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15) - 20;
+	memset(sp, 0, 20 * sizeof *sp);
+	sp[0] = (uintptr_t)co;                         /* x19 */
+	sp[11] = (uintptr_t)coro_trampoline;           /* x30, the return address; x29 = 0 */
 #elif defined(__arm__)
 	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)7) - 2 - 9;
 	memset(sp, 0, 9 * sizeof *sp);

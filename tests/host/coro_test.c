@@ -120,6 +120,57 @@ static void test_a_coroutine_resumes_another_and_stays_running(void **state)
 	coro_release(&inner);
 }
 
+/* The most direct test of a switch (FreeRTOS's register tests): values
+ * live across the switch on both sides, more of them than there are
+ * callee-saved registers, integer and floating-point, so the compiler keeps
+ * them in rbx/r12-r15 or x19-x28 and d8-d15, and the other side fills the
+ * same registers with its own. Any register the switch forgot comes back
+ * holding the other side's value. */
+static volatile long seed_int[10] = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31};
+static volatile double seed_fp[8] = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};
+
+/* Every value is read from a volatile before the switch and again after it:
+ * the compiler can neither recompute one from another nor skip keeping it. */
+__attribute__((noinline)) static int survives(void *(*sw)(struct coro *, void *),
+					      struct coro *co, long k)
+{
+	long i0 = seed_int[0] * k, i1 = seed_int[1] * k, i2 = seed_int[2] * k;
+	long i3 = seed_int[3] * k, i4 = seed_int[4] * k, i5 = seed_int[5] * k;
+	long i6 = seed_int[6] * k, i7 = seed_int[7] * k, i8 = seed_int[8] * k;
+	long i9 = seed_int[9] * k;
+	double d0 = seed_fp[0] * k, d1 = seed_fp[1] * k, d2 = seed_fp[2] * k;
+	double d3 = seed_fp[3] * k, d4 = seed_fp[4] * k, d5 = seed_fp[5] * k;
+	double d6 = seed_fp[6] * k, d7 = seed_fp[7] * k;
+	sw(co, NULL);
+	return i0 == seed_int[0] * k && i1 == seed_int[1] * k && i2 == seed_int[2] * k &&
+	       i3 == seed_int[3] * k && i4 == seed_int[4] * k && i5 == seed_int[5] * k &&
+	       i6 == seed_int[6] * k && i7 == seed_int[7] * k && i8 == seed_int[8] * k &&
+	       i9 == seed_int[9] * k && d0 == seed_fp[0] * k && d1 == seed_fp[1] * k &&
+	       d2 == seed_fp[2] * k && d3 == seed_fp[3] * k && d4 == seed_fp[4] * k &&
+	       d5 == seed_fp[5] * k && d6 == seed_fp[6] * k && d7 == seed_fp[7] * k;
+}
+
+static void *keeps_registers(struct coro *self, void *first)
+{
+	(void)first;
+	intptr_t ok = 1;
+	for (long k = 1000; k < 1004; k++)
+		ok &= survives(coro_yield, self, k);
+	return (void *)ok;
+}
+
+static void test_callee_saved_registers_survive_each_switch(void **state)
+{
+	(void)state;
+	struct coro co;
+	coro_create(&co, "registers", keeps_registers, NULL, stack_a, STACK);
+	for (long k = 2000; k < 2004; k++)
+		assert_true(survives(coro_resume, &co, k));
+	assert_int_equal((intptr_t)coro_resume(&co, NULL), 1);
+	assert_int_equal(coro_status(&co), CORO_DEAD);
+	coro_release(&co);
+}
+
 /* The floating-point control (rounding mode, exception masks: MXCSR and
  * the x87 control word on x86-64, FPCR on AArch64) is the thread's, shared
  * by its coroutines (switch_x86_64.S says why): a new coroutine runs in
@@ -372,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_values_both_ways_and_the_return_value),
 		cmocka_unit_test(test_two_coroutines_run_in_the_order_resumed),
 		cmocka_unit_test(test_a_coroutine_resumes_another_and_stays_running),
+		cmocka_unit_test(test_callee_saved_registers_survive_each_switch),
 		cmocka_unit_test(test_a_coroutine_runs_in_its_threads_rounding_mode),
 		cmocka_unit_test(test_a_coroutine_that_puts_the_mode_back_may_change_it),
 		cmocka_unit_test(test_a_coroutine_that_leaves_its_mode_behind_is_named),
