@@ -11,9 +11,12 @@
  * and the ways are: serially on one thread; on a thread pool; on a thread pool
  * whose tasks must hold one global lock while they compute (a GIL: released
  * while waiting and every 5 ms, exactly what CPython does); on a process pool;
- * and on coroutines, once weft's coroutine library lands in lib/ (reported
- * as "not measured" until then, and left out of the chart). Pool sizes follow Python's defaults: cores + 4 threads,
- * one process per core.
+ * and as coroutine tasks on lib/coro's event loop in one thread (asyncio: a
+ * wait is an await of a 1 ms timer, and a task gives the others a turn
+ * after each 5 ms slice). The task is the same code in every way; only how
+ * it waits and how it gives a turn differ (struct waits). Pool sizes follow
+ * Python's defaults: cores + 4 threads, one process per core; the loop runs
+ * every task at once.
  *
  * Every number is measured in this run; nothing is canned. The table goes to
  * stdout, a bar chart of speed-ups to an SVG file, progress to stderr. Every
@@ -21,7 +24,8 @@
  *
  * `weft-compare counter` runs the shared-memory counter experiment instead.
  *
- * Read next: compare_svg.c (the chart), weft_logs.c (the log-analysis case).
+ * Read next: compare_svg.c (the chart), weft_logs.c (the log-analysis case),
+ * lib/coro/async.h (the event loop the coroutine column runs on).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/coro/async.h"
 #include "compare_svg.h"
 #include "cpuwork.h"
 #include "pool_os.h"
@@ -58,46 +63,90 @@ static const char *const mode_name[NMODES] = {
 static uint64_t rounds_per_slice; /* hashing rounds that take about 5 ms */
 static pool_mutex gil = POOL_MUTEX_INIT;
 
+/* How a task waits for 1 ms and how it gives the others a turn after a
+ * slice of hashing: the one thing that differs between the ways of running
+ * it. Each returns 0, or a negative errno that ends the task. */
+struct waits {
+	int (*wait_1ms)(void *ctx);
+	int (*give_turn)(void *ctx);
+};
+
 struct job {
 	int workload;
-	int with_gil;
+	const struct waits *how;
 };
 
 /* ---- the work itself ---- */
 
-/* One task. With the GIL it holds the lock whenever it is "running Python":
- * it lets go around each wait and after each 5 ms slice of hashing. */
-static uint64_t do_job(const struct job *j)
+/* One task: ten waits with a little work on each reply, or five slices of
+ * hashing. Its result (a hash, so the work cannot be skipped) goes to *h. */
+static int do_job(const struct job *j, void *ctx, uint64_t *h)
 {
-	uint64_t h = 1469598103934665603ULL;
-	if (j->with_gil)
-		pool_mutex_lock(&gil);
+	*h = 1469598103934665603ULL;
 	if (j->workload == IO_BOUND) {
 		for (int i = 0; i < IO_WAITS; i++) {
-			if (j->with_gil)
-				pool_mutex_unlock(&gil);
-			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-			if (j->with_gil)
-				pool_mutex_lock(&gil);
-			h = cpuwork_hash(100, h); /* a little work on each reply */
+			int err = j->how->wait_1ms(ctx);
+			if (err)
+				return err;
+			*h = cpuwork_hash(100, *h);
 		}
 	} else {
 		for (int i = 0; i < CPU_SLICES; i++) {
-			h = cpuwork_hash(rounds_per_slice, h);
-			if (j->with_gil) { /* the switch interval: give others a turn */
-				pool_mutex_unlock(&gil);
-				pool_mutex_lock(&gil);
-			}
+			*h = cpuwork_hash(rounds_per_slice, *h);
+			int err = j->how->give_turn(ctx);
+			if (err)
+				return err;
 		}
 	}
-	if (j->with_gil)
-		pool_mutex_unlock(&gil);
-	return h;
+	return 0;
 }
+
+/* A thread or a process just sleeps, and gives nothing: the kernel's
+ * scheduler shares the cores without being asked. */
+static int sleep_1ms(void *ctx)
+{
+	(void)ctx;
+	nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	return 0;
+}
+static int nothing(void *ctx) { (void)ctx; return 0; }
+static const struct waits plain = { sleep_1ms, nothing };
+
+/* With the GIL a task holds the lock whenever it is "running Python": it
+ * lets go around each wait and after each 5 ms slice of hashing (CPython's
+ * switch interval). */
+static int gil_sleep_1ms(void *ctx)
+{
+	pool_mutex_unlock(&gil);
+	sleep_1ms(ctx);
+	pool_mutex_lock(&gil);
+	return 0;
+}
+static int gil_turn(void *ctx)
+{
+	(void)ctx;
+	pool_mutex_unlock(&gil);
+	pool_mutex_lock(&gil);
+	return 0;
+}
+static const struct waits with_gil = { gil_sleep_1ms, gil_turn };
+
+/* A coroutine awaits a timer, and gives a turn with asyncio's sleep(0):
+ * both switch to the event loop, which runs whichever task is ready. */
+static int coro_sleep_1ms(void *self) { return async_sleep(self, ASYNC_MS); }
+static int coro_turn(void *self) { return async_sleep(self, 0); }
+static const struct waits as_coroutine = { coro_sleep_1ms, coro_turn };
 
 static int thread_task(void *arg, void **result)
 {
-	*result = (void *)(uintptr_t)do_job(arg);
+	const struct job *j = arg;
+	uint64_t h;
+	if (j->how == &with_gil)
+		pool_mutex_lock(&gil);
+	do_job(j, NULL, &h);
+	if (j->how == &with_gil)
+		pool_mutex_unlock(&gil);
+	*result = (void *)(uintptr_t)h;
 	return 0;
 }
 
@@ -105,9 +154,18 @@ static int process_task(const void *arg, size_t len, struct pool_bytes *out)
 {
 	(void)len;
 	struct job j;
-	memcpy(&j, arg, sizeof j);
-	uint64_t h = do_job(&j);
+	memcpy(&j, arg, sizeof j); /* its `how` points into the same program: fork keeps it */
+	uint64_t h;
+	do_job(&j, NULL, &h);
 	return pool_bytes_append(out, &h, sizeof h);
+}
+
+static int coroutine_task(struct async_task *self, void *arg, void **result)
+{
+	uint64_t h;
+	int err = do_job(arg, self, &h);
+	*result = (void *)(uintptr_t)h;
+	return err;
 }
 
 /* ---- progress, driven by done callbacks ---- */
@@ -152,11 +210,58 @@ static void collect(struct future **fs, long n, const char *label)
 
 /* ---- one measurement: seconds to run n tasks of workload w in mode m ---- */
 
+struct bar {
+	const char *label;
+	long n;
+};
+
+static void count_task_done(struct afuture *f, void *arg)
+{
+	const struct bar *b = arg;
+	(void)f;
+	atomic_fetch_add(&finished, 1);
+	progress(b->label, b->n, false);
+}
+
+/* Every task as a coroutine on one event loop in this thread: spawned at
+ * once (as the pools get every task submitted at once), then the loop runs
+ * until all have finished. Each task's future must end DONE. */
+static void run_coroutines(const struct job *j, long n, const char *label)
+{
+	struct async_loop *loop = async_loop_create(NULL, NULL);
+	struct afuture **fs = calloc((size_t)n, sizeof *fs);
+	struct bar bar = { label, n };
+	if (!loop || !fs) {
+		perror("weft-compare: async_loop_create");
+		exit(1);
+	}
+	for (long i = 0; i < n; i++) {
+		struct async_task *t = async_spawn(loop, "task", coroutine_task, (void *)j);
+		if (!t || afuture_add_callback(fs[i] = async_task_future(t), count_task_done,
+					       &bar) != 0) {
+			perror("weft-compare: async_spawn");
+			exit(1);
+		}
+	}
+	int err = async_run(loop);
+	for (long i = 0; i < n; i++) {
+		if (err || afuture_state(fs[i]) != AF_DONE) {
+			fprintf(stderr, "weft-compare: coroutine task failed: %s\n",
+				strerror(-(err ? err : afuture_error(fs[i]))));
+			exit(1);
+		}
+		afuture_release(fs[i]);
+	}
+	progress(label, n, true);
+	async_loop_destroy(loop);
+	free(fs);
+}
+
 static double measure(enum workload w, enum mode m, long n, unsigned threads, unsigned procs)
 {
 	char label[64];
 	snprintf(label, sizeof label, "%s, %s", workload_name[w], mode_name[m]);
-	struct job j = { .workload = w, .with_gil = m == THREADS_GIL };
+	struct job j = { .workload = w, .how = m == THREADS_GIL ? &with_gil : &plain };
 	struct future **fs = calloc((size_t)n, sizeof *fs);
 	atomic_store(&finished, 0);
 	struct threadpool *tp = NULL;
@@ -177,10 +282,14 @@ static double measure(enum workload w, enum mode m, long n, unsigned threads, un
 	int64_t t0 = pool_now_ns();
 	if (m == SERIAL) {
 		for (long i = 0; i < n; i++) {
-			do_job(&j);
+			uint64_t h;
+			do_job(&j, NULL, &h);
 			atomic_fetch_add(&finished, 1);
 			progress(label, n, i == n - 1);
 		}
+	} else if (m == COROUTINES) {
+		j.how = &as_coroutine;
+		run_coroutines(&j, n, label);
 	} else {
 		for (long i = 0; i < n; i++) {
 			fs[i] = tp ? threadpool_submit(tp, thread_task, &j)
@@ -402,7 +511,8 @@ static void chart_setup(struct chart *c, char *subtitle, size_t len, long cores,
 		.value_label = "speed-up over serial, higher is better",
 		.unit = "x",
 		.baseline_label = "serial",
-		.footnote = "coroutines: not measured (weft's coroutine library has not landed yet)",
+		.footnote = "coroutines: one thread, every task at once on lib/coro's event loop "
+			    "(epoll): the waits overlap, the hashing cannot",
 		.ngroups = NWORKLOADS, .nbars = NMODES,
 	};
 	for (int w = 0; w < NWORKLOADS; w++)
@@ -432,12 +542,6 @@ int main(int argc, char **argv)
 	for (int w = 0; w < NWORKLOADS; w++) {
 		double serial = 0;
 		for (int m = 0; m < NMODES; m++) {
-			if (m == COROUTINES) { /* the coroutine library has not landed */
-				printf("  %-10s %-14s %9s\n", workload_name[w], mode_name[m],
-				       "not measured");
-				c.value[w][m] = -1;
-				continue;
-			}
 			double s = measure(w, m, n[w], o.threads, o.procs);
 			if (m == SERIAL)
 				serial = s;
