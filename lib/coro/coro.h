@@ -34,6 +34,12 @@
  * name instead of silently damaging memory. Pooled stacks on Linux also have
  * a guard page that turns an overflow into a fault reported by name.
  *
+ * Floating point: the rounding mode and exception masks belong to the
+ * thread, shared by all of its coroutines (a switch does not save them:
+ * switch_x86_64.S says why). A coroutine that changes them must put them
+ * back before it yields or returns; the ASan and TSan builds check this at
+ * every resume and name the coroutine that did not (coro_checks_fpenv).
+ *
  * Threads: a coroutine belongs to no thread, but it must not be resumed by
  * two threads at once (nothing here takes a lock).
  *
