@@ -37,8 +37,9 @@ $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(C
 
 # gdb's backtrace inside a coroutine (a script, with the binary filled in).
 TEST_SUITES += $(BUILD)/host/coro_gdb_test
-$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
-	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' $< > $@
+$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test mk/coro.mk
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' -e 's|@GDB@|gdb|' \
+	    -e 's|@QEMU@||' -e 's|@SAVED@|10|' $< > $@
 	chmod +x $@
 
 # ---- AArch64: the same suites, cross-compiled, run under qemu-user ----------
@@ -48,7 +49,8 @@ $(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
 # floating-point rule; no sanitizers under qemu-user). cmocka is not
 # installed for arm64, so tests/host/cross/cmocka.h stands in for it.
 # build/aarch64/NAME is a script that runs NAME.bin under qemu-aarch64,
-# bounded by timeout like every suite.
+# bounded by timeout like every suite; coro_gdb_test takes its backtraces
+# through qemu-aarch64's gdb stub with gdb-multiarch.
 DEPS_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 CORO_A64_CC    := aarch64-linux-gnu-gcc
 CORO_A64_SRCS  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
@@ -64,10 +66,17 @@ $(CORO_A64_TESTS:%=%.bin): $(BUILD)/aarch64/%.bin: tests/host/%.c $(CORO_A64_SRC
 $(CORO_A64_TESTS): %: %.bin
 	printf '#!/bin/sh\nexec timeout 120 qemu-aarch64 %s\n' '$(abspath $<)' > $@
 	chmod +x $@
+# gdb's backtrace inside a coroutine, through qemu-aarch64's gdb stub.
+TEST_SUITES += $(BUILD)/aarch64/coro_gdb_test
+DEPS_PKGS += gdb-multiarch
+$(BUILD)/aarch64/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/aarch64/coro_test.bin mk/coro.mk
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/aarch64/coro_test.bin)|' -e 's|@GDB@|gdb-multiarch|' \
+	    -e 's|@QEMU@|qemu-aarch64|' -e 's|@SAVED@|44|' $< > $@
+	chmod +x $@
 
 .PHONY: coro-tests
 coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test \
-            $(CORO_A64_TESTS)
+            $(CORO_A64_TESTS) $(BUILD)/aarch64/coro_gdb_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # ---- On weft: lib/coro in the user runtime -----------------------------------
