@@ -33,6 +33,7 @@
 #                                 reported, a zombie in ps until waited;
 #                                 ls/help run: what each program says it
 #                                 does (its PROG_ABOUT)
+#   console_every_program_says_what_it_does  no program is listed by ls as "(says nothing)"
 #   console_bare_names            a program's name runs it, as `run` does
 #                                 (with & and Tab); an unknown word is named
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
@@ -171,6 +172,9 @@ expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^us
   '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
   '^sleeper +\[sleep\|read\|sem\|N\|spawn HOW\] +blocks' '^hog +\[TICKS\] +spins' \
   '^run PROG \[ARGS\] \[&\]: start PROG'
+
+mute=$(grep '(says nothing)' "$tmp/shell_words.out" | awk '{print $1}' | sort -u | tr '\n' ' ')
+verdict console_every_program_says_what_it_does "${mute:+ls says nothing for: $mute}"
 
 # A program's name is a command (`sleeper 1` is `run sleeper 1`), with &
 # and Tab; a word that is neither a command nor a program says so.
