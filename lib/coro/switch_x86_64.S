@@ -35,9 +35,10 @@
  * control, and the rule is that a coroutine that changes it puts it back
  * before it yields or returns (save fegetround(), fesetround() it back). A
  * new coroutine therefore runs in its resumer's mode. The ASan and TSan
- * builds check the rule at every resume and name the coroutine that broke
- * it (coro_sanitize.c). Why: stmxcsr, the only way to read MXCSR, is
- * microcoded and costs more than the rest of the switch. Measured here
+ * builds (and any built with -DCORO_CHECKED) check the rule at every
+ * resume and name the coroutine that broke it (coro_sanitize.c). Why:
+ * stmxcsr, the only way to read MXCSR, costs more on this CPU than the
+ * rest of the switch together. Measured here
  * (tools/coro_bench.c, ns per switch, medians of paired rounds, fcontext
  * 5.4 in the same runs): with the four control-word instructions 5.6-6.0;
  * with fnstcw/fldcw alone about 0.5 more than with none; with stmxcsr
@@ -47,7 +48,7 @@
  * Why jmp, not ret: the CPU predicts a `ret` from its return-stack buffer,
  * which holds the call that entered this side's coro_resume or coro_yield;
  * the switch "returns" into the other side instead, so a `ret` would be
- * mispredicted every time (9.7 ns instead of 2.1 measured here). An
+ * mispredicted every time (8.5-9.7 ns instead of 2.1 measured here). An
  * indirect jmp is predicted from the branch target buffer, which learns the
  * resume points. No pairing of call and ret fixes this: the body's call to
  * coro_yield pushed its own return onto that buffer before the resumer's
