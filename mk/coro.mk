@@ -44,7 +44,7 @@ $(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
 
 # ---- AArch64: the same suites, cross-compiled, run under qemu-user ----------
 # The switch for 64-bit ARM (lib/coro/switch_aarch64.S) is checked by the
-# host's own suites, built with the cross compiler (static, so qemu-aarch64
+# host's own suites (the event loop's too, on epoll and the thread pool), built with the cross compiler (static, so qemu-aarch64
 # needs no ARM library tree) and -DCORO_CHECKED (the wrappers that check the
 # floating-point rule; no sanitizers under qemu-user). cmocka is not
 # installed for arm64, so tests/host/cross/cmocka.h stands in for it.
@@ -55,14 +55,19 @@ DEPS_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 CORO_A64_CC    := aarch64-linux-gnu-gcc
 CORO_A64_SRCS  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
                   lib/coro/stack_posix.c lib/coro/switch_aarch64.S $(CORO_GEN)
-CORO_A64_TESTS := $(addprefix $(BUILD)/aarch64/,coro_test gen_test yieldloop_test)
+CORO_A64_PLAIN := $(addprefix $(BUILD)/aarch64/,coro_test gen_test yieldloop_test)
+CORO_A64_TESTS := $(CORO_A64_PLAIN) $(BUILD)/aarch64/async_test
+CORO_A64_FLAGS := $(CORO_CFLAGS) -O1 -DCORO_CHECKED -static -Itests/host/cross
 TEST_SUITES += $(CORO_A64_TESTS)
 
-$(CORO_A64_TESTS:%=%.bin): $(BUILD)/aarch64/%.bin: tests/host/%.c $(CORO_A64_SRCS) $(CORO_HDRS) \
+$(CORO_A64_PLAIN:%=%.bin): $(BUILD)/aarch64/%.bin: tests/host/%.c $(CORO_A64_SRCS) $(CORO_HDRS) \
     tests/host/cross/cmocka.h mk/coro.mk
 	@mkdir -p $(@D)
-	$(CORO_A64_CC) $(CORO_CFLAGS) -O1 -DCORO_CHECKED -static -Itests/host/cross -o $@ $< \
-	    $(CORO_A64_SRCS) -lm
+	$(CORO_A64_CC) $(CORO_A64_FLAGS) -o $@ $< $(CORO_A64_SRCS) -lm
+$(BUILD)/aarch64/async_test.bin: tests/host/async_test.c $(CORO_A64_SRCS) $(CORO_ASYNC) $(CORO_POOL) \
+    $(CORO_HDRS) tests/host/cross/cmocka.h mk/coro.mk
+	@mkdir -p $(@D)
+	$(CORO_A64_CC) $(CORO_A64_FLAGS) -Ilib/pool -o $@ $< $(CORO_A64_SRCS) $(CORO_ASYNC) $(CORO_POOL)
 $(CORO_A64_TESTS): %: %.bin
 	printf '#!/bin/sh\nexec timeout 120 qemu-aarch64 %s\n' '$(abspath $<)' > $@
 	chmod +x $@

@@ -9,12 +9,14 @@
  * counts these cases like any other suite's. A failed assertion prints the
  * file and line and leaves the test with longjmp; the next test runs.
  *
- * Only what coro_test.c, gen_test.c and yieldloop_test.c call is here; a
+ * Only what coro_test.c, gen_test.c, yieldloop_test.c and async_test.c call
+ * is here; a
  * suite that needs more fails to compile, which is the honest outcome.
  */
 #ifndef WEFT_CROSS_CMOCKA_H
 #define WEFT_CROSS_CMOCKA_H
 
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -29,6 +31,9 @@ struct CMUnitTest {
 
 static jmp_buf cmocka_lite_escape;
 static int cmocka_lite_skipped;
+static const char *cmocka_lite_filter; /* a glob: run only the tests it matches */
+
+static inline void cmocka_set_test_filter(const char *glob) { cmocka_lite_filter = glob; }
 
 static inline void cmocka_lite_fail(const char *file, int line, const char *what)
 {
@@ -68,6 +73,8 @@ static inline int cmocka_lite_run(const struct CMUnitTest *t, size_t n)
 	volatile int passed = 0, failed = 0; /* they live across the longjmp */
 	printf("[==========] Running %zu test(s).\n", n);
 	for (volatile size_t i = 0; i < n; i++) {
+		if (cmocka_lite_filter && fnmatch(cmocka_lite_filter, t[i].name, 0) != 0)
+			continue;
 		printf("[ RUN      ] %s\n", t[i].name);
 		fflush(stdout);
 		cmocka_lite_skipped = 0;
