@@ -44,8 +44,9 @@ $(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
 
 # ---- AArch64: the same suites, cross-compiled, run under qemu-user ----------
 # The switch for 64-bit ARM (lib/coro/switch_aarch64.S) is checked by the
-# host's own suites (the event loop's too, on epoll and the thread pool), built with the cross compiler (static, so qemu-aarch64
-# needs no ARM library tree) and -DCORO_CHECKED (the wrappers that check the
+# host's own suites (the event loop's too, on epoll and the thread pool),
+# built with the cross compiler (static, so qemu-aarch64 needs no ARM
+# library tree) and -DCORO_CHECKED (the wrappers that check the
 # floating-point rule; no sanitizers under qemu-user). cmocka is not
 # installed for arm64, so tests/host/cross/cmocka.h stands in for it.
 # build/aarch64/NAME is a script that runs NAME.bin under qemu-aarch64,
