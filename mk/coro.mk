@@ -35,6 +35,12 @@ $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(C
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_TSAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
 
+# The ASan builds again, with fake stacks, and not one sanitizer warning.
+TEST_SUITES += $(BUILD)/host/coro_asan_test
+$(BUILD)/host/coro_asan_test: tests/host/coro_asan_test.sh $(CORO_TESTS:%=$(BUILD)/host/%) mk/coro.mk
+	sed -e 's|@BUILD@|$(abspath $(BUILD)/host)|' $< > $@
+	chmod +x $@
+
 # gdb's backtrace inside a coroutine (a script, with the binary filled in).
 TEST_SUITES += $(BUILD)/host/coro_gdb_test
 $(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test mk/coro.mk
@@ -82,6 +88,7 @@ $(BUILD)/aarch64/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/aarch64/cor
 
 .PHONY: coro-tests
 coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test \
+            $(BUILD)/host/coro_asan_test \
             $(CORO_A64_TESTS) $(BUILD)/aarch64/coro_gdb_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
