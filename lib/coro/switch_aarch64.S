@@ -83,55 +83,10 @@
     .cfi_rel_offset x30, 88
 .endm
 
-    .globl  RESUME
-    .type   RESUME, %function
-    .p2align 4
-RESUME:
-    .cfi_startproc
-    ldr     x9, [x0, #0]            /* its saved sp; 0: dead */
-    cbz     x9, 1f
-    ldr     x10, [x0, #8]           /* back set: it is running */
-    cbnz    x10, 2f
-    SAVE
-    mov     x10, sp
-    str     x10, [x0, #8]           /* back = our sp: its yield returns here */
-    mov     sp, x9
-    b       restore
-1:  b       coro_resume_dead        /* x0 is still the coroutine */
-2:  b       coro_resume_running
-    .cfi_endproc
-    .size   RESUME, . - RESUME
-
-    .globl  YIELD
-    .type   YIELD, %function
-    .p2align 4
-YIELD:
-    .cfi_startproc
-    SAVE
-    ldr     x9, [x0, #16]           /* the canary must still hold its own address */
-    ldr     x10, [x9]
-    cmp     x10, x9
-    b.ne    overflow
-    mov     x10, sp
-    str     x10, [x0, #0]           /* sp = our sp: the next resume returns here */
-    ldr     x9, [x0, #8]
-    str     xzr, [x0, #8]           /* no longer running */
-    mov     sp, x9
-    b       restore
-overflow:                           /* report from the resumer's stack, not the smashed one */
-    ldr     x9, [x0, #8]
-    mov     sp, x9
-    bl      coro_overflow
-    brk     #0
-    .cfi_endproc
-    .size   YIELD, . - YIELD
-
 /* Load a frame SAVE stored (or coro.c built) and continue at its x30 with
- * x1 as the value. */
-    .type   restore, %function
-    .p2align 4
-restore:
-    .cfi_startproc
+ * x1 as the value. Each entry point has its own copy, and so its own `br`
+ * for the predictor to learn (as in switch_x86_64.S). */
+.macro RESTORE
     .cfi_def_cfa sp, FRAME
     .cfi_offset x19, -160
     .cfi_offset x20, -152
@@ -159,15 +114,61 @@ restore:
     .cfi_def_cfa_offset 0
     mov     x0, x1
     br      x30                     /* not `ret`: see above */
+.endm
+
+    .globl  RESUME
+    .type   RESUME, %function
+    .p2align 4
+RESUME:
+    .cfi_startproc
+    ldr     x9, [x0, #0]            /* its saved sp; 0: dead */
+    cbz     x9, 1f
+    ldr     x10, [x0, #8]           /* back set: it is running */
+    cbnz    x10, 2f
+    SAVE
+    mov     x10, sp
+    str     x10, [x0, #8]           /* back = our sp: its yield returns here */
+    mov     sp, x9
+    .cfi_remember_state
+    RESTORE
+    .cfi_restore_state
+1:  b       coro_resume_dead        /* x0 is still the coroutine */
+2:  b       coro_resume_running
     .cfi_endproc
-    .size   restore, . - restore
+    .size   RESUME, . - RESUME
+
+    .globl  YIELD
+    .type   YIELD, %function
+    .p2align 4
+YIELD:
+    .cfi_startproc
+    SAVE
+    ldr     x9, [x0, #16]           /* the canary must still hold its own address */
+    ldr     x10, [x9]
+    cmp     x10, x9
+    b.ne    overflow
+    mov     x10, sp
+    str     x10, [x0, #0]           /* sp = our sp: the next resume returns here */
+    ldr     x9, [x0, #8]
+    str     xzr, [x0, #8]           /* no longer running */
+    mov     sp, x9
+    .cfi_remember_state
+    RESTORE
+    .cfi_restore_state
+overflow:                           /* report from the resumer's stack, not the smashed one */
+    ldr     x9, [x0, #8]
+    mov     sp, x9
+    bl      coro_overflow
+    brk     #0
+    .cfi_endproc
+    .size   YIELD, . - YIELD
 
     .globl  coro_exit_to
     .type   coro_exit_to, %function
 coro_exit_to:
     .cfi_startproc
     mov     sp, x0
-    b       restore
+    RESTORE
     .cfi_endproc
     .size   coro_exit_to, . - coro_exit_to
 

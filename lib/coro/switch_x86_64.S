@@ -97,50 +97,11 @@
     .cfi_rel_offset r15, 0
 .endm
 
-    .globl  RESUME
-    .type   RESUME, @function
-    .p2align 4
-RESUME:
-    .cfi_startproc
-    mov     (%rdi), %rax            /* its saved sp; NULL: dead */
-    test    %rax, %rax
-    jz      coro_resume_dead
-    cmpq    $0, 8(%rdi)             /* back set: it is running */
-    jne     coro_resume_running
-    SAVE
-    mov     %rsp, 8(%rdi)           /* back = our sp: its yield returns here */
-    mov     %rax, %rsp
-    jmp     restore
-    .cfi_endproc
-    .size   RESUME, . - RESUME
-
-    .globl  YIELD
-    .type   YIELD, @function
-    .p2align 4
-YIELD:
-    .cfi_startproc
-    SAVE
-    mov     16(%rdi), %rax          /* the canary must still hold its own address */
-    cmp     %rax, (%rax)
-    jne     overflow
-    mov     %rsp, (%rdi)            /* sp = our sp: the next resume returns here */
-    mov     8(%rdi), %rax
-    movq    $0, 8(%rdi)             /* no longer running */
-    mov     %rax, %rsp
-    jmp     restore
-overflow:                           /* report from the resumer's stack, not the smashed one */
-    mov     8(%rdi), %rsp
-    and     $-16, %rsp              /* a saved sp is 8 mod 16; a call wants 0 */
-    call    coro_overflow
-    ud2
-    .cfi_endproc
-    .size   YIELD, . - YIELD
-
-/* Pop a frame SAVE pushed (or coro.c built) and return into it with rsi. */
-    .type   restore, @function
-    .p2align 4
-restore:
-    .cfi_startproc
+/* Pop a frame SAVE pushed (or coro.c built) and jump into it with rsi as
+ * the value. Each entry point has its own copy, so each has its own
+ * indirect jmp for the branch predictor to learn: a yield's usually goes
+ * back to the same place (the resumer's loop), whatever the coroutine. */
+.macro RESTORE
     .cfi_def_cfa rsp, 56
     .cfi_offset rip, -8
     .cfi_offset rbp, -16
@@ -166,15 +127,55 @@ restore:
     .cfi_adjust_cfa_offset -8
     .cfi_register rip, rcx
     jmp     *%rcx
+.endm
+
+    .globl  RESUME
+    .type   RESUME, @function
+    .p2align 4
+RESUME:
+    .cfi_startproc
+    mov     (%rdi), %rax            /* its saved sp; NULL: dead */
+    test    %rax, %rax
+    jz      coro_resume_dead
+    cmpq    $0, 8(%rdi)             /* back set: it is running */
+    jne     coro_resume_running
+    SAVE
+    mov     %rsp, 8(%rdi)           /* back = our sp: its yield returns here */
+    mov     %rax, %rsp
+    RESTORE
     .cfi_endproc
-    .size   restore, . - restore
+    .size   RESUME, . - RESUME
+
+    .globl  YIELD
+    .type   YIELD, @function
+    .p2align 4
+YIELD:
+    .cfi_startproc
+    SAVE
+    mov     16(%rdi), %rax          /* the canary must still hold its own address */
+    cmp     %rax, (%rax)
+    jne     overflow
+    mov     %rsp, (%rdi)            /* sp = our sp: the next resume returns here */
+    mov     8(%rdi), %rax
+    movq    $0, 8(%rdi)             /* no longer running */
+    mov     %rax, %rsp
+    .cfi_remember_state
+    RESTORE
+    .cfi_restore_state
+overflow:                           /* report from the resumer's stack, not the smashed one */
+    mov     8(%rdi), %rsp
+    and     $-16, %rsp              /* a saved sp is 8 mod 16; a call wants 0 */
+    call    coro_overflow
+    ud2
+    .cfi_endproc
+    .size   YIELD, . - YIELD
 
     .globl  coro_exit_to
     .type   coro_exit_to, @function
 coro_exit_to:
     .cfi_startproc
     mov     %rdi, %rsp
-    jmp     restore
+    RESTORE
     .cfi_endproc
     .size   coro_exit_to, . - coro_exit_to
 
