@@ -392,6 +392,36 @@ static void test_a_big_frame_lands_in_the_guard_and_is_named(void **state)
 	expect_death(overflow_by_a_jump, "coro: stack overflow in coroutine 'huge-frame' (guard at 0x");
 }
 
+/* fork() inside a coroutine: the child gets a copy of every stack, so both
+ * processes carry on with their own copy of the same coroutine. */
+static void *forks_then_adds(struct coro *self, void *first)
+{
+	(void)first;
+	pid_t pid = fork();
+	intptr_t got = (intptr_t)coro_yield(self, (void *)(intptr_t)pid);
+	return (void *)(got + (pid == 0 ? 1000 : 0));
+}
+
+static void test_a_coroutine_that_forks_goes_on_in_both_processes(void **state)
+{
+	(void)state;
+	struct coro_pool *pool = coro_pool_create(16384, 1);
+	struct coro co;
+	assert_int_equal(coro_create_pooled(&co, pool, "forker", forks_then_adds, NULL), 0);
+	pid_t pid = (pid_t)(intptr_t)coro_resume(&co, NULL);
+	if (pid == 0) { /* the child: its copy of the coroutine runs to its end */
+		intptr_t r = (intptr_t)coro_resume(&co, (void *)7);
+		_exit(r == 1007 && coro_status(&co) == CORO_DEAD ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal((intptr_t)coro_resume(&co, (void *)5), 5);
+	coro_release(&co);
+	coro_pool_destroy(pool);
+}
+
 static void test_pooled_stacks_are_reused(void **state)
 {
 	(void)state;
@@ -432,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_a_pooled_stack_overflow_hits_the_guard_page_and_names_it),
 		cmocka_unit_test(test_a_big_frame_lands_in_the_guard_and_is_named),
 		cmocka_unit_test(test_pooled_stacks_are_reused),
+		cmocka_unit_test(test_a_coroutine_that_forks_goes_on_in_both_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
