@@ -57,9 +57,9 @@
  * caller-saved and not a return register, so it is free here.)
  *
  * The value crosses in rsi -> rax: whatever one side passes is what the
- * other side's call returns. Under ASan or TSan the two entry points are
- * named *_raw and wrapped by coro_sanitize.c, which tells the sanitizer
- * about each stack change.
+ * other side's call returns. Under ASan, TSan or -DCORO_CHECKED the two
+ * entry points are named *_raw and wrapped by coro_sanitize.c, which tells
+ * the sanitizer about each stack change and checks the floating-point rule.
  *
  * gdb: the CFI below describes the pushes, and coro_trampoline marks the
  * return address undefined, so a backtrace inside a coroutine ends there
