@@ -11,9 +11,9 @@
  * use MSG_NOSIGNAL, and programs also ignore SIGPIPE.
  *
  * These are the blocking forms, for a thread or a process per connection
- * and for the client. The coroutine forms (lib/coro) keep the signatures and
- * replace the poll() in net_wait() by awaiting readiness on the event loop;
- * that is the one place that changes (docs/net.md, "moving onto lib/coro").
+ * and for the client. The coroutine forms (async_sock.h) keep the same
+ * loops and replace the poll() in net_wait() by awaiting readiness on
+ * lib/coro's event loop: that is the one place that changes.
  *
  * Read next: netio.h (the same calls behind an interface), sock.c.
  */
