@@ -30,6 +30,7 @@ $(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192
 MKPROG_OPTS_asyncdemo := --heap 32768
+MKPROG_OPTS_iomodels  := --heap 16384
 
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
 APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o) \
