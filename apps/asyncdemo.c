@@ -1,24 +1,37 @@
 /*
  * asyncdemo.c: several coroutine tasks in one thread, on weft's poll.
  *
- * Course idea: async IO. Three tasks share one thread and one event loop
+ * Course idea: async IO. Four tasks share one thread and one event loop
  * (lib/coro/async.h, the same loop as on Linux, on weft's poll through
  * lib/coro/poller_weft.c): two tickers sleeping on timers of different
- * periods, and a reader awaiting the console. Their lines interleave as
- * the timers fall; the thread itself blocks only when every task waits,
- * in one poll(), as `ps` would show (one thread, BLOCKED).
+ * periods, a reader awaiting the console, and a server of the second
+ * serial line (UART1) that echoes each line it receives upper-cased. Their
+ * lines interleave as the timers fall and the bytes come in; the thread
+ * itself blocks only when every task waits, in one poll(), as
+ * `trace run asyncdemo` shows (one thread: RUNNING -> BLOCKED in poll,
+ * woken by a timeout or an interrupt).
  *
- *   run asyncdemo          then type a line (or pipe one in)
+ * UART1 is O_NONBLOCK: a write takes what fits in the transmit ring and
+ * the task awaits room for the rest, so a slow peer on UART1 stalls only
+ * its own task, never the timers or the console.
+ *
+ *   run asyncdemo          until a line is typed on the console
+ *   run asyncdemo LINES    and until LINES lines came in on UART1 too
+ * Under `make run` UART1 is a TCP port (the boot banner says which):
+ * `nc 127.0.0.1 PORT`.
  * Read next: lib/coro/async_loop.c (the loop's steps), docs/async.md.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../lib/coro/async.h"
 #include "weft.h"
 
-PROG_ABOUT("", "three coroutine tasks in one thread: two timers and a console reader");
+PROG_ABOUT("[LINES]", "four coroutine tasks in one thread: two timers, the console, UART1");
+
+#define SHOWN 5                     /* UART1 lines reported on the console, then only counted */
 
 struct ticker { const char *name; int period_ms, times; };
 
@@ -34,6 +47,78 @@ static int tick_task(struct async_task *self, void *arg, void **result)
     *result = NULL;
     return 0;
 }
+
+/* ---- UART1: lines in, upper-cased lines out --------------------------- */
+
+static struct serial {
+    struct async_task *task;
+    int fd, wanted, lines, waits;   /* waits: writes that found the ring full */
+    long bytes;
+} serial = { NULL, -1, 0, 0, 0, 0 };
+
+/* Write all n bytes to UART1, awaiting room whenever the ring is full. */
+static int send_all(struct async_task *self, const char *p, int n)
+{
+    while (n > 0) {
+        int w = sys_write(serial.fd, p, (uint32_t)n);
+        if (w == -EAGAIN) {
+            serial.waits++;
+            int r = async_writable(self, serial.fd);
+            if (r < 0)
+                return r;
+            continue;
+        }
+        if (w < 0)
+            return w;
+        p += w, n -= w, serial.bytes += w;
+    }
+    return 0;
+}
+
+/* A CR is dropped, an LF (or a full buffer) ends the line. */
+static int serve_bytes(struct async_task *self, const char *buf, int n, char *line, int *len)
+{
+    for (int i = 0; i < n; i++) {
+        char c = buf[i] >= 'a' && buf[i] <= 'z' ? (char)(buf[i] - 32) : buf[i];
+        if (c == '\r')
+            continue;
+        if (c != '\n')
+            line[(*len)++] = c;
+        if (c != '\n' && *len < 79)
+            continue;
+        line[(*len)++] = '\n';
+        int r = send_all(self, line, *len);
+        if (r < 0)
+            return r;
+        if (++serial.lines <= SHOWN)
+            printf("serial: line %d: %.*s", serial.lines, *len, line);
+        *len = 0;
+    }
+    return 0;
+}
+
+static int serial_task(struct async_task *self, void *arg, void **result)
+{
+    (void)arg;
+    char buf[64], line[80];
+    int len = 0, r = 0;
+    printf("serial: UART1 is descriptor %d; echoing its lines upper-cased\n", serial.fd);
+    while (!serial.wanted || serial.lines < serial.wanted) {
+        if ((r = async_readable(self, serial.fd)) < 0)
+            break;
+        int n = sys_read(serial.fd, buf, sizeof buf);
+        if (n == -EAGAIN)
+            continue;
+        if (n < 0 || (r = serve_bytes(self, buf, n, line, &len)) < 0)
+            break;
+    }
+    printf("serial: %d lines, %ld bytes echoed, %d waits for room to write\n", serial.lines,
+           serial.bytes, serial.waits);
+    *result = NULL;
+    return r == -ECANCELED && !serial.wanted ? 0 : r;   /* told to stop: a clean end */
+}
+
+/* ---- The console ------------------------------------------------------- */
 
 static int read_task(struct async_task *self, void *arg, void **result)
 {
@@ -51,26 +136,32 @@ static int read_task(struct async_task *self, void *arg, void **result)
     }
     line[n] = '\0';
     printf("reader: got '%s'\n", line);
+    if (!serial.wanted && serial.task)
+        async_task_cancel(serial.task);     /* the console line ends the demo */
     *result = NULL;
     return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static struct ticker a = { "fast", 30, 4 }, b = { "slow", 50, 2 };
+    serial.wanted = argc > 1 ? atoi(argv[1]) : 0;
+    serial.fd = serial_open(O_NONBLOCK);
     struct async_loop *loop = async_loop_create(NULL, NULL);
-    if (!loop) {
-        printf("asyncdemo: no loop\n");
-        return 1;
+    if (serial.wanted < 0 || argc > 2 || serial.fd < 0 || !loop) {
+        printf(serial.fd < 0 ? "asyncdemo: no UART1 (%d)\n" : !loop ? "asyncdemo: no loop\n"
+               : "usage: asyncdemo [LINES >= 0]\n", serial.fd);
+        return 2;
     }
-    struct async_task *t[3] = {
+    struct async_task *t[4] = {
         async_spawn(loop, "fast", tick_task, &a),
         async_spawn(loop, "slow", tick_task, &b),
         async_spawn(loop, "reader", read_task, NULL),
+        serial.task = async_spawn(loop, "serial", serial_task, NULL),
     };
     int r = async_run(loop);
     int bad = r != 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (!t[i]) {
             bad = 1;
             continue;
@@ -80,5 +171,6 @@ int main(void)
     }
     printf("asyncdemo: %lu loop iterations, %s\n", async_iterations(loop), bad ? "FAILED" : "all tasks done");
     async_loop_destroy(loop);
+    close(serial.fd);
     return bad;
 }

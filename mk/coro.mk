@@ -68,6 +68,9 @@ $(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
 
 TEST_SUITES += tests/target/coro-demos.sh
+# asyncdemo serving UART1 over TCP beside its timers and the console; 64 KiB
+# of CRLF lines; Ctrl-C while its tasks wait.
+TEST_SUITES += tests/target/async-serial.sh
 
 # ---- Benchmarks ------------------------------------------------------------------
 # bench-coro-linux: tools/coro_bench.c, lib/coro against swapcontext and
