@@ -13,13 +13,18 @@
 #                              receive back-pressure), and the timers ran
 #   async_serial_ctrl_c        Ctrl-C while every task waits ends it; memory,
 #                              threads, objects as before; UART1 still works
+#   async_serial_stalled_peer  UART1 on a FIFO of 4 KiB that the peer leaves
+#                              unread for 2 s (loopback TCP absorbs megabytes,
+#                              so it cannot stall): the echo must wait for
+#                              room (O_NONBLOCK: -EAGAIN, then POLLOUT) while
+#                              the console task goes on; nothing is lost
 # Ends with "N passed, N failed". Bounded: QEMU by tools/qemu.sh's timeout,
 # every wait here by its own deadline.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 img=$root/${BUILD:-build}/weft.elf
 port=$("$root/tools/serial1-port.sh")
 exec python3 - "$root/tools/qemu.sh" "$img" "$port" <<'PY'
-import re, socket, subprocess, sys, threading, time
+import fcntl, os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 
 qemu_sh, img, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 q = subprocess.Popen([qemu_sh, img, "-serial", f"tcp:127.0.0.1:{port},server=on,wait=off"],
@@ -165,14 +170,58 @@ verdict("async_serial_ctrl_c",
         else f"waiting {bool(waiting)} killed {bool(killed)} mem {before} -> {after}, "
              f"then UART1 gave {again!r}")
 
-type_("halt\n")
-try:
-    rc = q.wait(30)
-except subprocess.TimeoutExpired:
-    q.kill(); rc = -1
+def halt():
+    global failed
+    type_("halt\n")
+    try:
+        rc = q.wait(30)
+    except subprocess.TimeoutExpired:
+        q.kill(); rc = -1
+    if rc != 0:
+        print(f"FAIL qemu exit status {rc}"); failed += 1
+
+halt()
 peer.close()
-if rc != 0:
-    print(f"FAIL qemu exit status {rc}"); failed += 1
+
+# ---- a peer that stops reading: UART1 on a small FIFO ----
+fifo = tempfile.mkdtemp()
+os.mkfifo(fifo + "/u1.in"); os.mkfifo(fifo + "/u1.out")
+out.clear()
+q = subprocess.Popen([qemu_sh, img, "-serial", f"pipe:{fifo}/u1"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                     env={"QEMU_TIMEOUT": "60", "PATH": "/usr/bin:/bin"})
+threading.Thread(target=pump, daemon=True).start()
+to_guest = os.open(fifo + "/u1.in", os.O_WRONLY)
+from_guest = os.open(fifo + "/u1.out", os.O_RDONLY)
+fcntl.fcntl(from_guest, 1031, 4096)           # F_SETPIPE_SZ: room for 4 KiB, then QEMU waits
+wait_for(r"weft\$", 0)
+lines = [f"{i:04d} stalled peer, line of sixty-three bytes with its newline...."[:62] for i in range(200)]
+want = b"".join(l.upper().encode() + b"\n" for l in lines)
+type_("run asyncdemo 200\n")
+wait_for(r"^serial: UART1 is descriptor", 0)
+threading.Thread(target=os.write, args=(to_guest, b"".join(l.encode() + b"\r\n" for l in lines)),
+                 daemon=True).start()
+time.sleep(1.0)                                # the FIFO is full by now: UART1 stalls
+type_("during the stall\n")
+during = wait_for(r"^reader: got 'during the stall'", 0, 5)
+time.sleep(1.0)
+got, end = b"", time.time() + 20
+os.set_blocking(from_guest, False)
+while len(got) < len(want) and time.time() < end:
+    try:
+        got += os.read(from_guest, 65536)
+    except BlockingIOError:
+        time.sleep(0.05)
+summary = wait_for(r"^serial: (\d+) lines, (\d+) bytes echoed, (\d+) waits for room", 0)
+done = wait_for(r"^\[\d+ asyncdemo\] exited (\d+)", 0)
+verdict("async_serial_stalled_peer",
+        None if during and got == want and summary and int(summary.group(3)) > 0 and done
+        and done.group(1) == "0"
+        else f"console during the stall: {bool(during)}; {len(got)} of {len(want)} bytes back; "
+             f"summary {summary.groups() if summary else None}; exit {done.group(1) if done else None}")
+halt()
+os.close(to_guest), os.close(from_guest)
+shutil.rmtree(fifo)
 with open("/tmp/weft-async-serial.log", "w") as f:
     f.write(text())
 print(f"async-serial: {passed} passed, {failed} failed")
