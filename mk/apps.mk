@@ -23,9 +23,10 @@ ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
 
 # Programs made of more than one file: the others, by program.
 APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c apps/usertests_efault.c apps/usertests_console.c apps/usertests_syncfail.c apps/usertests_coro.c
-# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls.
-APP_EXTRA_pooldemo  := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
-$(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
+# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls
+# (lib/pool/future.c, threadpool.c, pool_os_weft.c: in every program, with
+# lib/coro's event loop, mk/coro.mk).
+$(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
 
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192

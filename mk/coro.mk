@@ -51,15 +51,18 @@ coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/ho
 # program does not use; an archive would come before the program on the
 # link line and give it nothing). apps/gen.c and apps/switchdemo.c
 # are the demos; tests/target/coro-demos.sh runs them through the shell.
+# The loop's pool bridge (async_pool.c) brings lib/pool's thread pool along,
+# on weft's system calls (pool_os_weft.c), as apps/pooldemo.c uses it.
 CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
               lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c \
               lib/coro/async_loop.c lib/coro/async_future.c lib/coro/async_task.c \
-              lib/coro/async_ops.c lib/coro/async_os_weft.c lib/coro/poller_weft.c
+              lib/coro/async_ops.c lib/coro/async_os_weft.c lib/coro/poller_weft.c \
+              lib/coro/async_pool.c lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
 CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
 ULIB_OBJS  += $(CORO_UOBJS)
 $(APP_ELFS): $(CORO_UOBJS)
 
-$(CORO_UOBJS): UCFLAGS += -DASYNC_STACK=4096
+$(CORO_UOBJS): UCFLAGS += -DASYNC_STACK=4096 -DPOOL_OS_WEFT -Ilib/pool
 $(filter %.c.o,$(CORO_UOBJS)): $(BUILD)/user/%.c.o: %.c mk/coro.mk
 	@mkdir -p $(@D)
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
@@ -68,6 +71,29 @@ $(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
 
 TEST_SUITES += tests/target/coro-demos.sh
+
+# ---- The host suites, on weft ------------------------------------------------
+# tests/host/{coro,gen,yieldloop,async}_test.c built unchanged as weft
+# programs against a cmocka of our own (tests/target/cmocka/, its runner
+# tests/target/cmocka_weft.c), in the image's program table (`run coro_test`),
+# and run through the shell by tests/target/coro-suites.sh.
+CORO_WEFT_SUITES := coro_test gen_test yieldloop_test async_test
+CWS_OBJS   := $(CORO_WEFT_SUITES:%=$(BUILD)/user/tests/host/%.c.o)
+CWS_RUNNER := $(BUILD)/user/tests/target/cmocka_weft.c.o
+CWS_PROGS  := $(CORO_WEFT_SUITES:%=$(BUILD)/progs/%.prog)
+$(CWS_OBJS) $(CWS_RUNNER): $(BUILD)/user/%.c.o: %.c tests/target/cmocka/cmocka.h mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -DPOOL_OS_WEFT -Itests/target/cmocka -c $< -o $@
+$(CORO_WEFT_SUITES:%=$(BUILD)/user/%.elf): $(BUILD)/user/%.elf: $(BUILD)/user/tests/host/%.c.o \
+                                           $(CWS_RUNNER) $(ULIB_OBJS) linker/app.ld
+	$(CROSS)gcc $(ULDFLAGS) $(ULIB_OBJS) $< $(CWS_RUNNER) -o $@ -Wl,-Map=$(@:.elf=.map)
+# 64 KiB of heap (coro_test's pooled stacks are 16 KiB each) and 16 KiB of
+# stack (a death test keeps 4 KiB of stderr on it): written for Linux.
+$(CWS_PROGS): $(BUILD)/progs/%.prog: $(BUILD)/user/%.elf $(MKPROG)
+	@mkdir -p $(@D)
+	$(MKPROG) $< $* $@ --stack 16384 --heap 65536
+$(PROGS_BIN): $(CWS_PROGS)
+TEST_SUITES += tests/target/coro-suites.sh
 # asyncdemo serving UART1 over TCP beside its timers and the console; 64 KiB
 # of CRLF lines; Ctrl-C while its tasks wait.
 TEST_SUITES += tests/target/async-serial.sh
