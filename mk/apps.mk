@@ -9,7 +9,7 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo asyncdemo asyncchild
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo asyncdemo asyncchild pollwake
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
              lib/user/wait_why.c lib/user/newlib.c \
@@ -33,6 +33,7 @@ MKPROG_OPTS_usertests := --stack 4096 --heap 8192
 MKPROG_OPTS_asyncdemo := --heap 32768
 MKPROG_OPTS_iomodels  := --heap 16384
 MKPROG_OPTS_asyncchild := --heap 16384
+MKPROG_OPTS_pollwake  := --heap 16384
 
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
 APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o) \

@@ -103,7 +103,7 @@ TEST_SUITES += tests/target/async-serial.sh
 # boost.context's fcontext, paired round by round (optimised, no sanitizers).
 # bench-coro-weft: the Thumb-2 switch and a generator resume in instructions
 # under icount (tests/target/bench_coro.c), built like the other bench images.
-BENCHES += bench-coro-linux bench-coro-weft
+BENCHES += bench-coro-linux bench-coro-weft bench-pollwake
 CORO_BENCH_RUNS ?= 11
 
 $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
@@ -130,3 +130,23 @@ bench-coro-weft:
 	    $(BUILD)/bench-coro.elf < /dev/null > $(BUILD)/bench-coro.log 2>&1 \
 	    || { cat $(BUILD)/bench-coro.log >&2; exit 1; }
 	@tr -d '\r' < $(BUILD)/bench-coro.log | grep '^bench: '
+
+# bench-pollwake: a console byte's interrupt to the coroutine that awaited it
+# (tests/target/bench_pollwake.c, apps/pollwake.c), in instructions under
+# icount. The harness plays init (it spawns pollwake itself). Its bytes come
+# 0.2 s of host time apart, after a second for the boot, so each finds the
+# CPU asleep; qemu.sh's Ctrl-D after them is not read.
+PW_BYTES := sleep 1; for i in 1 2 3 4 5 6 7 8; do printf x; sleep 0.2; done
+$(BUILD)/bench-pollwake.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS) \
+                               $(filter-out %/initproc.c.o %/progtab.o,$(PROC_OBJS))) \
+                             $(BUILD)/arm/progtab.o $(BUILD)/arm-bench/tests/target/bench_pollwake.c.o
+test-build: $(BUILD)/bench-pollwake.elf
+.PHONY: bench-pollwake
+bench-pollwake:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-pollwake.elf >&2
+	@{ $(PW_BYTES); } | QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=60 tools/qemu.sh \
+	    $(BUILD)/bench-pollwake.elf > $(BUILD)/bench-pollwake.log 2>&1 \
+	    || { cat $(BUILD)/bench-pollwake.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/bench-pollwake.log | grep '^bench: '
+# Twice, the same figure, every sample alike (a check, not a measurement).
+TEST_SUITES += tests/target/bench-pollwake-check.sh
