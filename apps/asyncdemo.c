@@ -109,7 +109,7 @@ static int serial_task(struct async_task *self, void *arg, void **result)
         int n = sys_read(serial.fd, buf, sizeof buf);
         if (n == -EAGAIN)
             continue;
-        if (n < 0 || (r = serve_bytes(self, buf, n, line, &len)) < 0)
+        if ((r = n < 0 ? n : serve_bytes(self, buf, n, line, &len)) < 0)
             break;
     }
     printf("serial: %d lines, %ld bytes echoed, %d waits for room to write\n", serial.lines,
@@ -145,12 +145,16 @@ static int read_task(struct async_task *self, void *arg, void **result)
 int main(int argc, char **argv)
 {
     static struct ticker a = { "fast", 30, 4 }, b = { "slow", 50, 2 };
-    serial.wanted = argc > 1 ? atoi(argv[1]) : 0;
+    char *end = "";
+    serial.wanted = argc > 1 ? (int)strtol(argv[1], &end, 10) : 0;
+    if (argc > 2 || *end || serial.wanted < 0 || serial.wanted > 100000) {
+        printf("usage: asyncdemo [LINES 0-100000]\n");
+        return 2;
+    }
+    struct async_loop *loop = NULL;
     serial.fd = serial_open(O_NONBLOCK);
-    struct async_loop *loop = async_loop_create(NULL, NULL);
-    if (serial.wanted < 0 || argc > 2 || serial.fd < 0 || !loop) {
-        printf(serial.fd < 0 ? "asyncdemo: no UART1 (%d)\n" : !loop ? "asyncdemo: no loop\n"
-               : "usage: asyncdemo [LINES >= 0]\n", serial.fd);
+    if (serial.fd < 0 || !(loop = async_loop_create(NULL, NULL))) {
+        printf("asyncdemo: %s (%d)\n", serial.fd < 0 ? "no UART1" : "no memory for the loop", serial.fd);
         return 2;
     }
     struct async_task *t[4] = {
