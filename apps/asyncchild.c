@@ -12,6 +12,10 @@
  *                        pipe no one writes), one on a future no one
  *                        resolves, one in a long sleep; says 'r' on
  *                        descriptor 1 once all three wait, then is killed
+ *   asyncchild awaitpool a task awaits work on lib/pool's thread pool (via
+ *                        the loop's bridge, lib/coro/async_pool.c) while
+ *                        the worker is blocked reading descriptor 0; says
+ *                        'r' on descriptor 1, then is killed
  *   asyncchild closed    a task awaits a pipe's read end; another thread
  *                        closes that descriptor; the await must return and
  *                        the next read say -EBADF. Exit 0 if so.
@@ -21,6 +25,7 @@
 #include <string.h>
 
 #include "../lib/coro/async.h"
+#include "../lib/coro/async_pool.h"
 #include "weft.h"
 
 PROG_ABOUT("ROLE", "the parts usertests' coroutine cases play (not for people)");
@@ -72,6 +77,37 @@ static int role_await(void)
     return 21;
 }
 
+/* On a pool worker: blocks until the parent writes (it never does). */
+static int read_fd0(void *arg, void **result)
+{
+    (void)arg, (void)result;
+    char c;
+    return sys_read(0, &c, 1) == 1 ? 0 : EIO;
+}
+
+static int await_pool(struct async_task *self, void *arg, void **result)
+{
+    struct threadpool *tp = arg;
+    struct afuture *f = async_pool_submit(async_task_loop(self), tp, read_fd0, NULL);
+    if (!f)
+        return -ENOMEM;
+    sleep_ticks(3);                 /* the worker is in its read by now */
+    if (sys_write(1, "r", 1) != 1)
+        return -EIO;
+    return async_await(self, f, result);
+}
+
+static int role_awaitpool(void)
+{
+    struct async_loop *loop = async_loop_create(NULL, NULL);
+    struct threadpool *tp = threadpool_create(1, 0);
+    if (!loop || !tp)
+        return 40;
+    async_spawn(loop, "pool", await_pool, tp);
+    async_run(loop);                /* never returns: the parent kills us */
+    return 41;
+}
+
 static int rd = -1;
 
 static void *closer(void *arg)
@@ -115,6 +151,8 @@ int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "await"))
         return role_await();
+    if (argc == 2 && !strcmp(argv[1], "awaitpool"))
+        return role_awaitpool();
     if (argc == 2 && !strcmp(argv[1], "closed"))
         return role_closed();
     return 2;

@@ -4,7 +4,8 @@
  * Course idea: an event loop of coroutines is one thread to the kernel
  * (lib/coro/async.h), so the kernel's rules for a thread blocked in poll
  * must hold for it: killed mid-await, it leaves nothing behind (objects,
- * pipes, threads and memory counted before and after); a descriptor closed
+ * pipes, threads and memory counted before and after), also with work out
+ * on a thread pool whose worker is blocked; a descriptor closed
  * under an awaiting task wakes it. (UART1's O_NONBLOCK writes are tested
  * with a peer that stalls, in tests/target/async-serial.sh: with no peer,
  * as here, QEMU sends every byte at once and the ring never fills.)
@@ -20,8 +21,25 @@ static int same_counts(const struct kstat *a, const struct kstat *b)
            a->pipes_free == b->pipes_free;
 }
 
-/* asyncchild await: three tasks waiting for ever, then killed. */
-static const char *kill_mid_await(void)
+/* Its threads, once all of them are BLOCKED (within 100 ticks); else -1. */
+static int threads_blocked(int pid, int want)
+{
+    for (int t = 0; t < 100; t++) {
+        struct thread_info ti = { 0 };
+        int blocked = 0, other = 0;
+        sleep_ticks(1);
+        for (int i = 0; threadinfo(i, &ti) == 0; i++)
+            if (ti.pid == pid)
+                ti.state == 3 ? blocked++ : other++;
+        if (blocked == want && !other)
+            return blocked;
+    }
+    return -1;
+}
+
+/* asyncchild ROLE, which says 'r' once it waits for ever; then killed.
+ * `threads`: how many of its threads must be BLOCKED by then. */
+static const char *kill_mid_await(char *role, int threads)
 {
     struct kstat before, after;
     kstat(&before);
@@ -29,23 +47,15 @@ static const char *kill_mid_await(void)
     char c = 0;
     sys_pipe(up, 0), sys_pipe(down, 0);
     struct spawn_fd map[] = { { down[0], 0 }, { up[1], 1 }, { -1, -1 } };
-    char *argv[] = { "asyncchild", "await", NULL };
+    char *argv[] = { "asyncchild", role, NULL };
     int pid = sys_spawn("asyncchild", argv, 0, map);
     close(up[1]), close(down[0]);
-    int n = pid > 0 ? sys_read(up[0], &c, 1) : -1;    /* 'r': all three wait */
-    int blocked = 0;                                  /* its one thread, BLOCKED in poll */
-    for (int t = 0; t < 100 && blocked != 1; t++) {
-        struct thread_info ti = { 0 };
-        sleep_ticks(1);
-        blocked = 0;
-        for (int i = 0; threadinfo(i, &ti) == 0; i++)
-            if (ti.pid == pid)
-                blocked += ti.state == 3 ? 1 : 100;   /* any other thread or state: not 1 */
-    }
+    int n = pid > 0 ? sys_read(up[0], &c, 1) : -1;    /* 'r': every task waits */
+    int blocked = threads_blocked(pid, threads);
     int k = kill(pid), w = wait(pid, &status, CHILD_TIMEOUT);
     close(up[0]), close(down[1]);
     kstat(&after);
-    return n == 1 && c == 'r' && blocked == 1 && k == 0 && w == pid &&
+    return n == 1 && c == 'r' && blocked == threads && k == 0 && w == pid &&
            status == WSTATUS_KILLED && same_counts(&before, &after) ? NULL
            : FAILMSG("read %d '%c', %d blocked threads, kill %d wait %d status 0x%x; "
                      "free mem %lu->%lu objs %lu->%lu pipes %lu->%lu threads %lu->%lu",
@@ -58,7 +68,8 @@ static const char *kill_mid_await(void)
 
 void test_coro(void)
 {
-    judge("coro: kill a process whose tasks are mid-await", kill_mid_await());
+    judge("coro: kill a process whose tasks are mid-await", kill_mid_await("await", 1));
+    judge("coro: kill one awaiting its thread pool's work", kill_mid_await("awaitpool", 2));
     char *closed[] = { "asyncchild", "closed", NULL };
     expect_status("coro: a descriptor closed under an awaiting task", closed, 0);
 }
