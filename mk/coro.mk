@@ -148,5 +148,10 @@ bench-pollwake:
 	    $(BUILD)/bench-pollwake.elf > $(BUILD)/bench-pollwake.log 2>&1 \
 	    || { cat $(BUILD)/bench-pollwake.log >&2; exit 1; }
 	@tr -d '\r' < $(BUILD)/bench-pollwake.log | grep '^bench: '
+# Where poll_wakeup's instructions go, per function (docs/async.md).
+.PHONY: profile-pollwake
+profile-pollwake:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-pollwake.elf >&2
+	@tools/profile_pollwake.py $(BUILD)/bench-pollwake.elf $(BUILD)/user/pollwake.elf
 # Twice, the same figure, every sample alike (a check, not a measurement).
 TEST_SUITES += tests/target/bench-pollwake-check.sh
