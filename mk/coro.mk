@@ -111,7 +111,8 @@ $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDR
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
 	    -lboost_context
 
-CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
+CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c \
+                  lib/coro/stack.c
 $(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \
                          $(BUILD)/arm-bench/tests/target/bench_coro.c.o \
                          $(CORO_WEFT_SRCS:%=$(BUILD)/arm-bench/%.o)
