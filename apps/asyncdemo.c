@@ -7,9 +7,14 @@
  * periods, a reader awaiting the console, and a server of the second
  * serial line (UART1) that echoes each line it receives upper-cased. Their
  * lines interleave as the timers fall and the bytes come in; the thread
- * itself blocks only when every task waits, in one poll(), as
- * `trace run asyncdemo` shows (one thread: RUNNING -> BLOCKED in poll,
- * woken by a timeout or an interrupt).
+ * itself blocks only when every task waits, in one poll(). At the end it
+ * says how often: the loop's poller is wrapped in one that counts the polls
+ * that may sleep (the loop's step 4 lets it sleep only when no task is
+ * ready), next to the kernel's count of the thread's wake-ups from BLOCKED
+ * (more than the polls when a poll is woken for a change it does not watch
+ * and sleeps again: kernel/poll.c wakes every poller). `trace run
+ * asyncdemo` shows one thread, RUNNING -> BLOCKED, woken by a timeout or
+ * an interrupt.
  *
  * UART1 is O_NONBLOCK: a write takes what fits in the transmit ring and
  * the task awaits room for the rest, so a slow peer on UART1 stalls only
@@ -118,6 +123,54 @@ static int serial_task(struct async_task *self, void *arg, void **result)
     return r == -ECANCELED && !serial.wanted ? 0 : r;   /* told to stop: a clean end */
 }
 
+/* ---- The poller, counted ------------------------------------------------ */
+
+/* weft's poller, with a count of the waits that may sleep (a timeout other
+ * than 0: the loop had nothing ready). */
+static struct counted {
+    struct poller base;
+    struct poller *inner;
+    unsigned long idle_polls;
+} counted;
+
+static int c_watch(struct poller *p, int fd, unsigned ev, void *key)
+{
+    (void)p;
+    return counted.inner->ops->watch(counted.inner, fd, ev, key);
+}
+static int c_unwatch(struct poller *p, int fd)
+{
+    (void)p;
+    return counted.inner->ops->unwatch(counted.inner, fd);
+}
+static int c_wait(struct poller *p, struct poller_event *ev, int max, int64_t timeout)
+{
+    (void)p;
+    counted.idle_polls += timeout != 0;
+    return counted.inner->ops->wait(counted.inner, ev, max, timeout);
+}
+static void c_destroy(struct poller *p)
+{
+    (void)p;
+    counted.inner->ops->destroy(counted.inner);
+}
+static const struct poller_ops counted_ops = { "weft poll, counted", c_watch, c_unwatch, c_wait, c_destroy };
+
+/* This thread's wake-ups from BLOCKED, and how many threads the process has. */
+static unsigned long my_wakeups(int *threads)
+{
+    struct thread_info ti;
+    unsigned long w = 0;
+    int me = gettid(), pid = getpid();
+    *threads = 0;
+    for (int i = 0; threadinfo(i, &ti) == 0; i++) {
+        *threads += ti.pid == pid;
+        if (ti.tid == me)
+            w = ti.wakeups;
+    }
+    return w;
+}
+
 /* ---- The console ------------------------------------------------------- */
 
 static int read_task(struct async_task *self, void *arg, void **result)
@@ -153,7 +206,10 @@ int main(int argc, char **argv)
     }
     struct async_loop *loop = NULL;
     serial.fd = serial_open(O_NONBLOCK);
-    if (serial.fd < 0 || !(loop = async_loop_create(NULL, NULL))) {
+    counted = (struct counted){ { &counted_ops }, poller_weft_create(), 0 };
+    int threads;
+    unsigned long woken = my_wakeups(&threads);
+    if (serial.fd < 0 || !counted.inner || !(loop = async_loop_create(&counted.base, NULL))) {
         printf("asyncdemo: %s (%d)\n", serial.fd < 0 ? "no UART1" : "no memory for the loop", serial.fd);
         return 2;
     }
@@ -173,6 +229,9 @@ int main(int argc, char **argv)
         bad |= afuture_error(async_task_future(t[i])) != 0;
         afuture_release(async_task_future(t[i]));
     }
+    woken = my_wakeups(&threads) - woken;
+    printf("asyncdemo: %d thread; %lu polls made with every task waiting, woken %lu times\n",
+           threads, counted.idle_polls, woken);
     printf("asyncdemo: %lu loop iterations, %s\n", async_iterations(loop), bad ? "FAILED" : "all tasks done");
     async_loop_destroy(loop);
     close(serial.fd);

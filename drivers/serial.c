@@ -12,8 +12,9 @@
  * is empty, each in a wait queue of its own; with O_NONBLOCK a write takes
  * what fits and gives -EAGAIN only when nothing does, so poll's POLLOUT
  * (room in the ring) means the next write will not block, as for a pipe.
- * Every change a poller may wait for (a byte in, room out) notifies
- * kernel/poll.c.
+ * Every change a poller may wait for notifies kernel/poll.c: a byte in,
+ * and room out once the ring was full (not every byte sent: each notify
+ * wakes every poller in the system).
  * Read next: kernel/fd_console.c (the console object; this one is in
  * kernel/sys_fd.c), apps/serialecho.c.
  */
@@ -104,9 +105,11 @@ void uart1_tx_irq(void)
     uint32_t s = arch_irq_save();
     U_INT = INT_TX;
     tx_busy = 0;
+    int was_full = ring_full(&tx);
     kick_locked();
     sched_wake_all_locked(&writers, 0);
-    notify_locked();                            /* room: POLLOUT again */
+    if (was_full)
+        notify_locked();                        /* room again: POLLOUT (not per byte) */
     arch_irq_restore(s);
 }
 

@@ -9,8 +9,6 @@
 #include "async_internal.h"
 #include "weft.h"
 
-struct poller *poller_weft_create(void);
-
 static uint64_t tick_ns(void *ctx)
 {
     (void)ctx;

@@ -5,8 +5,11 @@
 #
 #   async_serial_echo          two lines from the peer (CRLF and LF) come
 #                              back upper-cased; the console line ends it
-#   async_serial_one_thread    `trace run` shows one thread, which blocks
-#                              only in poll (all of its tasks waiting)
+#   async_serial_one_thread    one thread (`trace run` shows no other, and
+#                              asyncdemo counts its process's threads), which
+#                              slept in polls made with every task waiting;
+#                              that it sleeps nowhere else is what the
+#                              stalled-peer case shows
 #   async_serial_64k_slow_peer 64 KiB of CRLF lines pushed at once by a peer
 #                              that reads nothing for a second: every line
 #                              comes back, in order, none lost (UART1's
@@ -89,6 +92,14 @@ def recv_exactly(s, n, secs):
         data += chunk
     return data
 
+def one_thread(start):
+    """None if asyncdemo said: 1 thread, which slept in polls with every task waiting."""
+    m = wait_for(r"^asyncdemo: (\d+) thread; (\d+) polls made with every task waiting, woken (\d+)", start, 5)
+    if not m:
+        return "asyncdemo did not count its polls"
+    t, p, w = map(int, m.groups())
+    return None if t == 1 and p > 0 and w > 0 else f"{t} threads, {p} idle polls, woken {w} times"
+
 def mem_at(start):
     m = wait_for(r"^memory +(\d+).*\n^procs +(\d+).*\n^threads +(\d+).*\n^objects +(\d+).*\n^pipes +(\d+)", start)
     return m.groups() if m else None
@@ -115,9 +126,10 @@ tr = wait_for(r"^trace of asyncdemo[^\n]*\n((?:  t=.*\n)+)", mark)
 rows = tr.group(1).splitlines() if tr else []
 tids = {r.split()[2] for r in rows}
 blocks = [r for r in rows if "RUNNING    -> BLOCKED" in r]
+counts = one_thread(mark)
 verdict("async_serial_one_thread",
-        None if len(tids) == 1 and blocks and all(r.split()[-1] == "wait" for r in blocks)
-        else f"threads {sorted(tids)}, blocks {blocks[:3]}")
+        None if len(tids) == 1 and blocks and not counts
+        else f"trace: threads {sorted(tids)}, {len(blocks)} blocks; {counts}")
 
 # ---- 64 KiB of CRLF lines at once, from a peer that reads late ----
 lines = [(f"{i:04d} " + "abcdefghijklmnopqrstuvwxyz0123456789-the-quick-brown-fox-jumps")[:62]
@@ -214,11 +226,13 @@ while len(got) < len(want) and time.time() < end:
         time.sleep(0.05)
 summary = wait_for(r"^serial: (\d+) lines, (\d+) bytes echoed, (\d+) waits for room", 0)
 done = wait_for(r"^\[\d+ asyncdemo\] exited (\d+)", 0)
+counts = one_thread(0)
 verdict("async_serial_stalled_peer",
         None if during and got == want and summary and int(summary.group(3)) > 0 and done
-        and done.group(1) == "0"
+        and done.group(1) == "0" and not counts
         else f"console during the stall: {bool(during)}; {len(got)} of {len(want)} bytes back; "
-             f"summary {summary.groups() if summary else None}; exit {done.group(1) if done else None}")
+             f"summary {summary.groups() if summary else None}; exit {done.group(1) if done else None}; "
+             f"{counts}")
 halt()
 os.close(to_guest), os.close(from_guest)
 shutil.rmtree(fifo)
