@@ -15,6 +15,11 @@
  *   daemonparent    the same with SPAWN_DAEMON: it ends with us
  *   killwindow      renamed so that the test image kills it in the window
  *                   before a system call returns; then it spins in user mode
+ *   killfast        the same for a fast call (getpid, run in the trap
+ *                   handler): renamed, then getpid() for ever
+ *   killirq         renamed so that an interrupt handler kills it as the
+ *                   call leaves the kernel; then it spins in user mode
+ *   killirqf        the same for a fast call: getpid() for ever
  *   waitkill        waits for a child while a sibling kills it just after
  *                   another child's end woke it (it must not block again)
  *   killer PID      waits until PID is a zombie, then kills its parent
@@ -123,9 +128,14 @@ static void *regs_thread(void *arg)
 /* The roles about ending: kills that race, and Python's rule. */
 static int ending_role(const char *role, char **argv, int argc)
 {
-    if (!strcmp(role, "killwindow")) {
-        setname("killwindow");          /* killed on this call's way back */
+    if (!strcmp(role, "killwindow") || !strcmp(role, "killirq")) {
+        setname(role);                  /* killed on this call's way back */
         spinner((void *)&spin_count);
+    }
+    if (!strcmp(role, "killfast") || !strcmp(role, "killirqf")) {
+        setname(role);                  /* a slow call: not killed yet */
+        for (;;)
+            getpid();                   /* killed on the first one's way back */
     }
     if (!strcmp(role, "waitkill")) {
         char *sleep_argv[] = { "sleeper", "sleep", NULL };

@@ -60,6 +60,9 @@ static void kill_after(const char *name, char **argv, uint32_t ticks)
 void test_ending(void)
 {
     char *window[] = { "userchild", "killwindow", NULL };
+    char *fastwindow[] = { "userchild", "killfast", NULL };
+    char *irqwindow[] = { "userchild", "killirq", NULL };
+    char *irqfast[] = { "userchild", "killirqf", NULL };
     char *waitkill[] = { "userchild", "waitkill", NULL };
     char *threaded[] = { "userchild", "threaded", NULL };
     char *spin[] = { "userchild", "spin", NULL };
@@ -69,6 +72,9 @@ void test_ending(void)
     int status = -1;
 
     expect_status("kill in the return window", window, WSTATUS_KILLED);
+    expect_status("kill in a fast call's return window", fastwindow, WSTATUS_KILLED);
+    expect_status("kill from an interrupt as a call leaves", irqwindow, WSTATUS_KILLED);
+    expect_status("kill from an interrupt as a fast call leaves", irqfast, WSTATUS_KILLED);
     expect_status("kill while woken in a wait loop", waitkill, WSTATUS_KILLED);
     kill_after("kill a process of four threads", threaded, 20);
     kill_after("kill a process spinning in user mode", spin, 3);

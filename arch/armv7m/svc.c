@@ -36,6 +36,8 @@
 #include "frame.h"
 #include "regs.h"
 
+extern void svc_leave_test_hook(int fast) __attribute__((weak));
+
 /* The end of every system call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
 {
@@ -81,6 +83,8 @@ uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
         panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
     if (t->kill_pending)                    /* the last check: no way back */
         return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+    if (svc_leave_test_hook)
+        svc_leave_test_hook(0);
     /* The user frame was stacked by the CPU with the user's permissions at
      * entry, so it is writable. */
     struct hw_frame *u = (struct hw_frame *)t->user_sp;
