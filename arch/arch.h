@@ -221,6 +221,15 @@ void kernel_tick(void);
  * goes back to the caller's R0. See kernel/syscall.c. */
 long kernel_syscall(long a0, long a1, long a2, long a3);
 
+/* The calls that never block (FAST in kernel/syscalls.h), by number; NULL
+ * for every other. A port may run one straight from its trap handler, in
+ * one trap: the arguments in current->sysargs, current->in_syscall set
+ * while it runs, the handler's result to the caller's R0, and the same last
+ * kill check on the way out as kernel_syscall()'s calls get. A port without
+ * such a path (arch/linux) runs them through kernel_syscall() like any
+ * other. Sized SYS_NCALLS (kernel/uapi.h). */
+extern long (*const kernel_fast_syscalls[])(void);
+
 /* A fault in user mode, as the port reports it: what the CPU saw, as data.
  * What it means (a NULL read, a stack overflow...) and what happens to
  * the process are the kernel's to decide (kernel/ufault.c). */

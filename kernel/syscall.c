@@ -27,12 +27,14 @@
 typedef long (*syscall_fn)(void);
 
 /* A seam for tests: an image that defines this (tests/target/
- * init_usertests.c) has it called after the killed check, in the window
- * before the way back to user mode. Elsewhere the weak reference is NULL. */
+ * init_usertests.c) has it called after the call's own work, in the window
+ * before the port's last kill check: here after the killed check, and in
+ * the port after a fast call (arch/armv7m/svc.c). Elsewhere the weak
+ * reference is NULL. */
 extern void syscall_return_test_hook(void) __attribute__((weak));
 
 /* The table: [SYS_WRITE] = sys_write, ... one entry per line of the list. */
-#define SYSCALL0(NUM, handler, ...) [SYS_##NUM] = sys_##handler,
+#define SYSCALL0(NUM, kind, handler, ...) [SYS_##NUM] = sys_##handler,
 #define SYSCALL1 SYSCALL0
 #define SYSCALL2 SYSCALL0
 #define SYSCALL3 SYSCALL0
@@ -40,6 +42,18 @@ extern void syscall_return_test_hook(void) __attribute__((weak));
 static const syscall_fn table[SYS_NCALLS] = {
 #include "syscalls.h"
 };
+#undef SYSCALL0
+
+/* The FAST calls alone, for the port's one-trap path (arch/arch.h):
+ * [SYS_GETPID] = sys_getpid, and NULL for every BLOCKING call. */
+#define FAST_ONLY(handler) sys_##handler
+#define BLOCKING_ONLY(handler) NULL
+#define SYSCALL0(NUM, kind, handler, ...) [SYS_##NUM] = kind##_ONLY(handler),
+long (*const kernel_fast_syscalls[SYS_NCALLS])(void) = {
+#include "syscalls.h"
+};
+#undef FAST_ONLY
+#undef BLOCKING_ONLY
 #undef SYSCALL0
 #undef SYSCALL1
 #undef SYSCALL2
