@@ -74,6 +74,7 @@ void arch_user_mode_init(void);
 struct arch_mm {
     uint32_t regs[4];
     uint32_t seg[ARCH_MM_SEGS][2];  /* a segment's RBAR, RASR; RASR 0: none */
+    uint32_t segs;                  /* bit i: slot i holds a segment */
 };
 void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
 /* Put segment [base, base + size) in slot i of mm (size 0: empty the
@@ -87,6 +88,10 @@ void arch_mm_switch(const struct arch_mm *mm);
  * thread whose guard is not the one loaded. guard is ARCH_GUARD_SIZE-aligned. */
 #define ARCH_GUARD_SIZE 32u
 void arch_mm_guard(uintptr_t guard);
+/* Both at once, for a switch to a thread of another process: mm's regions
+ * and the thread's guard, with one barrier. Called from the context switch
+ * only (kernel/proc.c). */
+void arch_mm_enter(const struct arch_mm *mm, uintptr_t guard);
 
 /* Where processes' memory lives: sets *base and returns log2 of its size
  * (a power of two, aligned to itself, for kernel/buddy.c). */

@@ -523,12 +523,13 @@ void proc_info(const struct proc *p, struct proc_info *out)
 static void proc_switch_mm_locked(struct thread *next)
 {
     struct proc *p = next->proc;
+    uintptr_t guard = next->uguard;
     if (p != mm_loaded) {
-        arch_mm_switch(&p->mm);
+        arch_mm_enter(&p->mm, guard);       /* another process: both at once */
         mm_loaded = p;
-    }
-    if (next->uguard != guard_loaded) {
-        arch_mm_guard(next->uguard);
-        guard_loaded = next->uguard;
+        guard_loaded = guard;
+    } else if (guard != guard_loaded) {
+        arch_mm_guard(guard);               /* another thread of the same one */
+        guard_loaded = guard;
     }
 }

@@ -16,8 +16,9 @@
  * Where regions overlap the higher number wins, so the code region carves
  * the executable part out of the block and the guard a hole in it.
  * Regions 5 and 6 are four stores, made on a switch between processes only;
- * region 7 is two, made on a switch to a thread with another guard; regions
- * 3 and 4 are touched only while some process has a segment mapped.
+ * region 7 is two, made on a switch to a thread with another guard (both
+ * together, with one barrier, in arch_mm_enter); regions 3 and 4 are
+ * touched only while some process has a segment mapped.
  * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
  */
 #include <stddef.h>
@@ -54,6 +55,7 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
     mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
     mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
     mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
+    mm->segs = 0;
     for (int i = 0; i < ARCH_MM_SEGS; i++)
         arch_mm_seg(mm, i, 0, 0);
 }
@@ -62,6 +64,10 @@ void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
 {
     mm->seg[i][0] = (uint32_t)base | RBAR_VALID | (uint32_t)(REGION_SEG0 + i);
     mm->seg[i][1] = size ? RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE : 0;
+    if (size)
+        mm->segs |= 1u << i;
+    else
+        mm->segs &= ~(1u << i);
 }
 
 /* Which segment regions are enabled now (bit i: region REGION_SEG0 + i). A
@@ -69,13 +75,9 @@ void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
  * moves, never moved while live (see below). */
 static uint32_t segs_live;
 
-static void load_segs(const struct arch_mm *mm)
+static void load_segs_slow(const struct arch_mm *mm)
 {
-    uint32_t want = 0;
-    for (int i = 0; mm && i < ARCH_MM_SEGS; i++)
-        want |= (mm->seg[i][1] != 0) << i;
-    if (!want && !segs_live)
-        return;                     /* the common case: nobody shares memory */
+    uint32_t want = mm ? mm->segs : 0;
     for (int i = 0; i < ARCH_MM_SEGS; i++) {
         if (segs_live & (1u << i)) {
             MPU_RNR = (uint32_t)(REGION_SEG0 + i);
@@ -89,6 +91,13 @@ static void load_segs(const struct arch_mm *mm)
     segs_live = want;
 }
 
+/* The common case, nobody sharing memory before or after, is one test. */
+static inline void load_segs(const struct arch_mm *mm, uint32_t want)
+{
+    if (want | segs_live)
+        load_segs_slow(mm);
+}
+
 /* Each region changes in two stores, so for one instruction it has its new
  * base with its old size and rights. Loading, that is harmless: old and new
  * both lie in the process arena, where the kernel neither runs nor keeps its
@@ -97,7 +106,7 @@ static void load_segs(const struct arch_mm *mm)
  * region is cleared by selecting it (RNR) and disabling it (RASR) alone. */
 void arch_mm_switch(const struct arch_mm *mm)
 {
-    load_segs(mm);
+    load_segs(mm, mm ? mm->segs : 0);
     if (mm) {
         MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
         MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
@@ -116,15 +125,35 @@ void arch_mm_switch(const struct arch_mm *mm)
  * there: a thread's guard is a part of its process's memory (the bottom of
  * a malloc'ed stack, say), and a system call's buffer may lie across it;
  * the kernel checks such pointers against the process's memory instead. */
-void arch_mm_guard(uintptr_t guard)
+#define GUARD_RASR (RASR_XN | AP_PRIV | ATTR_SRAM | ((5 - 1) << 1) | RASR_ENABLE)  /* 2^5 bytes */
+_Static_assert(ARCH_GUARD_SIZE == 1u << 5, "GUARD_RASR's size field is for 32 bytes");
+
+static inline void load_guard(uintptr_t guard)
 {
     if (guard) {
         MPU_RBAR = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
-        MPU_RASR = RASR_XN | AP_PRIV | ATTR_SRAM | size_field(ARCH_GUARD_SIZE) | RASR_ENABLE;
+        MPU_RASR = GUARD_RASR;
     } else {
         MPU_RNR = REGION_GUARD;
         MPU_RASR = 0;
     }
+}
+
+void arch_mm_guard(uintptr_t guard)
+{
+    load_guard(guard);
+    __asm volatile ("dsb\n\tisb" ::: "memory");
+}
+
+/* A switch to another process: its regions, then the thread's guard, and
+ * one barrier pair for all of them (the MPU takes the new map before the
+ * exception return that resumes the thread). */
+void arch_mm_enter(const struct arch_mm *mm, uintptr_t guard)
+{
+    load_segs(mm, mm->segs);
+    MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
+    MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
+    load_guard(guard);
     __asm volatile ("dsb\n\tisb" ::: "memory");
 }
 
