@@ -19,12 +19,9 @@ static uint64_t round_up(uint64_t x, uint64_t align)   /* align: a power of 2 */
     return (x + align - 1) & ~(align - 1);
 }
 
-static uint64_t pow2_at_least(uint64_t x)
+static uint64_t pow2_at_least(uint64_t x)      /* x < 2^63 */
 {
-    uint64_t p = 1;
-    while (p < x)
-        p <<= 1;
-    return p;
+    return x <= 1 ? 1 : (uint64_t)1 << (64 - __builtin_clzll(x - 1));
 }
 
 /* The checks every header must pass before any of its sizes is trusted. */
