@@ -3,7 +3,10 @@
  *
  * Course idea: the kernel's front door. kernel_syscall() runs in the calling
  * thread, privileged, on its own kernel stack (arch/armv7m/svc.c put it
- * there), so a call may block like any kernel code. It looks the number up
+ * there), so a call may block like any kernel code. (A call marked FAST in
+ * the list, one that never blocks, is run by the port straight from its
+ * trap handler instead, from kernel_fast_syscalls below: the same handler,
+ * the same arguments, one trap instead of two.) It looks the number up
  * in a table made from the one list of calls (kernel/syscalls.h) and runs
  * the handler, which fetches its own arguments (arg_*) and reaches user
  * memory only through copyin/copyout/copyinstr (kernel/syscall.h). Each
