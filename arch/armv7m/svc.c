@@ -65,6 +65,7 @@
  * check. The second runs inside the last check, under the mask. */
 extern void syscall_return_test_hook(void) __attribute__((weak));
 extern void svc_leave_test_hook(int fast) __attribute__((weak));
+extern void svc_enter_test_hook(void) __attribute__((weak));
 
 /* The end of every blocking call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
@@ -118,6 +119,8 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     t->sysargs[1] = (long)f->r1;
     t->sysargs[2] = (long)f->r2;
     t->sysargs[3] = (long)f->r3;
+    if (svc_enter_test_hook)
+        svc_enter_test_hook();
     t->in_syscall = 1;
     long r = call();
     if (syscall_return_test_hook)

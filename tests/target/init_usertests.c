@@ -17,7 +17,10 @@
  *                             can only come from an interrupt handler:
  *                             "killirq" (slow calls) and "killirqf" (fast
  *                             ones) have IRQ 31 pended there, whose handler
- *                             kills them.
+ *                             kills them;
+ *   svc_enter_test_hook       as a fast call enters, before the thread
+ *                             counts as in the kernel: "killenter" has IRQ
+ *                             31 pended there.
  */
 #include <string.h>
 
@@ -56,6 +59,14 @@ void syscall_return_test_hook(void)
 void svc_leave_test_hook(int fast)
 {
     if ((!fast && named("killirq")) || (fast && named("killirqf"))) {
+        nvic_enable(SOFT_IRQ, PRIO_IRQ);
+        NVIC_ISPR = 1u << SOFT_IRQ;
+    }
+}
+
+void svc_enter_test_hook(void)
+{
+    if (named("killenter")) {
         nvic_enable(SOFT_IRQ, PRIO_IRQ);
         NVIC_ISPR = 1u << SOFT_IRQ;
     }
