@@ -52,6 +52,7 @@
  */
 #include <stddef.h>
 
+#include "../../kernel/errno.h"
 #include "../../kernel/panic.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/uapi.h"
@@ -121,39 +122,56 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     t->sysargs[3] = (long)f->r3;
     if (svc_enter_test_hook)
         svc_enter_test_hook();
-    t->in_syscall = 1;
-    long r = call();
+    t->in_syscall = 1;                  /* to a kill, it is in the kernel now */
+    __asm volatile ("" ::: "memory");   /* (the store before the load below) */
+    /* An interrupt handler that killed it before that found it in user mode
+     * and ended it then: its call must not run after its end. (A blocking
+     * call cannot: PendSV takes the thread before the call's first line.) */
+    long r = __builtin_expect(t->kill_pending, 0) ? -EINTR : call();
     if (syscall_return_test_hook)
         syscall_return_test_hook();
     return leave(t, f, (uint32_t)r, control, 1);
 }
 
-/* Called by svc_handler with the caller's frame and CONTROL; returns the
- * PSP to return to. CONTROL.nPRIV is set or cleared to match. */
-uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
+/* A BLOCKING call: send the thread to kernel_syscall() on its kernel
+ * stack; it comes back through svc_return_stub. */
+static __attribute__((noinline)) uint32_t *enter_blocking(struct hw_frame *f, uint32_t control)
 {
     struct thread *t = current;
-    struct hw_frame *f = (struct hw_frame *)frame;
+    t->user_sp = f;
+    t->sysno = f->r12;
+    t->in_syscall = 1;
+    __asm volatile ("msr control, %0" :: "r"(control & ~1u));
+    struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
+                                   (uintptr_t)svc_return_stub, 0);
+    k->r2 = f->r2;
+    k->r3 = f->r3;
+    return (uint32_t *)k;
+}
 
-    if (control & 1) {                      /* from user mode: a call */
-        uint32_t n = f->r12;
-        long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
-        if (fast)
-            return run_fast(t, f, fast, control);
-        t->user_sp = frame;
-        t->sysno = n;
-        t->in_syscall = 1;
-        __asm volatile ("msr control, %0" :: "r"(control & ~1u));
-        struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
-                                       (uintptr_t)svc_return_stub, 0);
-        k->r2 = f->r2;
-        k->r3 = f->r3;
-        return (uint32_t *)k;
-    }
-    /* From the kernel: only svc_return_stub may ask, at the end of a call. */
+/* The end of a BLOCKING call: only svc_return_stub may ask. */
+static __attribute__((noinline)) uint32_t *return_blocking(struct hw_frame *f, uint32_t control)
+{
+    struct thread *t = current;
     if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
         panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
     return leave(t, (struct hw_frame *)t->user_sp, f->r0, control, 0);
+}
+
+/* Called by svc_handler with the caller's frame and CONTROL; returns the
+ * PSP to return to. CONTROL.nPRIV is set or cleared to match. From user
+ * mode it is a call, fast or blocking; from the kernel, the end of a
+ * blocking one. */
+uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
+{
+    struct hw_frame *f = (struct hw_frame *)frame;
+    if (!(control & 1))
+        return return_blocking(f, control);
+    uint32_t n = f->r12;
+    long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
+    if (!fast)
+        return enter_blocking(f, control);
+    return run_fast(current, f, fast, control);
 }
 
 /* SVCall: entered with EXC_RETURN in LR; threads always use the PSP. */
