@@ -80,18 +80,22 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
 /* Put segment [base, base + size) in slot i of mm (size 0: empty the
  * slot). Takes effect at the next arch_mm_switch(mm). */
 void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size);
-/* Make mm the user-accessible memory (NULL: none). Called on a switch
- * between processes only, and when a process's memory is freed. */
+/* Make mm the user-accessible memory (NULL: none, and no guard either),
+ * now, whatever is loaded. For a process whose segments changed while it
+ * runs (kernel/shm.c), and for one whose memory is being freed. */
 void arch_mm_switch(const struct arch_mm *mm);
 /* Make [guard, guard + ARCH_GUARD_SIZE) inaccessible to user mode: the
- * running thread's stack guard (0: none). Called on a switch to a user
- * thread whose guard is not the one loaded. guard is ARCH_GUARD_SIZE-aligned. */
+ * running thread's stack guard (0: none). guard is ARCH_GUARD_SIZE-aligned. */
 #define ARCH_GUARD_SIZE 32u
-void arch_mm_guard(uintptr_t guard);
-/* Both at once, for a switch to a thread of another process: mm's regions
- * and the thread's guard, with one barrier. Called from the context switch
- * only (kernel/proc.c). */
-void arch_mm_enter(const struct arch_mm *mm, uintptr_t guard);
+/* The context switch's call, for an incoming user thread: mm (its
+ * process's memory) and guard (its stack's guard) become what user mode
+ * sees. The port remembers what it loaded and loads only what differs: on
+ * a switch within one process, the guard if the thread's is another one;
+ * on a switch between processes, both, with one barrier. */
+void arch_mm_load(const struct arch_mm *mm, uintptr_t guard);
+/* mm's memory is being freed: if it is loaded, unload it (as
+ * arch_mm_switch(NULL)), so that no region outlives the memory. */
+void arch_mm_forget(const struct arch_mm *mm);
 
 /* Where processes' memory lives: sets *base and returns log2 of its size
  * (a power of two, aligned to itself, for kernel/buddy.c). */

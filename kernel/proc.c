@@ -37,8 +37,6 @@ static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
 static const struct prog_header *progs[PROG_MAX_COUNT];  /* the table, */
 static int nprogs;                  /* checked once at boot (prog_index) */
-static const struct proc *mm_loaded; /* whose regions the MPU holds */
-static uintptr_t guard_loaded;      /* which thread guard it holds (0: none) */
 static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
@@ -47,8 +45,6 @@ void proc_init(void)
     memset(proc_table, 0, sizeof proc_table);   /* a host test boots again */
     next_pid = 1;
     init_proc = NULL;
-    mm_loaded = NULL;
-    guard_loaded = 0;
     kobj_init();
     nprogs = prog_index(progs_table, progs, PROG_MAX_COUNT);
     unsigned log2 = arch_proc_arena(&base);
@@ -355,11 +351,7 @@ static void release_locked(struct proc *p)
     ASSERT_LOCKED();
     fd_close_all_locked(p);                                 /* 3 */
     shm_unmap_all_locked(p);
-    if (mm_loaded == p) {           /* its regions must not outlive its memory */
-        arch_mm_switch(NULL);       /* the guard region too */
-        mm_loaded = NULL;
-        guard_loaded = 0;
-    }
+    arch_mm_forget(&p->mm);         /* its regions must not outlive its memory */
     if (buddy_free(&arena, p->mem) != 0)                    /* 4 */
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
@@ -518,20 +510,11 @@ void proc_info(const struct proc *p, struct proc_info *out)
     memcpy(out->why, p->why, sizeof out->why);
 }
 
-/* Called from kernel_switch for a user thread: load its process's regions
- * and its stack guard, each only if it is not loaded already. A kernel
- * thread keeps whatever is loaded (it is privileged: the regions do not
- * limit it, and the guard lets it write). */
+/* Called from kernel_switch for a user thread: its process's regions and
+ * its stack guard; the port loads only what is not loaded already. A
+ * kernel thread keeps whatever is loaded (it is privileged: the regions do
+ * not limit it, and the guard lets it write). */
 static void proc_switch_mm_locked(struct thread *next)
 {
-    struct proc *p = next->proc;
-    uintptr_t guard = next->uguard;
-    if (p != mm_loaded) {
-        arch_mm_enter(&p->mm, guard);       /* another process: both at once */
-        mm_loaded = p;
-        guard_loaded = guard;
-    } else if (guard != guard_loaded) {
-        arch_mm_guard(guard);               /* another thread of the same one */
-        guard_loaded = guard;
-    }
+    arch_mm_load(&next->proc->mm, next->uguard);
 }
