@@ -63,7 +63,9 @@
 
 /* Seams for tests (tests/target/init_usertests.c); NULL elsewhere. The
  * first is kernel/syscall.c's: after a call's work, before the last
- * check. The second runs inside the last check, under the mask. */
+ * check. The second runs inside the last check, under the mask, between
+ * the check and the clearing of in_syscall. The third runs as a fast
+ * call enters, before in_syscall is set. */
 extern void syscall_return_test_hook(void) __attribute__((weak));
 extern void svc_leave_test_hook(int fast) __attribute__((weak));
 extern void svc_enter_test_hook(void) __attribute__((weak));
