@@ -92,6 +92,15 @@ static struct hw_frame *to_kernel(uintptr_t fn, uint32_t a0, uint32_t a1,
     return k;
 }
 
+/* A thread whose process is ending never returns to user mode: it runs
+ * kernel_thread_killed() privileged on its kernel stack instead, and ends.
+ * (Out of line: the way back keeps no stack frame for it.) */
+static __attribute__((noinline, cold)) uint32_t *no_way_back(uint32_t control)
+{
+    __asm volatile ("msr control, %0" :: "r"(control & ~1u) : "memory");
+    return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+}
+
 /* The way back to user mode of every call: the last kill check. Returns
  * the PSP to return to: the user frame u with R0 = r, or, for a killed
  * thread, a frame that runs kernel_thread_killed() privileged. */
@@ -99,9 +108,9 @@ static uint32_t *leave(struct thread *t, struct hw_frame *u, uint32_t r,
                        uint32_t control, int fast)
 {
     __asm volatile ("cpsid i" ::: "memory");
-    if (t->kill_pending) {                  /* no way back */
-        __asm volatile ("cpsie i\n\tmsr control, %0" :: "r"(control & ~1u) : "memory");
-        return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+    if (t->kill_pending) {
+        __asm volatile ("cpsie i" ::: "memory");
+        return no_way_back(control);
     }
     if (svc_leave_test_hook)
         svc_leave_test_hook(fast);
@@ -135,13 +144,22 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     return leave(t, f, (uint32_t)r, control, 1);
 }
 
-/* A BLOCKING call: send the thread to kernel_syscall() on its kernel
- * stack; it comes back through svc_return_stub. */
-static __attribute__((noinline)) uint32_t *enter_blocking(struct hw_frame *f, uint32_t control)
+/* Called by svc_handler for an `svc` from user mode, with the caller's
+ * frame and CONTROL: a call, fast or blocking. Returns the PSP to return
+ * to; CONTROL.nPRIV is cleared for a blocking call. */
+uint32_t *svc_call(uint32_t *frame, uint32_t control)
 {
+    struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;
+    uint32_t n = f->r12;
+    long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
+    if (fast)
+        return run_fast(t, f, fast, control);
+
+    /* Blocking: send the thread to kernel_syscall() on its kernel stack;
+     * it comes back through svc_return_stub, to svc_return(). */
     t->user_sp = f;
-    t->sysno = f->r12;
+    t->sysno = n;
     t->in_syscall = 1;
     __asm volatile ("msr control, %0" :: "r"(control & ~1u));
     struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
@@ -151,39 +169,32 @@ static __attribute__((noinline)) uint32_t *enter_blocking(struct hw_frame *f, ui
     return (uint32_t *)k;
 }
 
-/* The end of a BLOCKING call: only svc_return_stub may ask. */
-static __attribute__((noinline)) uint32_t *return_blocking(struct hw_frame *f, uint32_t control)
+/* Called by svc_handler for an `svc` from the kernel: the end of a
+ * blocking call, which only svc_return_stub may ask for. */
+uint32_t *svc_return(uint32_t *frame, uint32_t control)
 {
+    struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;
     if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
         panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
     return leave(t, (struct hw_frame *)t->user_sp, f->r0, control, 0);
 }
 
-/* Called by svc_handler with the caller's frame and CONTROL; returns the
- * PSP to return to. CONTROL.nPRIV is set or cleared to match. From user
- * mode it is a call, fast or blocking; from the kernel, the end of a
- * blocking one. */
-uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
-{
-    struct hw_frame *f = (struct hw_frame *)frame;
-    if (!(control & 1))
-        return return_blocking(f, control);
-    uint32_t n = f->r12;
-    long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
-    if (!fast)
-        return enter_blocking(f, control);
-    return run_fast(current, f, fast, control);
-}
-
-/* SVCall: entered with EXC_RETURN in LR; threads always use the PSP. */
+/* SVCall: entered with EXC_RETURN in LR; threads always use the PSP.
+ * Privilege tells a call (from user mode) from the end of one. */
 __attribute__((naked)) void svc_handler(void)
 {
     __asm volatile (
         "mrs    r0, psp         \n"
         "mrs    r1, control     \n"
         "push   {r4, lr}        \n"
-        "bl     svc_dispatch    \n"
+        "tst    r1, #1          \n"
+        "beq    1f              \n"
+        "bl     svc_call        \n"    /* nPRIV: from user mode */
+        "msr    psp, r0         \n"
+        "pop    {r4, pc}        \n"
+        "1:                     \n"
+        "bl     svc_return      \n"    /* from svc_return_stub */
         "msr    psp, r0         \n"
         "pop    {r4, pc}        \n");
 }
