@@ -139,6 +139,11 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
      * and ended it then: its call must not run after its end. (A blocking
      * call cannot: PendSV takes the thread before the call's first line.) */
     long r = __builtin_expect(t->kill_pending, 0) ? -EINTR : call();
+    /* The locking rule (docs/states.md): a handler leaves every critical
+     * section it opened. Checked where the test images check it. */
+    if (IRQ_CHECKS && arch_irq_depth() != 0)
+        panic("fast system call %lu returned at irq depth %lu in thread %d '%s'",
+              (unsigned long)f->r12, (unsigned long)arch_irq_depth(), t->id, t->name);
     if (syscall_return_test_hook)
         syscall_return_test_hook();
     return leave(t, f, (uint32_t)r, control, 1);
