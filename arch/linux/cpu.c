@@ -325,4 +325,5 @@ void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
     mm->seg[i][0] = (uint32_t)base;
     mm->seg[i][1] = size;
 }
-void arch_mm_guard(uintptr_t guard) { (void)guard; }
+void arch_mm_load(const struct arch_mm *mm, uintptr_t guard) { (void)mm; (void)guard; }
+void arch_mm_forget(const struct arch_mm *mm) { (void)mm; }
