@@ -173,6 +173,26 @@ static void test_callee_saved_registers_survive_each_switch(void **state)
 	coro_release(&co);
 }
 
+#ifdef CORO_ON_WEFT
+/* A Cortex-M3 has no floating-point unit, so no rounding mode to keep. */
+static void test_a_coroutine_runs_in_its_threads_rounding_mode(void **state)
+{
+	(void)state;
+	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
+}
+
+static void test_a_coroutine_that_puts_the_mode_back_may_change_it(void **state)
+{
+	(void)state;
+	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
+}
+
+static void test_a_coroutine_that_leaves_its_mode_behind_is_named(void **state)
+{
+	(void)state;
+	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
+}
+#else
 /* The floating-point control (rounding mode, exception masks: MXCSR and
  * the x87 control word on x86-64, FPCR on AArch64) is the thread's, shared
  * by its coroutines (switch_x86_64.S says why): a new coroutine runs in
@@ -189,9 +209,6 @@ static void *reads_the_mode(struct coro *self, void *first)
 static void test_a_coroutine_runs_in_its_threads_rounding_mode(void **state)
 {
 	(void)state;
-#ifdef CORO_ON_WEFT
-	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
-#endif
 	struct coro co;
 	coro_create(&co, "reader", reads_the_mode, NULL, stack_a, STACK);
 	fesetround(FE_DOWNWARD);
@@ -218,9 +235,6 @@ static void *polite_rounder(struct coro *self, void *first)
 static void test_a_coroutine_that_puts_the_mode_back_may_change_it(void **state)
 {
 	(void)state;
-#ifdef CORO_ON_WEFT
-	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
-#endif
 	struct coro co;
 	coro_create(&co, "polite", polite_rounder, NULL, stack_a, STACK);
 	fesetround(FE_TONEAREST);
@@ -251,9 +265,6 @@ static void leaves_its_mode_behind(void)
 static void test_a_coroutine_that_leaves_its_mode_behind_is_named(void **state)
 {
 	(void)state;
-#ifdef CORO_ON_WEFT
-	skip_because("a Cortex-M3 has no floating-point unit: no rounding mode to keep");
-#endif
 	if (!coro_checks_fpenv) {
 		skip(); /* checked in the sanitizer builds only: it costs a switch's time */
 		return;
@@ -262,6 +273,7 @@ static void test_a_coroutine_that_leaves_its_mode_behind_is_named(void **state)
 		     "coro: floating-point control (rounding mode or exception masks) changed and "
 		     "not put back by coroutine 'rounder'");
 }
+#endif
 
 static void *returns_at_once(struct coro *self, void *first)
 {
