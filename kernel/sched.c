@@ -159,22 +159,26 @@ void sched_set_prio_locked(struct thread *t, int prio)
 
 /*
  * Called by the port with interrupts masked, on the interrupt stack, with the
- * outgoing thread's registers already saved at `sp`. Returns the stack
- * pointer of the thread to run. The outgoing thread is in one of three
- * states: RUNNING (it yields, or it is preempted: it goes back to the ready
- * queue, at the front if it is preempted with slice left), or already
- * BLOCKED/TERMINATED (it put itself there before asking for the switch).
+ * outgoing thread's registers and stack pointer (prev->sp) already saved.
+ * Returns the thread to run, which is `current` from then on. The outgoing
+ * thread is in one of three states: RUNNING (it yields, or it is preempted:
+ * it goes back to a ready queue), or already BLOCKED/TERMINATED (it put
+ * itself there before asking for the switch).
+ *
+ * Where a RUNNING thread goes: if its turn is over (it yields, or its slice
+ * is used up) to the back of its queue, with a fresh slice for when it next
+ * runs; if a more urgent thread preempts it with slice left, to the front,
+ * to finish the slice. Every thread that is not RUNNING has a slice to run
+ * (sched_block_locked and thread creation give a fresh one too), so the
+ * dispatch never has to look.
  */
-void *kernel_switch(void *sp)
+struct thread *kernel_switch(struct thread *prev)
 {
-    struct thread *prev = current, *next;
-    int yielding = prev->yielding;
+    struct thread *next;
+    int top = top_prio(), yielding = prev->yielding;
 
-    prev->sp = sp;
-    prev->yielding = 0;
+    prev->yielding = 0;             /* a request is used up by this switch */
     thread_check_stack(prev);
-
-    int top = top_prio();
     if (prev->state == TS_RUNNING) {
         /* A yield with nobody left to yield to, a stale request (the urgent
          * thread blocked again before we got here), or a cooperative
@@ -182,34 +186,37 @@ void *kernel_switch(void *sp)
         if (top < prev->prio ||
             (!yielding && (!policy->preemptive ||
                            (top == prev->prio && prev->slice_left != 0))))
-            return sp;
-        thread_set_state(prev, TS_READY, yielding ? WHY_YIELD : WHY_PREEMPT);
-        if (yielding)
-            prev->slice_left = 0;   /* a fresh slice when it next runs */
-        if (top == prev->prio && prev->slice_left == 0) {
-            /* A turn among equals: the head of the queue runs, prev goes
-             * to the back. The queue stays non-empty: the mask is right. */
-            next = container_of(ready[top].next, struct thread, link);
-            list_remove(&next->link);
-            list_push_back(&ready[top], &prev->link);
-            goto dispatch;
+            return prev;
+        next = container_of(ready[top].next, struct thread, link);
+        if (yielding || prev->slice_left == 0) {
+            prev->slice_left = SLICE_TICKS;     /* for when it next runs */
+            if (top == prev->prio) {
+                /* A turn among equals: the head of the queue runs, prev
+                 * goes to the back. The queue stays non-empty: the mask
+                 * is right. */
+                list_remove(&next->link);
+                list_push_back(&ready[top], &prev->link);
+            } else {
+                enqueue(prev, 0);
+                sched_dequeue_locked(next);
+            }
+        } else {
+            enqueue(prev, 1);
+            sched_dequeue_locked(next);
         }
-        enqueue(prev, prev->slice_left != 0);
-    } else if (prev->state == TS_TERMINATED && prev->detached) {
-        prev->in_use = 0;           /* reap: nobody will join it */
+        thread_state_switch(prev, yielding ? WHY_YIELD : WHY_PREEMPT, next);
+    } else {
+        if (prev->state == TS_TERMINATED && prev->detached)
+            prev->in_use = 0;           /* reap: nobody will join it */
+        next = container_of(ready[top].next, struct thread, link);
+        sched_dequeue_locked(next);
+        thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     }
-
-    next = container_of(ready[top].next, struct thread, link);
-    sched_dequeue_locked(next);
-dispatch:
-    thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     next->switches++;
-    if (next->slice_left == 0)
-        next->slice_left = SLICE_TICKS;
     if (next->proc)
         sched_switch_mm_hook(next);     /* a user thread: its memory */
     current = next;
-    return next->sp;
+    return next;
 }
 
 /* The first thread is always the idle thread: a kernel thread, so the port
@@ -222,7 +229,6 @@ void sched_start(void)
     sched_dequeue_locked(first);
     thread_set_state(first, TS_RUNNING, WHY_DISPATCH);
     first->switches++;
-    first->slice_left = SLICE_TICKS;
     current = first;
     arch_start_first(first->sp);
 }
@@ -249,7 +255,7 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
 
     thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
     t->wait_result = 0;
-    t->slice_left = 0;
+    t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs */
     if (q) {
         /* Most urgent first; FIFO among equals (insert after them). */
         struct list *pos = q->threads.next;

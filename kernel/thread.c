@@ -59,7 +59,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->prio = t->base_prio = (uint8_t)prio;
     t->pi_prio = 0;
     t->detached = (uint8_t)detached;
-    t->slice_left = 0;
+    t->slice_left = SLICE_TICKS;  /* every thread not RUNNING has a slice to run */
     t->yielding = 0;
     strncpy(t->name, name, THREAD_NAME_LEN - 1);
     t->name[THREAD_NAME_LEN - 1] = '\0';

@@ -47,8 +47,9 @@ struct thread {
      * the first member: switch.S finds it at the address in `current`. */
     struct arch_ctx ctx;
 
-    /* Saved stack pointer while not running. Written and read only by
-     * kernel_switch() with interrupts masked. */
+    /* Saved stack pointer while not running, right after ctx. Written by
+     * the port's switch (arch/armv7m/switch.S) and read by kernel_switch(),
+     * with interrupts masked. */
     void *sp;
 
     /* Scheduler links, all guarded by masking interrupts:
@@ -108,6 +109,8 @@ struct thread {
 
 /* A thread's body. Returning from it is the same as thread_exit(value). */
 _Static_assert(offsetof(struct thread, ctx) == 0, "switch.S saves registers at *current");
+_Static_assert(offsetof(struct thread, sp) == sizeof(struct arch_ctx),
+               "switch.S stores ctx and sp with one store-multiple");
 
 typedef void *(*thread_fn)(void *arg);
 

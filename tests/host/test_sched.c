@@ -271,7 +271,7 @@ static void test_idle_advances_time_to_the_next_wakeup(void **state)
     assert_int_equal(ticks, 5);
     /* Idle runs first at boot and yields to H (sched_start), then was
      * running again and was preempted when H woke: two RUNNING -> READY. */
-    assert_int_equal(transition_count[TS_RUNNING][TS_READY], 2);
+    assert_int_equal(thread_transition_count(TS_RUNNING, TS_READY), 2);
 }
 
 static void *wait_forever(void *arg)
