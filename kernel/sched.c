@@ -131,10 +131,10 @@ void sched_make_ready_locked(struct thread *t, int why)
 void sched_requeue_locked(struct thread *t, int prio)
 {
     ASSERT_LOCKED();
-    if (t->state == TS_READY) {
+    if (t->state == TS_READY || t->state == TS_RUNNING) {
         sched_dequeue_locked(t);
         t->prio = (uint8_t)prio;
-        enqueue(t, 0);
+        enqueue(t, t->state == TS_RUNNING);     /* RUNNING: the head */
     } else {
         t->prio = (uint8_t)prio;
     }
@@ -161,55 +161,46 @@ void sched_set_prio_locked(struct thread *t, int prio)
  * Called by the port with interrupts masked, on the interrupt stack, with the
  * outgoing thread's registers and stack pointer (prev->sp) already saved.
  * Returns the thread to run, which is `current` from then on. The outgoing
- * thread is in one of three states: RUNNING (it yields, or it is preempted:
- * it goes back to a ready queue), or already BLOCKED/TERMINATED (it put
- * itself there before asking for the switch).
+ * thread is RUNNING (it yields, or it is preempted), or already BLOCKED or
+ * TERMINATED (it put itself there, and out of its ready queue, before
+ * asking for the switch), or READY again (woken before the switch came).
  *
- * Where a RUNNING thread goes: if its turn is over (it yields, or its slice
- * is used up) to the back of its queue, with a fresh slice for when it next
- * runs; if a more urgent thread preempts it with slice left, to the front,
- * to finish the slice. Every thread that is not RUNNING has a slice to run
- * (sched_block_locked and thread creation give a fresh one too), so the
- * dispatch never has to look.
+ * The RUNNING thread stays in its ready queue, at the head, as FreeRTOS
+ * keeps it: a preempted thread then keeps its place at the front (to
+ * finish its slice) with no queue work at all, and the thread dispatched is
+ * left where it is. Only a thread whose turn is over (it yields, or its
+ * slice is used up) moves: to the back of its queue, with a fresh slice for
+ * when it next runs. Every thread that is not RUNNING has a slice to run
+ * (blocking and creation give a fresh one too), so the dispatch never has
+ * to look.
  */
 struct thread *kernel_switch(struct thread *prev)
 {
     struct thread *next;
-    int top = top_prio(), yielding = prev->yielding;
+    enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
+    int yielding = why == WHY_YIELD;
 
-    prev->yielding = 0;             /* a request is used up by this switch */
+    prev->leave_why = WHY_PREEMPT;  /* a request is used up by this switch */
     thread_check_stack(prev);
     if (prev->state == TS_RUNNING) {
-        /* A yield with nobody left to yield to, a stale request (the urgent
-         * thread blocked again before we got here), or a cooperative
-         * policy: the running thread keeps the CPU. */
-        if (top < prev->prio ||
-            (!yielding && (!policy->preemptive ||
-                           (top == prev->prio && prev->slice_left != 0))))
+        /* A cooperative policy switches only when asked by the thread. */
+        if (!yielding && !policy->preemptive)
             return prev;
-        next = container_of(ready[top].next, struct thread, link);
-        if (yielding || prev->slice_left == 0) {
+        int turn_over = yielding || prev->slice_left == 0;
+        if (turn_over)
+            list_move_back(&ready[prev->prio], &prev->link);
+        next = container_of(ready[top_prio()].next, struct thread, link);
+        /* Nobody to yield to, or a stale request (the urgent thread
+         * blocked again before we got here): prev runs on. */
+        if (next == prev)
+            return prev;
+        if (turn_over)
             prev->slice_left = SLICE_TICKS;     /* for when it next runs */
-            if (top == prev->prio) {
-                /* A turn among equals: the head of the queue runs, prev
-                 * goes to the back. The queue stays non-empty: the mask
-                 * is right. */
-                list_remove(&next->link);
-                list_push_back(&ready[top], &prev->link);
-            } else {
-                enqueue(prev, 0);
-                sched_dequeue_locked(next);
-            }
-        } else {
-            enqueue(prev, 1);
-            sched_dequeue_locked(next);
-        }
-        thread_state_switch(prev, yielding ? WHY_YIELD : WHY_PREEMPT, next);
+        thread_state_switch(prev, why, next);
     } else {
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
-        next = container_of(ready[top].next, struct thread, link);
-        sched_dequeue_locked(next);
+        next = container_of(ready[top_prio()].next, struct thread, link);
         thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     }
     next->switches++;
@@ -225,8 +216,7 @@ struct thread *kernel_switch(struct thread *prev)
 void sched_start(void)
 {
     arch_irq_disable();
-    struct thread *first = idle_thread;
-    sched_dequeue_locked(first);
+    struct thread *first = idle_thread;     /* the head of ready[0] */
     thread_set_state(first, TS_RUNNING, WHY_DISPATCH);
     first->switches++;
     current = first;
@@ -254,6 +244,7 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
         return -ETIMEDOUT;
 
     thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
+    sched_dequeue_locked(t);        /* `link` goes to the wait queue instead */
     t->wait_result = 0;
     t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs */
     if (q) {

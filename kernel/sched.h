@@ -26,6 +26,7 @@
 
 #include "list.h"
 #include "panic.h"
+#include "state.h"
 #include "thread.h"
 
 static inline void waitq_init(struct waitq *q) { list_init(&q->threads); }
@@ -89,13 +90,23 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result);
 int sched_wake_all_locked(struct waitq *q, int result);
 
 /* Bit p set <=> the ready queue of priority p is non-empty. Written only
- * by kernel/sched.c; here so that the two calls below are inline. */
+ * by kernel/sched.c; here so that the calls below are inline. A ready
+ * queue holds its READY threads and, at its head, the RUNNING one if it
+ * has that priority (kernel/sched.c says why). */
 extern uint32_t sched_ready_mask;
 
-/* True if a thread other than idle is READY at priority >= prio. */
+/* True if a thread other than idle is READY or RUNNING at priority >= prio. */
 static inline int sched_ready_at_or_above(int prio)
 {
     return (sched_ready_mask >> prio) != 0;
+}
+
+/* True if a thread other than t (RUNNING) is READY at t's priority or
+ * above: someone to give the CPU to. Interrupts masked. */
+static inline int sched_peer_ready(const struct thread *t)
+{
+    return (sched_ready_mask >> (t->prio + 1)) != 0 ||
+           t->link.next != t->link.prev;    /* not alone in its queue */
 }
 
 /* The running thread gives up the CPU (RUNNING -> READY) if another thread of
@@ -108,9 +119,9 @@ static inline void sched_yield_locked(void)
     ASSERT_LOCKED();
     struct thread *t = current;
 
-    if (!sched_ready_at_or_above(t->prio))
+    if (!sched_peer_ready(t))
         return;                     /* nobody to yield to: keep running */
-    t->yielding = 1;
+    t->leave_why = WHY_YIELD;
     arch_switch_request();
 }
 
@@ -119,7 +130,8 @@ static inline void sched_yield_locked(void)
  * goes to whoever is now most urgent. Masked. */
 void sched_set_prio_locked(struct thread *t, int prio);
 
-/* Take a thread out of the ready queue (it is leaving READY). Masked. */
+/* Take a thread out of its ready queue (it is leaving READY or RUNNING for
+ * BLOCKED or TERMINATED). Masked. */
 void sched_dequeue_locked(struct thread *t);
 
 /* Called by kernel_switch for an incoming user thread: the process layer

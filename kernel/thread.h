@@ -77,8 +77,11 @@ struct thread {
                                    it lower than that (kernel/kmutex.c) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
-    uint8_t yielding;           /* asked to yield: the next switch makes it
-                                   READY (kernel_switch; sched_yield_locked) */
+    uint8_t leave_why;          /* why it goes READY if the next switch takes
+                                   the CPU from it (enum transition_reason):
+                                   WHY_PREEMPT, or WHY_YIELD once it asked to
+                                   yield (sched_yield_locked); every switch
+                                   sets it back to WHY_PREEMPT (kernel_switch) */
     uint16_t slice_left;        /* ticks left in the round-robin slice */
     char name[THREAD_NAME_LEN];
 

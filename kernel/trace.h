@@ -40,11 +40,11 @@ struct trace_rec {
 
 /* A slot: 16 bytes, so that finding one is a shift, not a multiplication. */
 struct trace_slot {
+    int next_tid;       /* with TRACE_THEN_DISPATCH: the thread that went
+                           READY -> RUNNING (dispatch) just after; else unused */
     uint32_t time;
     int tid;
     uint32_t move;      /* TRACE_MOVE(...), maybe | TRACE_THEN_DISPATCH */
-    int next_tid;       /* with TRACE_THEN_DISPATCH: the thread that went
-                           READY -> RUNNING (dispatch) just after; else unused */
 };
 _Static_assert(sizeof(struct trace_slot) == 16, "a slot is found with a shift");
 
@@ -55,9 +55,9 @@ _Static_assert(sizeof(struct trace_slot) == 16, "a slot is found with a shift");
  * For the inline writers only: read them through trace_read(),
  * trace_total() and thread_transition_count(). */
 struct trace_log {
-    uint32_t slots;                     /* slots ever written */
     uint32_t counts[8][8];              /* transitions, by from and to */
-    struct trace_slot ring[TRACE_LEN];  /* slot: slots % TRACE_LEN */
+    uint32_t slots;                     /* slots ever written */
+    struct trace_slot ring[TRACE_LEN] __attribute__((aligned(16)));  /* slot: slots % TRACE_LEN */
 };
 extern struct trace_log trace_log;
 extern volatile uint32_t ticks;         /* kernel/sched.c */
