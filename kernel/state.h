@@ -73,7 +73,7 @@ void thread_state_move(struct thread *t, enum thread_state from, enum thread_sta
                        enum transition_reason why)
 {
     thread_state_change(t, from, to, why);
-    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+    trace_record_locked(t->id, from, to, why);
 }
 
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
@@ -118,7 +118,7 @@ void thread_state_switch(struct thread *prev, enum transition_reason why, struct
         thread_illegal_transition(next, TS_RUNNING, WHY_DISPATCH);
     thread_state_change(prev, TS_RUNNING, TS_READY, why);
     thread_state_change(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
-    trace_record_switch_locked(prev->id, TS_RUNNING, TS_READY, (uint8_t)why, next->id);
+    trace_record_switch_locked(prev->id, TS_RUNNING, TS_READY, why, next->id);
 }
 
 /* A new thread's birth: state NEW, recorded in the trace as NEW -> NEW. */

@@ -74,7 +74,7 @@ static inline __attribute__((always_inline)) struct trace_slot *trace_slot_next(
 
 /* Append one transition. Interrupts must be masked. */
 static inline __attribute__((always_inline))
-void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why)
+void trace_record_locked(int tid, uint32_t from, uint32_t to, uint32_t why)
 {
     struct trace_slot *s = trace_slot_next();
     s->tid = tid;
@@ -85,7 +85,7 @@ void trace_record_locked(int tid, uint8_t from, uint8_t to, uint8_t why)
  * yield or a preemption), then next_tid's READY -> RUNNING (dispatch). One
  * slot, read back as those two records. Interrupts must be masked. */
 static inline __attribute__((always_inline))
-void trace_record_switch_locked(int tid, uint8_t from, uint8_t to, uint8_t why, int next_tid)
+void trace_record_switch_locked(int tid, uint32_t from, uint32_t to, uint32_t why, int next_tid)
 {
     struct trace_slot *s = trace_slot_next();
     s->tid = tid;
