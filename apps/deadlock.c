@@ -26,6 +26,8 @@
 
 #include "weft.h"
 
+PROG_ABOUT("", "AB-BA refused (EDEADLK), a recursive Lock, priority inversion with and without inheritance");
+
 static int A, B;
 static int t1_id;
 

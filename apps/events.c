@@ -18,6 +18,8 @@
 
 #include "weft.h"
 
+PROG_ABOUT("", "an Event as a starting gun, a Condition's bounded buffer, a Barrier's phases");
+
 #define WAITERS   5
 #define SLOTS     4
 #define ITEMS     40            /* per producer */

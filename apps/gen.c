@@ -13,6 +13,9 @@
 
 #include "../lib/coro/gen.h"
 #include "../lib/coro/yieldloop.h"
+#include "weft.h"
+
+PROG_ABOUT("", "generators: an arithmetic sequence, two in a YieldLoop, producer-consumer by send");
 
 /* arith(start, step, n): start, start + step, ...; returns the sum. */
 struct arith {

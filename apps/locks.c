@@ -14,6 +14,8 @@
 
 #include "weft.h"
 
+PROG_ABOUT("", "the wait-for graph: each blocked thread, the mutex it waits for, its owner");
+
 int main(void)
 {
     struct lock_info li[32];

@@ -124,31 +124,48 @@ static void check_jobs(void)
     }
 }
 
-static void cmd_run(int argc, char **argv)
+/* Start argv[0] with its arguments; a last word "&" runs it in the
+ * background. `run PROG ...` and a bare `PROG ...` both come here. */
+static void start_prog(int argc, char **argv)
 {
     int background = argc > 1 && !strcmp(argv[argc - 1], "&");
     if (background)
         argv[--argc] = NULL;
-    if (argc < 2) {
-        printf("usage: run PROG [ARGS] [&]   (ls lists the programs)\n");
-        return;
-    }
-    int pid = spawn(argv[1], &argv[1], 0);
+    int pid = spawn(argv[0], argv, 0);
     if (pid < 0) {
-        printf("run: cannot start %s: %s\n", argv[1], err_str(pid));
+        printf("run: cannot start %s: %s\n", argv[0], err_str(pid));
     } else if (background) {
         for (int i = 0; i < MAXJOBS; i++) {
             if (!jobs[i].pid) {
                 jobs[i].pid = pid;
                 jobs[i].reported_at = 0;
-                strncpy(jobs[i].name, argv[1], PROC_NAME_LEN - 1);
+                strncpy(jobs[i].name, argv[0], PROC_NAME_LEN - 1);
                 break;
             }
         }
         printf("[%d] started\n", pid);
     } else {
-        foreground(pid, argv[1]);
+        foreground(pid, argv[0]);
     }
+}
+
+static void cmd_run(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "&")) {
+        printf("usage: run PROG [ARGS] [&]   (ls lists the programs)\n");
+        return;
+    }
+    start_prog(argc - 1, argv + 1);
+}
+
+/* Is there a program called name in the program table? */
+static int is_program(const char *name)
+{
+    struct prog_info p;
+    for (int i = 0; proginfo(i, &p) == 0; i++)
+        if (!strcmp(p.name, name))
+            return 1;
+    return 0;
 }
 
 static void cmd_fg(const char *arg)
@@ -322,6 +339,7 @@ static void cmd_sched(const char *name)
 static const char *const commands_help[] = {
     "ls [-l]              the programs, their arguments and what they show (-l: sizes)",
     "run PROG [ARGS] [&]  start PROG; wait for it unless &",
+    "PROG [ARGS] [&]      the same: a program's name is a command too",
     "fg PID               give a background job the console and wait for it",
     "ps [-t]              processes, then threads (-t: the process tree)",
     "kill PID             end a process",
@@ -416,45 +434,61 @@ static void execute(int argc, char **argv)
             exit((int)n & 0xFF);
     } else if (!strcmp(cmd, "halt"))
         cmd_halt(a1);
+    else if (is_program(cmd))
+        start_prog(argc, argv);     /* `hog` is `run hog`, as in any shell */
     else
-        printf("%s: unknown command (try 'help')\n", cmd);
+        printf("%s: no such command or program (try 'help', or 'ls' for the programs)\n", cmd);
 }
 
-/* Tab: the first word is a command, the word after `run` a program. */
+/* Tab's candidates: the i-th name a word at the line's start may be (the
+ * commands, then the programs), or after `run` (the programs). 0 when
+ * there is no i-th. */
+static int candidate(int i, int programs_only, char name[PROC_NAME_LEN])
+{
+    struct prog_info p;
+    if (!programs_only && i < NCOMMANDS) {
+        snprintf(name, PROC_NAME_LEN, "%s", command_names[i]);
+        return 1;
+    }
+    if (proginfo(programs_only ? i : i - NCOMMANDS, &p) < 0)
+        return 0;
+    snprintf(name, PROC_NAME_LEN, "%s", p.name);
+    return 1;
+}
+
+/* Tab: the first word is a command or a program, the word after `run` a
+ * program. Adds the longest extension all matching names share, and a
+ * space when only one matches. */
 static int sh_complete(const char *line, int start, char *more, int size)
 {
     const char *word = line + start;
     size_t len = strlen(word);
-    char names[24][PROC_NAME_LEN];
-    int count = 0, k = 0;
+    char name[PROC_NAME_LEN], first[PROC_NAME_LEN];
+    int matches = 0, common = 0, programs_only;
 
-    if (start == 0) {
-        for (int i = 0; i < NCOMMANDS && count < 24; i++)
-            snprintf(names[count++], PROC_NAME_LEN, "%s", command_names[i]);
-    } else if (start == 4 && !strncmp(line, "run ", 4)) {
-        struct prog_info p;
-        for (int i = 0; count < 24 && proginfo(i, &p) == 0; i++)
-            snprintf(names[count++], PROC_NAME_LEN, "%s", p.name);
-    }
-    /* The longest extension all matching names share; a space if unique. */
-    int matches = 0, common = 0;
-    for (int i = 0; i < count; i++) {
-        if (strncmp(names[i], word, len))
+    if (start == 4 && !strncmp(line, "run ", 4))
+        programs_only = 1;
+    else if (start == 0)
+        programs_only = 0;
+    else
+        return 0;
+    for (int i = 0; candidate(i, programs_only, name); i++) {
+        if (strncmp(name, word, len))
             continue;
-        const char *rest = names[i] + len;
+        const char *rest = name + len;
         if (matches++ == 0) {
+            memcpy(first, name, sizeof first);
             common = (int)strlen(rest);
-            k = i;
         } else {
             int c = 0;
-            while (c < common && rest[c] == names[k][len + c])
+            while (c < common && rest[c] == first[len + c])
                 c++;
             common = c;
         }
     }
     if (matches == 0 || common + 1 >= size)
         return 0;
-    memcpy(more, names[k] + len, (size_t)common);
+    memcpy(more, first + len, (size_t)common);
     if (matches == 1)
         more[common++] = ' ';
     return common;

@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "../lib/coro/coro.h"
+#include "weft.h"
+
+PROG_ABOUT("[overflow]", "two coroutines print 1, 3, 2, 4 by explicit switches (overflow: caught)");
 
 #define STACK 2048
 static char stack1[STACK] __attribute__((aligned(8)));

@@ -33,6 +33,9 @@
 #                                 reported, a zombie in ps until waited;
 #                                 ls/help run: what each program says it
 #                                 does (its PROG_ABOUT)
+#   console_every_program_says_what_it_does  no program is listed by ls as "(says nothing)"
+#   console_bare_names            a program's name runs it, as `run` does
+#                                 (with & and Tab); an unknown word is named
 # Ends with "N passed, N failed" (counted by tools/testsuite.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -130,7 +133,7 @@ expect ctrl_c_reader '^\[3 sleeper\] interrupted$' '^after$'
 chat ctrl_c_job 20 '?weft\$' 'run sleeper spawn read\n' '?run sleeper spawn' '~0.2' 'abc\n\003' \
   '?interrupted' 'ps\n' '?^ TID'
 expect ctrl_c_job '^\[3 sleeper\] interrupted$'
-grep -q 'unknown command' "$tmp/ctrl_c_job.out" &&
+grep -q 'no such command' "$tmp/ctrl_c_job.out" &&
   verdict console_ctrl_c_flushes_typeahead "input typed before Ctrl-C reached the shell"
 grep -Eq '^ +4 .*sleeper$' "$tmp/ctrl_c_job.out" && verdict console_ctrl_c_job_child_ends "the child lived on"
 
@@ -169,6 +172,17 @@ expect shell_words '^run: cannot start nosuch: no such program \(ENOENT\)$' '^us
   '^ +4 +2 ZOMBIE exited 0 ' '^\[4 sleeper\] exited 0$' '^ +2 +1 ALIVE .*   sh$' \
   '^sleeper +\[sleep\|read\|sem\|N\|spawn HOW\] +blocks' '^hog +\[TICKS\] +spins' \
   '^run PROG \[ARGS\] \[&\]: start PROG'
+
+mute=$(grep '(says nothing)' "$tmp/shell_words.out" | awk '{print $1}' | sort -u | tr '\n' ' ')
+verdict console_every_program_says_what_it_does "${mute:+ls says nothing for: $mute}"
+
+# A program's name is a command (`sleeper 1` is `run sleeper 1`), with &
+# and Tab; a word that is neither a command nor a program says so.
+chat bare_names 20 '?weft\$' 'sleeper 1\n' '?\[3 sleeper\] exited' 'sleeper 1 &\n' '?started' \
+  'wait 4\n' '?\[4 sleeper\] exited' 'switchd\t\n' '?\[5 switchdemo\] exited' 'nosuch x\n' '?no such'
+expect bare_names '^\[3 sleeper\] exited 0$' '^\[4 started$|^\[4\] started$' '^\[4 sleeper\] exited 0$' \
+  '^\[5 switchdemo\] exited 0$' \
+  "^nosuch: no such command or program \(try 'help', or 'ls' for the programs\)$"
 
 # ps while `daemons` runs: main has returned, the daemon thread has the D
 # flag, the worker has not.
