@@ -105,8 +105,10 @@ static inline int sched_ready_at_or_above(int prio)
  * above: someone to give the CPU to. Interrupts masked. */
 static inline int sched_peer_ready(const struct thread *t)
 {
-    return (sched_ready_mask >> (t->prio + 1)) != 0 ||
-           t->link.next != t->link.prev;    /* not alone in its queue */
+    /* Its own queue first: under a preemptive policy a more urgent thread
+     * would be running already, so a peer is most often an equal. */
+    return t->link.next != t->link.prev ||  /* not alone in its queue */
+           (sched_ready_mask >> (t->prio + 1)) != 0;
 }
 
 /* The running thread gives up the CPU (RUNNING -> READY) if another thread of
