@@ -30,33 +30,32 @@ struct thread *current;
 struct thread *idle_thread;
 volatile uint32_t ticks;
 
-static struct list ready[NPRIO];    /* one FIFO per priority */
-uint32_t sched_ready_mask;    /* bit p set <=> ready[p] is non-empty (sched.h) */
+/* The ready queues, their mask, the policy in force (sched.h). */
+struct sched_core sched_core = { .policy = &sched_rr };
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
 #define SCHED_POLICY_ENTRY(name) &sched_##name,
 static const struct sched_policy *const policies[] = { SCHED_POLICIES(SCHED_POLICY_ENTRY) };
 #define NPOLICIES ((int)(sizeof policies / sizeof policies[0]))
-static const struct sched_policy *policy = &sched_rr;
 
 /* ---- Ready queues ------------------------------------------------------- */
 
 static void enqueue(struct thread *t, int at_front)
 {
     if (at_front)
-        list_push_front(&ready[t->prio], &t->link);
+        list_push_front(&sched_core.ready[t->prio], &t->link);
     else
-        list_push_back(&ready[t->prio], &t->link);
-    sched_ready_mask |= 1u << t->prio;
+        list_push_back(&sched_core.ready[t->prio], &t->link);
+    sched_core.ready_mask |= 1u << t->prio;
 }
 
 void sched_dequeue_locked(struct thread *t)
 {
     ASSERT_LOCKED();
     list_remove(&t->link);
-    if (list_empty(&ready[t->prio]))
-        sched_ready_mask &= ~(1u << t->prio);
+    if (list_empty(&sched_core.ready[t->prio]))
+        sched_core.ready_mask &= ~(1u << t->prio);
 }
 
 /* The most urgent priority with a ready thread. The idle thread is always
@@ -64,7 +63,7 @@ void sched_dequeue_locked(struct thread *t)
  * CPU) the mask is never empty. */
 static int top_prio(void)
 {
-    return 31 - __builtin_clz(sched_ready_mask);
+    return 31 - __builtin_clz(sched_core.ready_mask);
 }
 
 /* ---- The policy in force, and the table ----------------------------------- */
@@ -72,7 +71,7 @@ static int top_prio(void)
 int sched_get_policy(void)
 {
     for (int i = 0; i < NPOLICIES; i++)
-        if (policies[i] == policy)
+        if (policies[i] == sched_core.policy)
             return i;
     return -1;                      /* not reached: policy is in the table */
 }
@@ -82,9 +81,9 @@ int sched_set_policy(int i)
     if (i < 0 || i >= NPOLICIES)
         return -EINVAL;
     uint32_t s = arch_irq_save();
-    if (policy->stop)
-        policy->stop();             /* undo what the old one did to threads */
-    policy = policies[i];
+    if (sched_core.policy->stop)
+        sched_core.policy->stop();  /* undo what the old one did to threads */
+    sched_core.policy = policies[i];
     if (current)                    /* may be called before sched_start() */
         current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
@@ -118,7 +117,7 @@ static inline __attribute__((always_inline)) void make_ready(struct thread *t, i
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (policy->preemptive && current && t->prio > current->prio)
+    if (sched_core.policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
@@ -143,7 +142,7 @@ void sched_requeue_locked(struct thread *t, int prio)
 void sched_reschedule_locked(void)
 {
     ASSERT_LOCKED();
-    if (policy->preemptive && current && top_prio() > current->prio)
+    if (sched_core.policy->preemptive && current && top_prio() > current->prio)
         arch_switch_request();
 }
 
@@ -184,12 +183,12 @@ struct thread *kernel_switch(struct thread *prev)
     thread_check_stack(prev);
     if (prev->state == TS_RUNNING) {
         /* A cooperative policy switches only when asked by the thread. */
-        if (!yielding && !policy->preemptive)
+        if (!yielding && !sched_core.policy->preemptive)
             return prev;
         int turn_over = yielding || prev->slice_left == 0;
         if (turn_over)
-            list_move_back(&ready[prev->prio], &prev->link);
-        next = container_of(ready[top_prio()].next, struct thread, link);
+            list_move_back(&sched_core.ready[prev->prio], &prev->link);
+        next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
         /* Nobody to yield to, or a stale request (the urgent thread
          * blocked again before we got here): prev runs on. */
         if (next == prev)
@@ -200,7 +199,7 @@ struct thread *kernel_switch(struct thread *prev)
     } else {
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
-        next = container_of(ready[top_prio()].next, struct thread, link);
+        next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
         thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     }
     next->switches++;
@@ -318,8 +317,8 @@ void kernel_tick(void)
         sched_wake_locked(t, -ETIMEDOUT);
 
     /* The policy's part: slices, feedback (kernel/sched_rr.c, ...). */
-    if (current != idle_thread && policy->tick)
-        policy->tick(current);
+    if (current != idle_thread && sched_core.policy->tick)
+        sched_core.policy->tick(current);
     arch_irq_restore(s);
 }
 
@@ -346,11 +345,11 @@ int thread_create_idle(thread_fn fn);
 void sched_init(void)
 {
     for (int p = 0; p < NPRIO; p++)
-        list_init(&ready[p]);
-    sched_ready_mask = 0;
+        list_init(&sched_core.ready[p]);
+    sched_core.ready_mask = 0;
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
-    policy = &sched_rr;
+    sched_core.policy = &sched_rr;
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }

@@ -89,16 +89,27 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result);
 /* Wake every thread of q; returns how many. */
 int sched_wake_all_locked(struct waitq *q, int result);
 
-/* Bit p set <=> the ready queue of priority p is non-empty. Written only
- * by kernel/sched.c; here so that the calls below are inline. A ready
- * queue holds its READY threads and, at its head, the RUNNING one if it
- * has that priority (kernel/sched.c says why). */
-extern uint32_t sched_ready_mask;
+/* The scheduler's own data, one object so that one base address reaches
+ * all of it (a switch or a wake-up reads the mask, a queue and the
+ * policy). Written only by kernel/sched.c; here so that the calls below
+ * are inline.
+ *   ready[p]    the ready queue of priority p: its READY threads and, at
+ *               its head, the RUNNING one if it has that priority
+ *               (kernel/sched.c, kernel_switch, says why)
+ *   ready_mask  bit p set <=> ready[p] is non-empty
+ *   policy      the policy in force (kernel/sched_policy.h) */
+struct sched_policy;
+struct sched_core {
+    uint32_t ready_mask;
+    const struct sched_policy *policy;
+    struct list ready[NPRIO];
+};
+extern struct sched_core sched_core;
 
 /* True if a thread other than idle is READY or RUNNING at priority >= prio. */
 static inline int sched_ready_at_or_above(int prio)
 {
-    return (sched_ready_mask >> prio) != 0;
+    return (sched_core.ready_mask >> prio) != 0;
 }
 
 /* True if a thread other than t (RUNNING) is READY at t's priority or
@@ -108,7 +119,7 @@ static inline int sched_peer_ready(const struct thread *t)
     /* Its own queue first: under a preemptive policy a more urgent thread
      * would be running already, so a peer is most often an equal. */
     return t->link.next != t->link.prev ||  /* not alone in its queue */
-           (sched_ready_mask >> (t->prio + 1)) != 0;
+           (sched_core.ready_mask >> (t->prio + 1)) != 0;
 }
 
 /* The running thread gives up the CPU (RUNNING -> READY) if another thread of
