@@ -271,7 +271,7 @@ static inline __attribute__((always_inline)) void wake(struct thread *t, int res
 {
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
-    list_remove(&t->link);
+    list_unlink(&t->link);          /* make_ready links it into a ready queue */
     t->waiting_on = NULL;
     timeq_remove_locked(t);
     t->wait_result = result;
