@@ -35,14 +35,61 @@ $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(C
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_TSAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
 
+# The ASan builds again, with fake stacks, and not one sanitizer warning.
+TEST_SUITES += $(BUILD)/host/coro_asan_test
+$(BUILD)/host/coro_asan_test: tests/host/coro_asan_test.sh $(CORO_TESTS:%=$(BUILD)/host/%) mk/coro.mk
+	sed -e 's|@BUILD@|$(abspath $(BUILD)/host)|' $< > $@
+	chmod +x $@
+
 # gdb's backtrace inside a coroutine (a script, with the binary filled in).
 TEST_SUITES += $(BUILD)/host/coro_gdb_test
-$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test
-	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' $< > $@
+$(BUILD)/host/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/host/coro_test mk/coro.mk
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/host/coro_test)|' -e 's|@GDB@|gdb|' \
+	    -e 's|@QEMU@||' -e 's|@SAVED@|10|' $< > $@
+	chmod +x $@
+
+# ---- AArch64: the same suites, cross-compiled, run under qemu-user ----------
+# The switch for 64-bit ARM (lib/coro/switch_aarch64.S) is checked by the
+# host's own suites (the event loop's too, on epoll and the thread pool),
+# built with the cross compiler (static, so qemu-aarch64 needs no ARM
+# library tree) and -DCORO_CHECKED (the wrappers that check the
+# floating-point rule; no sanitizers under qemu-user). cmocka is not
+# installed for arm64, so tests/host/cross/cmocka.h stands in for it.
+# build/aarch64/NAME is a script that runs NAME.bin under qemu-aarch64,
+# bounded by timeout like every suite; coro_gdb_test takes its backtraces
+# through qemu-aarch64's gdb stub with gdb-multiarch.
+DEPS_PKGS += gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+CORO_A64_CC    := aarch64-linux-gnu-gcc
+CORO_A64_SRCS  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
+                  lib/coro/stack_posix.c lib/coro/switch_aarch64.S $(CORO_GEN)
+CORO_A64_PLAIN := $(addprefix $(BUILD)/aarch64/,coro_test gen_test yieldloop_test)
+CORO_A64_TESTS := $(CORO_A64_PLAIN) $(BUILD)/aarch64/async_test
+CORO_A64_FLAGS := $(CORO_CFLAGS) -O1 -DCORO_CHECKED -static -Itests/host/cross
+TEST_SUITES += $(CORO_A64_TESTS)
+
+$(CORO_A64_PLAIN:%=%.bin): $(BUILD)/aarch64/%.bin: tests/host/%.c $(CORO_A64_SRCS) $(CORO_HDRS) \
+    tests/host/cross/cmocka.h mk/coro.mk
+	@mkdir -p $(@D)
+	$(CORO_A64_CC) $(CORO_A64_FLAGS) -o $@ $< $(CORO_A64_SRCS) -lm
+$(BUILD)/aarch64/async_test.bin: tests/host/async_test.c $(CORO_A64_SRCS) $(CORO_ASYNC) $(CORO_POOL) \
+    $(CORO_HDRS) tests/host/cross/cmocka.h mk/coro.mk
+	@mkdir -p $(@D)
+	$(CORO_A64_CC) $(CORO_A64_FLAGS) -Ilib/pool -o $@ $< $(CORO_A64_SRCS) $(CORO_ASYNC) $(CORO_POOL)
+$(CORO_A64_TESTS): %: %.bin
+	printf '#!/bin/sh\nexec timeout 120 qemu-aarch64 %s\n' '$(abspath $<)' > $@
+	chmod +x $@
+# gdb's backtrace inside a coroutine, through qemu-aarch64's gdb stub.
+TEST_SUITES += $(BUILD)/aarch64/coro_gdb_test
+DEPS_PKGS += gdb-multiarch
+$(BUILD)/aarch64/coro_gdb_test: tests/host/coro_gdb_test.sh $(BUILD)/aarch64/coro_test.bin mk/coro.mk
+	sed -e 's|@CORO_TEST@|$(abspath $(BUILD)/aarch64/coro_test.bin)|' -e 's|@GDB@|gdb-multiarch|' \
+	    -e 's|@QEMU@|qemu-aarch64|' -e 's|@SAVED@|44|' $< > $@
 	chmod +x $@
 
 .PHONY: coro-tests
-coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test
+coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/host/coro_gdb_test \
+            $(BUILD)/host/coro_asan_test \
+            $(CORO_A64_TESTS) $(BUILD)/aarch64/coro_gdb_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # ---- On weft: lib/coro in the user runtime -----------------------------------
@@ -80,7 +127,7 @@ CORO_BENCH_RUNS ?= 11
 $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
-	    -lboost_context
+	    -Wl,-Bstatic -lboost_context -Wl,-Bdynamic
 
 CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
 $(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \

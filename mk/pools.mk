@@ -52,8 +52,9 @@ $(BUILD)/host/logscan_test: tests/host/logscan_test.c tools/logscan.c $(LOGS_HDR
 
 # The comparison tool, checked the same way, under ASan+UBSan (its figures
 # are not judged, only what it prints, draws and refuses).
-COMPARE_SRCS := tools/weft_compare.c tools/compare_svg.c
-COMPARE_HDRS := tools/compare_svg.h tools/cpuwork.h
+# The coroutine column runs on lib/coro's event loop (mk/coro.mk, read before this file).
+COMPARE_SRCS := tools/weft_compare.c tools/compare_work.c tools/compare_svg.c $(CORO_CORE) $(CORO_ASYNC)
+COMPARE_HDRS := tools/compare_svg.h tools/compare_work.h tools/cpuwork.h $(CORO_HDRS)
 TEST_SUITES += $(BUILD)/host/pool_compare_test
 $(BUILD)/host/weft-compare: $(COMPARE_SRCS) $(COMPARE_HDRS) $(POOL_LIB) $(POOL_HDRS) mk/pools.mk
 	@mkdir -p $(@D)

@@ -11,9 +11,11 @@
  * and the ways are: serially on one thread; on a thread pool; on a thread pool
  * whose tasks must hold one global lock while they compute (a GIL: released
  * while waiting and every 5 ms, exactly what CPython does); on a process pool;
- * and on coroutines, once weft's coroutine library lands in lib/ (reported
- * as "not measured" until then, and left out of the chart). Pool sizes follow Python's defaults: cores + 4 threads,
- * one process per core.
+ * and as coroutine tasks on lib/coro's event loop in one thread (asyncio: a
+ * wait is an await of a 1 ms timer, and a task gives the others a turn
+ * after each 5 ms slice). The task is the same code in every way
+ * (compare_work.c). Pool sizes follow Python's defaults: cores + 4
+ * threads, one process per core; the loop runs every task at once.
  *
  * Every number is measured in this run; nothing is canned. The table goes to
  * stdout, a bar chart of speed-ups to an SVG file, progress to stderr. Every
@@ -21,13 +23,16 @@
  *
  * `weft-compare counter` runs the shared-memory counter experiment instead.
  *
- * Read next: compare_svg.c (the chart), weft_logs.c (the log-analysis case).
+ * This file is the tool: its arguments, the table and the chart.
+ *
+ * Read next: compare_work.c (the task and the ways of running it),
+ * compare_svg.c (the chart), weft_logs.c (the log-analysis case).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
-#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,215 +42,7 @@
 #include <unistd.h>
 
 #include "compare_svg.h"
-#include "cpuwork.h"
-#include "pool_os.h"
-#include "procpool.h"
-#include "shm_counter.h"
-#include "threadpool.h"
-
-enum workload { IO_BOUND, CPU_BOUND, NWORKLOADS };
-enum mode { SERIAL, THREADS, THREADS_GIL, PROCESSES, COROUTINES, NMODES };
-
-static const char *const workload_name[NWORKLOADS] = { "IO-bound", "CPU-bound" };
-static const char *const mode_name[NMODES] = {
-	"serial", "threads", "threads + GIL", "processes", "coroutines",
-};
-
-#define IO_WAITS 10          /* 1 ms waits per IO-bound task */
-#define CPU_SLICES 5         /* 5 ms hashing slices per CPU-bound task */
-#define SLICE_NS 5000000     /* CPython's default switch interval */
-
-static uint64_t rounds_per_slice; /* hashing rounds that take about 5 ms */
-static pool_mutex gil = POOL_MUTEX_INIT;
-
-struct job {
-	int workload;
-	int with_gil;
-};
-
-/* ---- the work itself ---- */
-
-/* One task. With the GIL it holds the lock whenever it is "running Python":
- * it lets go around each wait and after each 5 ms slice of hashing. */
-static uint64_t do_job(const struct job *j)
-{
-	uint64_t h = 1469598103934665603ULL;
-	if (j->with_gil)
-		pool_mutex_lock(&gil);
-	if (j->workload == IO_BOUND) {
-		for (int i = 0; i < IO_WAITS; i++) {
-			if (j->with_gil)
-				pool_mutex_unlock(&gil);
-			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-			if (j->with_gil)
-				pool_mutex_lock(&gil);
-			h = cpuwork_hash(100, h); /* a little work on each reply */
-		}
-	} else {
-		for (int i = 0; i < CPU_SLICES; i++) {
-			h = cpuwork_hash(rounds_per_slice, h);
-			if (j->with_gil) { /* the switch interval: give others a turn */
-				pool_mutex_unlock(&gil);
-				pool_mutex_lock(&gil);
-			}
-		}
-	}
-	if (j->with_gil)
-		pool_mutex_unlock(&gil);
-	return h;
-}
-
-static int thread_task(void *arg, void **result)
-{
-	*result = (void *)(uintptr_t)do_job(arg);
-	return 0;
-}
-
-static int process_task(const void *arg, size_t len, struct pool_bytes *out)
-{
-	(void)len;
-	struct job j;
-	memcpy(&j, arg, sizeof j);
-	uint64_t h = do_job(&j);
-	return pool_bytes_append(out, &h, sizeof h);
-}
-
-/* ---- progress, driven by done callbacks ---- */
-
-static _Atomic long finished;
-
-static int count_done(struct future *f, void *arg)
-{
-	(void)f;
-	(void)arg;
-	atomic_fetch_add(&finished, 1);
-	return 0;
-}
-
-static void progress(const char *label, long n, bool final)
-{
-	if (!isatty(STDERR_FILENO))
-		return;
-	long done = atomic_load(&finished);
-	int filled = (int)(30 * done / (n ? n : 1));
-	fprintf(stderr, "\r  %-28s [%.*s%*s] %ld/%ld", label, filled,
-		"##############################", 30 - filled, "", done, n);
-	if (final)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
-}
-
-/* Wait for every future, redrawing the bar ten times a second. */
-static void collect(struct future **fs, long n, const char *label)
-{
-	for (long i = 0; i < n; i++) {
-		while (future_wait(fs[i], 100000000) != 0)
-			progress(label, n, false);
-		if (future_state(fs[i]) != FUTURE_DONE) {
-			fprintf(stderr, "weft-compare: task failed: %s\n", future_error_message(fs[i]));
-			exit(1);
-		}
-		future_release(fs[i]);
-	}
-	progress(label, n, true);
-}
-
-/* ---- one measurement: seconds to run n tasks of workload w in mode m ---- */
-
-static double measure(enum workload w, enum mode m, long n, unsigned threads, unsigned procs)
-{
-	char label[64];
-	snprintf(label, sizeof label, "%s, %s", workload_name[w], mode_name[m]);
-	struct job j = { .workload = w, .with_gil = m == THREADS_GIL };
-	struct future **fs = calloc((size_t)n, sizeof *fs);
-	atomic_store(&finished, 0);
-	struct threadpool *tp = NULL;
-	struct procpool *pp = NULL;
-	if (m == THREADS || m == THREADS_GIL)
-		tp = threadpool_create(threads, 0);
-	else if (m == PROCESSES)
-		pp = procpool_create(procs, 0);
-	if ((m == THREADS || m == THREADS_GIL) && !tp) {
-		perror("weft-compare: threadpool_create");
-		exit(1);
-	}
-	if (m == PROCESSES && !pp) {
-		perror("weft-compare: procpool_create");
-		exit(1);
-	}
-
-	int64_t t0 = pool_now_ns();
-	if (m == SERIAL) {
-		for (long i = 0; i < n; i++) {
-			do_job(&j);
-			atomic_fetch_add(&finished, 1);
-			progress(label, n, i == n - 1);
-		}
-	} else {
-		for (long i = 0; i < n; i++) {
-			fs[i] = tp ? threadpool_submit(tp, thread_task, &j)
-				   : procpool_submit(pp, process_task, &j, sizeof j);
-			future_add_done_callback(fs[i], count_done, NULL);
-		}
-		collect(fs, n, label);
-	}
-	double secs = (double)(pool_now_ns() - t0) / 1e9;
-	if (tp)
-		threadpool_destroy(tp);
-	if (pp)
-		procpool_destroy(pp);
-	free(fs);
-	return secs;
-}
-
-/* ---- the counter experiment ---- */
-
-struct add_job {
-	struct shm_counter *c;
-	int how;
-	long times;
-};
-
-static int add_task(const void *arg, size_t len, struct pool_bytes *out)
-{
-	(void)len;
-	(void)out;
-	struct add_job a;
-	memcpy(&a, arg, sizeof a);
-	for (long i = 0; i < a.times; i++)
-		shm_counter_add(a.c, a.how, 1);
-	return 0;
-}
-
-static int counter_experiment(unsigned procs)
-{
-	const long tasks = 8, times = 1000000;
-	printf("Shared counter: %ld tasks x %ld increments on %u worker processes\n\n",
-	       tasks, times, procs);
-	printf("  %-22s %12s %12s %12s %9s\n", "method", "expected", "counted", "lost", "seconds");
-	for (int how = SHM_RACY; how <= SHM_ATOMIC; how++) {
-		struct shm_counter *c = shm_counter_create(); /* before the fork */
-		struct procpool *pp = procpool_create(procs, 0);
-		if (!c || !pp) {
-			perror("weft-compare");
-			return 1;
-		}
-		struct add_job a = { c, how, times };
-		struct future *fs[8];
-		int64_t t0 = pool_now_ns();
-		for (long i = 0; i < tasks; i++)
-			fs[i] = procpool_submit(pp, add_task, &a, sizeof a);
-		atomic_store(&finished, 0);
-		collect(fs, tasks, shm_method_name[how]);
-		double secs = (double)(pool_now_ns() - t0) / 1e9;
-		procpool_destroy(pp);
-		long got = (long)shm_counter_get(c);
-		printf("  %-22s %12ld %12ld %12ld %9.3f\n", shm_method_name[how], tasks * times, got,
-		       tasks * times - got, secs);
-		shm_counter_destroy(c);
-	}
-	return 0;
-}
+#include "compare_work.h"
 
 /* ---- the arguments, all checked before anything is measured ---- */
 
@@ -402,7 +199,8 @@ static void chart_setup(struct chart *c, char *subtitle, size_t len, long cores,
 		.value_label = "speed-up over serial, higher is better",
 		.unit = "x",
 		.baseline_label = "serial",
-		.footnote = "coroutines: not measured (weft's coroutine library has not landed yet)",
+		.footnote = "coroutines: one thread, every task at once on lib/coro's event loop "
+			    "(epoll): the waits overlap, the hashing cannot",
 		.ngroups = NWORKLOADS, .nbars = NMODES,
 	};
 	for (int w = 0; w < NWORKLOADS; w++)
@@ -415,9 +213,9 @@ int main(int argc, char **argv)
 {
 	struct options o = parse_args(argc, argv);
 	if (o.counter)
-		return counter_experiment(o.procs);
+		return compare_counter(o.procs);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	rounds_per_slice = cpuwork_calibrate(SLICE_NS, 50000000); /* over >= 50 ms */
+	uint64_t rounds_per_slice = compare_calibrate();
 	long n[NWORKLOADS] = { lround(100 * o.scale), lround(40 * o.scale) };
 	printf("weft-compare: %ld cores; thread pools of %u, process pools of %u\n", cores,
 	       o.threads, o.procs);
@@ -432,13 +230,7 @@ int main(int argc, char **argv)
 	for (int w = 0; w < NWORKLOADS; w++) {
 		double serial = 0;
 		for (int m = 0; m < NMODES; m++) {
-			if (m == COROUTINES) { /* the coroutine library has not landed */
-				printf("  %-10s %-14s %9s\n", workload_name[w], mode_name[m],
-				       "not measured");
-				c.value[w][m] = -1;
-				continue;
-			}
-			double s = measure(w, m, n[w], o.threads, o.procs);
+			double s = compare_measure(w, m, n[w], o.threads, o.procs);
 			if (m == SERIAL)
 				serial = s;
 			c.value[w][m] = serial / s;

@@ -8,12 +8,14 @@
  *
  * The first frame is what the switch's restore pops, filled in by hand:
  *
- *   x86-64 (64 bytes, sp 16-aligned)     ARMv7-M (36 bytes, 8-aligned after the pop)
- *   high  coro_trampoline (return)       high  coro_trampoline | 1 (pc, Thumb)
- *         rbp = 0                              r11 .. r5 = 0
- *         rbx = the struct coro                r4 = the struct coro
- *         r12 .. r15 = 0                 low   <- co->sp
- *   low   MXCSR 0x1F80, x87 CW 0x037F   <- co->sp   (the ABI's initial values)
+ *   x86-64 (56 bytes, 16-aligned after the pop)   ARMv7-M (36 bytes, 8-aligned after the pop)
+ *   high  coro_trampoline (return)                high  coro_trampoline | 1 (pc, Thumb)
+ *         rbp = 0                                       r11 .. r5 = 0
+ *         rbx = the struct coro                         r4 = the struct coro
+ *   low   r12 .. r15 = 0   <- co->sp              low   <- co->sp
+ *
+ * AArch64 (160 bytes, 16-aligned): x19 = the struct coro, x29 = 0, x30 =
+ * coro_trampoline, the rest (x20-x28, d8-d15) 0 (switch_aarch64.S).
  *
  * Read next: coro_sanitize.c (ASan and TSan), stack.c (pooled stacks).
  */
@@ -44,6 +46,10 @@ static void die(const struct coro *co, const char *what)
 
 void coro_resume_dead(struct coro *co) { die(co, "resume of the dead"); }
 void coro_resume_running(struct coro *co) { die(co, "resume of the running"); }
+void coro_fp_changed(struct coro *co)
+{
+	die(co, "floating-point control (rounding mode or exception masks) changed and not put back by");
+}
 
 void coro_overflow(const struct coro *co)
 {
@@ -53,11 +59,15 @@ void coro_overflow(const struct coro *co)
 static uintptr_t *first_frame(struct coro *co, char *top)
 {
 #if defined(__x86_64__)
-	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15) - 8;
-	memset(sp, 0, 8 * sizeof *sp);
-	sp[0] = 0x1F80u | ((uintptr_t)0x037Fu << 32); /* MXCSR, then the x87 CW at +4 */
-	sp[5] = (uintptr_t)co;                         /* rbx */
-	sp[7] = (uintptr_t)coro_trampoline;            /* return address */
+	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15) - 7;
+	memset(sp, 0, 7 * sizeof *sp);
+	sp[4] = (uintptr_t)co;                         /* rbx */
+	sp[6] = (uintptr_t)coro_trampoline;            /* return address */
+#elif defined(__aarch64__)
+	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15) - 20;
+	memset(sp, 0, 20 * sizeof *sp);
+	sp[0] = (uintptr_t)co;                         /* x19 */
+	sp[11] = (uintptr_t)coro_trampoline;           /* x30, the return address; x29 = 0 */
 #elif defined(__arm__)
 	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)7) - 2 - 9;
 	memset(sp, 0, 9 * sizeof *sp);

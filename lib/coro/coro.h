@@ -34,6 +34,12 @@
  * name instead of silently damaging memory. Pooled stacks on Linux also have
  * a guard page that turns an overflow into a fault reported by name.
  *
+ * Floating point: the rounding mode and exception masks belong to the
+ * thread, shared by all of its coroutines (a switch does not save them:
+ * switch_x86_64.S says why). A coroutine that changes them must put them
+ * back before it yields or returns; the ASan and TSan builds check this at
+ * every resume and name the coroutine that did not (coro_checks_fpenv).
+ *
  * Threads: a coroutine belongs to no thread, but it must not be resumed by
  * two threads at once (nothing here takes a lock).
  *
@@ -116,6 +122,12 @@ enum coro_status coro_status(const struct coro *co);
 void *coro_result(const struct coro *co); /* fn's return value; NULL unless DEAD */
 void *coro_user(const struct coro *co);
 const char *coro_name(const struct coro *co);
+
+/* Nonzero when this build checks, at every return from coro_resume, that
+ * the coroutine left the floating-point control as it found it (the ASan
+ * and TSan builds do: coro_sanitize.c; a plain build does not, the check
+ * would cost most of a switch). A breach is reported by name and aborts. */
+extern const int coro_checks_fpenv;
 
 /* Reported by name and abort()s: the canary of `co` was overwritten. */
 void coro_overflow(const struct coro *co) __attribute__((noreturn));

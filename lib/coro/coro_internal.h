@@ -21,6 +21,7 @@ void coro_setup(struct coro *co, const char *name, coro_fn fn, void *user, void 
 void coro_start(struct coro *self, void *first) __attribute__((noreturn));
 void coro_resume_dead(struct coro *co) __attribute__((noreturn));
 void coro_resume_running(struct coro *co) __attribute__((noreturn));
+void coro_fp_changed(struct coro *co) __attribute__((noreturn));
 
 /* coro_sanitize.c: empty unless built with ASan or TSan. */
 void coro_sanitize_create(struct coro *co);

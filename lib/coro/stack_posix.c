@@ -80,6 +80,8 @@ static uintptr_t fault_sp(void *ctx)
 {
 #if defined(__x86_64__)
 	return (uintptr_t)((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+	return (uintptr_t)((ucontext_t *)ctx)->uc_mcontext.sp;
 #else
 	(void)ctx;
 	return 0;

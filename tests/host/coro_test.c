@@ -2,7 +2,7 @@
  * coro_test.c: the stackful coroutines of lib/coro/coro.h.
  *
  * Order of resumes, values both ways, return values, states, nesting, the
- * ABI's callee-saved control state, misuse and overflow reported by name
+ * floating-point control shared by a thread's coroutines, misuse and overflow reported by name
  * (in child processes), and pooled stacks reused.
  */
 #include <fenv.h>
@@ -120,8 +120,109 @@ static void test_a_coroutine_resumes_another_and_stays_running(void **state)
 	coro_release(&inner);
 }
 
-/* The rounding mode is callee-saved control state (MXCSR and x87 CW):
- * each side keeps its own across the switches. */
+/* The most direct test of a switch (FreeRTOS's register tests): values
+ * live across the switch on both sides, more of them than there are
+ * callee-saved registers, integer and floating-point, so the compiler keeps
+ * them in rbx/r12-r15 or x19-x28 and d8-d15, and the other side fills the
+ * same registers with its own. Any register the switch forgot comes back
+ * holding the other side's value. */
+static volatile long seed_int[10] = {3, 5, 7, 11, 13, 17, 19, 23, 29, 31};
+static volatile double seed_fp[8] = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5};
+
+/* Every value is read from a volatile before the switch and again after it:
+ * the compiler can neither recompute one from another nor skip keeping it. */
+__attribute__((noinline)) static int survives(void *(*sw)(struct coro *, void *),
+					      struct coro *co, long k)
+{
+	long i0 = seed_int[0] * k, i1 = seed_int[1] * k, i2 = seed_int[2] * k;
+	long i3 = seed_int[3] * k, i4 = seed_int[4] * k, i5 = seed_int[5] * k;
+	long i6 = seed_int[6] * k, i7 = seed_int[7] * k, i8 = seed_int[8] * k;
+	long i9 = seed_int[9] * k;
+	double d0 = seed_fp[0] * k, d1 = seed_fp[1] * k, d2 = seed_fp[2] * k;
+	double d3 = seed_fp[3] * k, d4 = seed_fp[4] * k, d5 = seed_fp[5] * k;
+	double d6 = seed_fp[6] * k, d7 = seed_fp[7] * k;
+	sw(co, NULL);
+	return i0 == seed_int[0] * k && i1 == seed_int[1] * k && i2 == seed_int[2] * k &&
+	       i3 == seed_int[3] * k && i4 == seed_int[4] * k && i5 == seed_int[5] * k &&
+	       i6 == seed_int[6] * k && i7 == seed_int[7] * k && i8 == seed_int[8] * k &&
+	       i9 == seed_int[9] * k && d0 == seed_fp[0] * k && d1 == seed_fp[1] * k &&
+	       d2 == seed_fp[2] * k && d3 == seed_fp[3] * k && d4 == seed_fp[4] * k &&
+	       d5 == seed_fp[5] * k && d6 == seed_fp[6] * k && d7 == seed_fp[7] * k;
+}
+
+static void *keeps_registers(struct coro *self, void *first)
+{
+	(void)first;
+	intptr_t ok = 1;
+	for (long k = 1000; k < 1004; k++)
+		ok &= survives(coro_yield, self, k);
+	return (void *)ok;
+}
+
+static void test_callee_saved_registers_survive_each_switch(void **state)
+{
+	(void)state;
+	struct coro co;
+	coro_create(&co, "registers", keeps_registers, NULL, stack_a, STACK);
+	for (long k = 2000; k < 2004; k++)
+		assert_true(survives(coro_resume, &co, k));
+	assert_int_equal((intptr_t)coro_resume(&co, NULL), 1);
+	assert_int_equal(coro_status(&co), CORO_DEAD);
+	coro_release(&co);
+}
+
+/* The floating-point control (rounding mode, exception masks: MXCSR and
+ * the x87 control word on x86-64, FPCR on AArch64) is the thread's, shared
+ * by its coroutines (switch_x86_64.S says why): a new coroutine runs in
+ * its resumer's mode, and one that changes the mode puts it back before it
+ * yields or returns. */
+/* coro_gdb_test.sh takes its backtraces in here. */
+static void *reads_the_mode(struct coro *self, void *first)
+{
+	(void)first;
+	coro_yield(self, (void *)(intptr_t)fegetround());
+	return (void *)(intptr_t)fegetround();
+}
+
+static void test_a_coroutine_runs_in_its_threads_rounding_mode(void **state)
+{
+	(void)state;
+	struct coro co;
+	coro_create(&co, "reader", reads_the_mode, NULL, stack_a, STACK);
+	fesetround(FE_DOWNWARD);
+	assert_int_equal((intptr_t)coro_resume(&co, NULL), FE_DOWNWARD);
+	fesetround(FE_UPWARD);
+	assert_int_equal((intptr_t)coro_resume(&co, NULL), FE_UPWARD);
+	fesetround(FE_TONEAREST);
+	coro_release(&co);
+}
+
+/* Sets a mode for its own work and puts the caller's back before yielding. */
+static void *polite_rounder(struct coro *self, void *first)
+{
+	(void)first;
+	int mode = fegetround();
+	fesetround(FE_UPWARD);
+	volatile double x = 1.0, y = 3.0;
+	double third = x / y;
+	fesetround(mode);
+	coro_yield(self, NULL);
+	return (void *)(intptr_t)(third > 0.3333333333333333);
+}
+
+static void test_a_coroutine_that_puts_the_mode_back_may_change_it(void **state)
+{
+	(void)state;
+	struct coro co;
+	coro_create(&co, "polite", polite_rounder, NULL, stack_a, STACK);
+	fesetround(FE_TONEAREST);
+	coro_resume(&co, NULL);
+	assert_int_equal(fegetround(), FE_TONEAREST);
+	assert_int_equal((intptr_t)coro_resume(&co, NULL), 1); /* 1/3 rounded up */
+	coro_release(&co);
+}
+
+/* Breaks the rule. */
 static void *rounder(struct coro *self, void *first)
 {
 	(void)first;
@@ -130,19 +231,25 @@ static void *rounder(struct coro *self, void *first)
 	return (void *)(intptr_t)fegetround();
 }
 
-static void test_each_side_keeps_its_rounding_mode(void **state)
+static void expect_death(void (*fn)(void), const char *message);
+
+static void leaves_its_mode_behind(void)
 {
-	(void)state;
 	struct coro co;
 	coro_create(&co, "rounder", rounder, NULL, stack_a, STACK);
-	fesetround(FE_TONEAREST);
 	coro_resume(&co, NULL);
-	assert_int_equal(fegetround(), FE_TONEAREST);
-	fesetround(FE_DOWNWARD);
-	assert_int_equal((intptr_t)coro_resume(&co, NULL), FE_UPWARD);
-	assert_int_equal(fegetround(), FE_DOWNWARD);
-	fesetround(FE_TONEAREST);
-	coro_release(&co);
+}
+
+static void test_a_coroutine_that_leaves_its_mode_behind_is_named(void **state)
+{
+	(void)state;
+	if (!coro_checks_fpenv) {
+		skip(); /* checked in the sanitizer builds only: it costs a switch's time */
+		return;
+	}
+	expect_death(leaves_its_mode_behind,
+		     "coro: floating-point control (rounding mode or exception masks) changed and "
+		     "not put back by coroutine 'rounder'");
 }
 
 static void *returns_at_once(struct coro *self, void *first)
@@ -285,6 +392,36 @@ static void test_a_big_frame_lands_in_the_guard_and_is_named(void **state)
 	expect_death(overflow_by_a_jump, "coro: stack overflow in coroutine 'huge-frame' (guard at 0x");
 }
 
+/* fork() inside a coroutine: the child gets a copy of every stack, so both
+ * processes carry on with their own copy of the same coroutine. */
+static void *forks_then_adds(struct coro *self, void *first)
+{
+	(void)first;
+	pid_t pid = fork();
+	intptr_t got = (intptr_t)coro_yield(self, (void *)(intptr_t)pid);
+	return (void *)(got + (pid == 0 ? 1000 : 0));
+}
+
+static void test_a_coroutine_that_forks_goes_on_in_both_processes(void **state)
+{
+	(void)state;
+	struct coro_pool *pool = coro_pool_create(16384, 1);
+	struct coro co;
+	assert_int_equal(coro_create_pooled(&co, pool, "forker", forks_then_adds, NULL), 0);
+	pid_t pid = (pid_t)(intptr_t)coro_resume(&co, NULL);
+	if (pid == 0) { /* the child: its copy of the coroutine runs to its end */
+		intptr_t r = (intptr_t)coro_resume(&co, (void *)7);
+		_exit(r == 1007 && coro_status(&co) == CORO_DEAD ? 0 : 1);
+	}
+	assert_true(pid > 0);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal((intptr_t)coro_resume(&co, (void *)5), 5);
+	coro_release(&co);
+	coro_pool_destroy(pool);
+}
+
 static void test_pooled_stacks_are_reused(void **state)
 {
 	(void)state;
@@ -316,12 +453,16 @@ int main(void)
 		cmocka_unit_test(test_values_both_ways_and_the_return_value),
 		cmocka_unit_test(test_two_coroutines_run_in_the_order_resumed),
 		cmocka_unit_test(test_a_coroutine_resumes_another_and_stays_running),
-		cmocka_unit_test(test_each_side_keeps_its_rounding_mode),
+		cmocka_unit_test(test_callee_saved_registers_survive_each_switch),
+		cmocka_unit_test(test_a_coroutine_runs_in_its_threads_rounding_mode),
+		cmocka_unit_test(test_a_coroutine_that_puts_the_mode_back_may_change_it),
+		cmocka_unit_test(test_a_coroutine_that_leaves_its_mode_behind_is_named),
 		cmocka_unit_test(test_misuse_is_reported_by_name),
 		cmocka_unit_test(test_a_smashed_canary_is_reported_at_yield_and_at_the_end),
 		cmocka_unit_test(test_a_pooled_stack_overflow_hits_the_guard_page_and_names_it),
 		cmocka_unit_test(test_a_big_frame_lands_in_the_guard_and_is_named),
 		cmocka_unit_test(test_pooled_stacks_are_reused),
+		cmocka_unit_test(test_a_coroutine_that_forks_goes_on_in_both_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,9 +5,10 @@
 # working. Timings depend on the machine, so this checks only what must hold
 # everywhere: every row is present, serial is 1.00x, the SVG is well-formed
 # XML with one bar per (workload, mode), and the shared counter loses nothing
-# with a lock or an atomic add. The chart must say only what was measured:
-# no legend entry for the coroutine column (not measured yet), the unit on
-# the axis, a label on the 1.0 line, the task counts and absolute times.
+# with a lock or an atomic add. The chart must say what was measured: a bar
+# and a legend entry for each mode (coroutines included, with a footnote on
+# how they ran), the unit on the axis, a label on the 1.0 line, the task
+# counts and absolute times.
 # Bad arguments must be refused before anything runs (exit 2, a message,
 # no table). mk/pools.mk fills in the tool's path.
 set -u
@@ -26,11 +27,19 @@ check "serial is the 1.00x baseline" "[ \$(grep -c ' serial .* 1.00x' '$dir/tabl
 check "the chart is well-formed XML" \
   "/usr/bin/python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' '$dir/chart.svg'"
 svg=$dir/chart.svg
-check "the chart has a bar per measured row (8), not for coroutines" \
-  "[ \$(grep -c '<rect class=\"bar\"' '$svg') -eq 8 ]"
-check "the legend names the 4 measured modes only" \
-  "[ \$(grep -c '<rect class=\"legend\"' '$svg') -eq 4 ] && [ \$(grep -c '>coroutines<' '$svg') -eq 0 ]"
-check "the chart says coroutines were not measured" "grep -q 'coroutines: not measured' '$svg'"
+check "the chart has a bar per row (10), coroutines included" \
+  "[ \$(grep -c '<rect class=\"bar\"' '$svg') -eq 10 ]"
+check "the legend names the 5 modes" \
+  "[ \$(grep -c '<rect class=\"legend\"' '$svg') -eq 5 ] && [ \$(grep -c '>coroutines<' '$svg') -eq 1 ]"
+check "the chart says how the coroutines ran" "grep -q 'coroutines: one thread' '$svg'"
+# Each IO-bound task waits ten times 1 ms one after the other, so no way of
+# running them can finish in under 10 ms: a coroutine column that did not
+# really wait (or did not run the tasks) shows up here.
+check "the coroutine rows are measured, and the IO-bound one really waited" \
+  "awk '\$2 == \"coroutines\" && \$3 !~ /^[0-9]+[.][0-9]+\$/ { bad = 1 }
+        \$1 == \"IO-bound\" && \$2 == \"coroutines\" { io = \$3 + 0 }
+        \$1 == \"CPU-bound\" && \$2 == \"coroutines\" { cpu = \$3 + 0 }
+        END { exit !(!bad && io >= 0.010 && cpu > 0) }' '$dir/table'"
 check "the legend is one row above the plot (no empty column beside it)" \
   "[ \$(grep -o '<rect class=\"legend\" x=\"[0-9.]*\" y=\"[0-9.]*\"' '$svg' | sed 's/.*y=//' | sort -u | wc -l) -eq 1 ]"
 check "the axis has its unit and the 1.0 line its label" \
