@@ -217,10 +217,12 @@ void arch_halt(int status) __attribute__((noreturn));
 /* ---- Implemented by the core, called by each port ---------------------- */
 
 /* The C half of the context switch, called with interrupts masked. It is
- * handed the outgoing thread's saved stack pointer and returns the incoming
- * one; on return `current` is the incoming thread, whose arch_ctx the port
+ * handed the outgoing thread (`current`), whose registers the port has
+ * saved in its arch_ctx and whose stack pointer in its `sp`, and returns
+ * the incoming one, `current` from then on, whose arch_ctx and sp the port
  * restores. See kernel/sched.c. */
-void *kernel_switch(void *sp);
+struct thread;
+struct thread *kernel_switch(struct thread *prev);
 
 /* The tick interrupt: advances time, wakes sleepers, ends time slices. */
 void kernel_tick(void);

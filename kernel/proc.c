@@ -306,6 +306,7 @@ static void end_current_locked(struct thread *t)
     t->kill_pending = 1;
     if (arch_in_isr() && !t->in_syscall && t->state == TS_RUNNING) {
         thread_set_state(t, TS_TERMINATED, WHY_KILL);
+        sched_dequeue_locked(t);
         t->detached = 1;            /* kernel_switch reaps it */
         proc_thread_ended_locked(t);
         arch_switch_request();
