@@ -1,5 +1,5 @@
 /*
- * iomodels.c: one echo service written three ways, compared in numbers.
+ * iomodels.c: one echo service written four ways, compared in numbers.
  *
  * Course idea: the IO models. Two clients (child processes) each send 20
  * messages, a few ticks apart, down a pipe of their own, and wait for each
@@ -9,23 +9,27 @@
  *   nonblocking   both pipes O_NONBLOCK, tried in turn for ever: never
  *                 stuck on one, but it burns the CPU asking (-EAGAIN);
  *   poll          sleep in poll() until either has bytes: both served, and
- *                 no CPU spent while nothing happens.
- * (The fourth model, async coroutines, is the event loop of lib/coro.)
+ *                 no CPU spent while nothing happens;
+ *   async         one coroutine task per client on lib/coro's event loop
+ *                 (lib/coro/async.h): each reads as if it blocked, in
+ *                 straight-line code, and the loop sleeps in the same
+ *                 poll() while both tasks wait (lib/coro/poller_weft.c).
  * After each, its thread's accounting from the kernel: how often it was
  * woken from BLOCKED, how many times it got the CPU, the ticks it ran and
  * the CPU ticks per kilobyte echoed, and how long the clients took.
  *
- *   run iomodels [blocking|nonblocking|poll]     (default: all three)
- * Read next: kernel/poll.c, kernel/pipe.c.
+ *   run iomodels [blocking|nonblocking|poll|async]     (default: all four)
+ * Read next: kernel/poll.c, kernel/pipe.c, lib/coro/async_ops.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/coro/async.h"
 #include "weft.h"
 
-PROG_ABOUT("[blocking|nonblocking|poll]",
-           "one echo service three ways: blocking, non-blocking, poll");
+PROG_ABOUT("[MODEL]",
+           "one echo service four ways: blocking, nonblocking, poll, async (coroutines)");
 
 #define MSGS 20
 #define MSG  16
@@ -68,6 +72,38 @@ static int echo_once(struct conn *c)
     return r;
 }
 
+/* The async model's task: one client, served in straight-line code. */
+static int echo_task(struct async_task *self, void *arg, void **result)
+{
+    struct conn *c = arg;
+    while (!c->done) {
+        int r = async_readable(self, c->in);
+        if (r < 0)
+            return r;
+        echo_once(c);
+    }
+    *result = NULL;
+    return 0;
+}
+
+/* Both clients as tasks of one loop; false if the loop could not run them. */
+static int serve_async(struct conn *c)
+{
+    struct async_loop *loop = async_loop_create(NULL, NULL);
+    if (!loop)
+        return 0;
+    struct async_task *t[2] = { async_spawn(loop, "echo0", echo_task, &c[0]),
+                                async_spawn(loop, "echo1", echo_task, &c[1]) };
+    int ok = async_run(loop) == 0;
+    for (int i = 0; i < 2; i++) {
+        ok = ok && t[i] && afuture_error(async_task_future(t[i])) == 0;
+        if (t[i])
+            afuture_release(async_task_future(t[i]));
+    }
+    async_loop_destroy(loop);
+    return ok;
+}
+
 static void serve(const char *model, struct conn *c)
 {
     if (!strcmp(model, "blocking")) {
@@ -80,6 +116,9 @@ static void serve(const char *model, struct conn *c)
             for (int i = 0; i < 2; i++)
                 if (!c[i].done)
                     echo_once(&c[i]);   /* -EAGAIN most of the time */
+    } else if (!strcmp(model, "async")) {
+        if (!serve_async(c))
+            printf("async: the event loop failed\n");
     } else {
         while (!c[0].done || !c[1].done) {
             struct pollfd f[2] = { { c[0].done ? -1 : c[0].in, POLLIN, 0 },
@@ -141,16 +180,16 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && !strcmp(argv[1], "client"))
         return client(atoi(argv[2]));
-    static const char *const models[] = { "blocking", "nonblocking", "poll" };
+    static const char *const models[] = { "blocking", "nonblocking", "poll", "async" };
     int bad = 0, ran = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (argc > 1 && strcmp(argv[1], models[i]))
             continue;
         bad += run_model(models[i]);
         ran++;
     }
     if (!ran) {
-        printf("usage: iomodels [blocking|nonblocking|poll]\n");
+        printf("usage: iomodels [blocking|nonblocking|poll|async]\n");
         return 2;
     }
     return bad ? 1 : 0;

@@ -15,6 +15,16 @@
  *   daemonparent    the same with SPAWN_DAEMON: it ends with us
  *   killwindow      renamed so that the test image kills it in the window
  *                   before a system call returns; then it spins in user mode
+ *   killfast        the same for a fast call (getpid, run in the trap
+ *                   handler): renamed, then getpid() for ever
+ *   killirq         renamed so that an interrupt handler kills it as the
+ *                   call leaves the kernel; then it spins in user mode
+ *   killirqf        the same for a fast call: getpid() for ever
+ *   killenter       renamed so that an interrupt handler kills it as its
+ *                   next fast call enters the kernel; that call is
+ *                   sem_post(3), on a semaphore its parent handed it: the
+ *                   post must not happen (a second thread, asleep in the
+ *                   kernel, keeps the descriptor open meanwhile)
  *   waitkill        waits for a child while a sibling kills it just after
  *                   another child's end woke it (it must not block again)
  *   killer PID      waits until PID is a zombie, then kills its parent
@@ -123,9 +133,23 @@ static void *regs_thread(void *arg)
 /* The roles about ending: kills that race, and Python's rule. */
 static int ending_role(const char *role, char **argv, int argc)
 {
-    if (!strcmp(role, "killwindow")) {
-        setname("killwindow");          /* killed on this call's way back */
+    if (!strcmp(role, "killwindow") || !strcmp(role, "killirq")) {
+        setname(role);                  /* killed on this call's way back */
         spinner((void *)&spin_count);
+    }
+    if (!strcmp(role, "killenter")) {
+        /* A thread asleep in the kernel keeps the process (and its
+         * descriptors) alive for a while after main's end. */
+        thread_create(napper, (void *)1000, 0);
+        sleep_ticks(2);                 /* until it sleeps */
+        setname(role);
+        for (;;)
+            sem_post(3);                /* killed as the first one enters */
+    }
+    if (!strcmp(role, "killfast") || !strcmp(role, "killirqf")) {
+        setname(role);                  /* a slow call: not killed yet */
+        for (;;)
+            getpid();                   /* killed on the first one's way back */
     }
     if (!strcmp(role, "waitkill")) {
         char *sleep_argv[] = { "sleeper", "sleep", NULL };

@@ -372,6 +372,7 @@ static void round_of_tests(int round)
     test_descriptors();
     test_console_rules();
     test_sync();
+    test_coro();
 
     /* Orphans and daemons are reaped by init, in its own time. */
     for (int t = 0; t < SETTLE_TICKS; t += 5) {

@@ -32,5 +32,6 @@ void test_console_rules(void);      /* usertests_console.c */
 void test_sync_failures(void);      /* usertests_syncfail.c */
 void test_descriptors(void);        /* usertests_fd.c */
 void test_sync(void);               /* usertests_sync.c */
+void test_coro(void);               /* usertests_coro.c */
 
 #endif

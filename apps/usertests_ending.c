@@ -44,6 +44,26 @@ static const char *mutex_handover(void)
            : FAILMSG("lock %d, waiter got %ld, unlock %d, close %d", r1, (long)(intptr_t)got, r2, r3);
 }
 
+/* A kill that an interrupt handler makes as a fast call enters the
+ * kernel, before the thread counts as in it: the thread is ended at once,
+ * and the call it was making must not run after its end (here a post of a
+ * semaphore only the parent can see). */
+static const char *kill_as_fast_call_enters(void)
+{
+    int s = sem_create(0), status = -1;
+    struct spawn_fd map[] = { { s, 3 }, { -1, -1 } };
+    char *argv[] = { "userchild", "killenter", NULL };
+    int pid = sys_spawn("userchild", argv, 0, map);
+    int w = wait(pid, &status, CHILD_TIMEOUT);
+    int posted = sem_wait(s, WAIT_NONE) == 0;
+    if (w != pid)
+        kill(pid), wait(pid, NULL, WAIT_FOREVER);
+    close(s);
+    return w == pid && status == WSTATUS_KILLED && !posted ? NULL
+           : FAILMSG("wait %d status 0x%x, the dead thread's post %s", w, status,
+                     posted ? "happened" : "did not happen");
+}
+
 /* Kill a child started with argv after `ticks`; expect it killed. */
 static void kill_after(const char *name, char **argv, uint32_t ticks)
 {
@@ -60,6 +80,9 @@ static void kill_after(const char *name, char **argv, uint32_t ticks)
 void test_ending(void)
 {
     char *window[] = { "userchild", "killwindow", NULL };
+    char *fastwindow[] = { "userchild", "killfast", NULL };
+    char *irqwindow[] = { "userchild", "killirq", NULL };
+    char *irqfast[] = { "userchild", "killirqf", NULL };
     char *waitkill[] = { "userchild", "waitkill", NULL };
     char *threaded[] = { "userchild", "threaded", NULL };
     char *spin[] = { "userchild", "spin", NULL };
@@ -69,6 +92,10 @@ void test_ending(void)
     int status = -1;
 
     expect_status("kill in the return window", window, WSTATUS_KILLED);
+    expect_status("kill in a fast call's return window", fastwindow, WSTATUS_KILLED);
+    expect_status("kill from an interrupt as a call leaves", irqwindow, WSTATUS_KILLED);
+    expect_status("kill from an interrupt as a fast call leaves", irqfast, WSTATUS_KILLED);
+    judge("kill from an interrupt as a fast call enters", kill_as_fast_call_enters());
     expect_status("kill while woken in a wait loop", waitkill, WSTATUS_KILLED);
     kill_after("kill a process of four threads", threaded, 20);
     kill_after("kill a process spinning in user mode", spin, 3);

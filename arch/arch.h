@@ -74,19 +74,28 @@ void arch_user_mode_init(void);
 struct arch_mm {
     uint32_t regs[4];
     uint32_t seg[ARCH_MM_SEGS][2];  /* a segment's RBAR, RASR; RASR 0: none */
+    uint32_t segs;                  /* bit i: slot i holds a segment */
 };
 void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
 /* Put segment [base, base + size) in slot i of mm (size 0: empty the
  * slot). Takes effect at the next arch_mm_switch(mm). */
 void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size);
-/* Make mm the user-accessible memory (NULL: none). Called on a switch
- * between processes only, and when a process's memory is freed. */
+/* Make mm the user-accessible memory (NULL: none, and no guard either),
+ * now, whatever is loaded. For a process whose segments changed while it
+ * runs (kernel/shm.c), and for one whose memory is being freed. */
 void arch_mm_switch(const struct arch_mm *mm);
 /* Make [guard, guard + ARCH_GUARD_SIZE) inaccessible to user mode: the
- * running thread's stack guard (0: none). Called on a switch to a user
- * thread whose guard is not the one loaded. guard is ARCH_GUARD_SIZE-aligned. */
+ * running thread's stack guard (0: none). guard is ARCH_GUARD_SIZE-aligned. */
 #define ARCH_GUARD_SIZE 32u
-void arch_mm_guard(uintptr_t guard);
+/* The context switch's call, for an incoming user thread: mm (its
+ * process's memory) and guard (its stack's guard) become what user mode
+ * sees. The port remembers what it loaded and loads only what differs: on
+ * a switch within one process, the guard if the thread's is another one;
+ * on a switch between processes, both, with one barrier. */
+void arch_mm_load(const struct arch_mm *mm, uintptr_t guard);
+/* mm's memory is being freed: if it is loaded, unload it (as
+ * arch_mm_switch(NULL)), so that no region outlives the memory. */
+void arch_mm_forget(const struct arch_mm *mm);
 
 /* Where processes' memory lives: sets *base and returns log2 of its size
  * (a power of two, aligned to itself, for kernel/buddy.c). */
@@ -208,10 +217,12 @@ void arch_halt(int status) __attribute__((noreturn));
 /* ---- Implemented by the core, called by each port ---------------------- */
 
 /* The C half of the context switch, called with interrupts masked. It is
- * handed the outgoing thread's saved stack pointer and returns the incoming
- * one; on return `current` is the incoming thread, whose arch_ctx the port
+ * handed the outgoing thread (`current`), whose registers the port has
+ * saved in its arch_ctx and whose stack pointer in its `sp`, and returns
+ * the incoming one, `current` from then on, whose arch_ctx and sp the port
  * restores. See kernel/sched.c. */
-void *kernel_switch(void *sp);
+struct thread;
+struct thread *kernel_switch(struct thread *prev);
 
 /* The tick interrupt: advances time, wakes sleepers, ends time slices. */
 void kernel_tick(void);
@@ -220,6 +231,15 @@ void kernel_tick(void);
  * thread's kernel stack, with the call number in current->sysno; its result
  * goes back to the caller's R0. See kernel/syscall.c. */
 long kernel_syscall(long a0, long a1, long a2, long a3);
+
+/* The calls that never block (FAST in kernel/syscalls.h), by number; NULL
+ * for every other. A port may run one straight from its trap handler, in
+ * one trap: the arguments in current->sysargs, current->in_syscall set
+ * while it runs, the handler's result to the caller's R0, and the same last
+ * kill check on the way out as kernel_syscall()'s calls get. A port without
+ * such a path (arch/linux) runs them through kernel_syscall() like any
+ * other. Sized SYS_NCALLS (kernel/uapi.h). */
+extern long (*const kernel_fast_syscalls[])(void);
 
 /* A fault in user mode, as the port reports it: what the CPU saw, as data.
  * What it means (a NULL read, a stack overflow...) and what happens to

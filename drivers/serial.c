@@ -9,7 +9,12 @@
  * hand, since a byte is already waiting. Transmit from a ring the TX
  * interrupt drains, a byte per interrupt; the first byte of a burst is
  * written directly. Writers block while the ring is full, readers while it
- * is empty, each in a wait queue of its own.
+ * is empty, each in a wait queue of its own; with O_NONBLOCK a write takes
+ * what fits and gives -EAGAIN only when nothing does, so poll's POLLOUT
+ * (room in the ring) means the next write will not block, as for a pipe.
+ * Every change a poller may wait for notifies kernel/poll.c: a byte in,
+ * and room out once the ring was full (not every byte sent: each notify
+ * wakes every poller in the system).
  * Read next: kernel/fd_console.c (the console object; this one is in
  * kernel/sys_fd.c), apps/serialecho.c.
  */
@@ -100,8 +105,11 @@ void uart1_tx_irq(void)
     uint32_t s = arch_irq_save();
     U_INT = INT_TX;
     tx_busy = 0;
+    int was_full = ring_full(&tx);
     kick_locked();
     sched_wake_all_locked(&writers, 0);
+    if (was_full)
+        notify_locked();                        /* room again: POLLOUT (not per byte) */
     arch_irq_restore(s);
 }
 
@@ -128,25 +136,38 @@ long serial1_read(char *buf, size_t n, int nonblock)
     return r;
 }
 
-long serial1_write(const char *buf, size_t n)
+long serial1_write(const char *buf, size_t n, int nonblock)
 {
     uint32_t s = arch_irq_save();
     size_t done = 0;
+    long err = 0;
     while (done < n) {
         if (ring_put(&tx, (uint8_t)buf[done])) {
             done++;
             continue;
         }
-        kick_locked();
-        if (sched_block_locked(&writers, WAIT_FOREVER, WHY_WAIT) < 0)
+        kick_locked();                          /* an idle wire takes one */
+        if (!ring_full(&tx))
+            continue;
+        if (nonblock) {
+            err = -EAGAIN;
+            break;
+        }
+        err = sched_block_locked(&writers, WAIT_FOREVER, WHY_WAIT);
+        if (err < 0)
             break;                              /* -EINTR: what is queued goes out */
     }
     kick_locked();
     arch_irq_restore(s);
-    return done || !n ? (long)done : -EINTR;
+    return done || !n ? (long)done : err;
 }
 
 size_t serial1_rx_pending(void)
 {
     return ring_count(&rx);
+}
+
+int serial1_tx_room(void)
+{
+    return !ring_full(&tx);
 }

@@ -22,10 +22,13 @@ void serial1_start(void);
 long serial1_read(char *buf, size_t n, int nonblock);
 
 /* Queue n bytes, waiting for room in the transmit ring; returns n, or the
- * bytes queued before -EINTR. */
-long serial1_write(const char *buf, size_t n);
+ * bytes queued before -EINTR. With nonblock, the bytes that fit, or
+ * -EAGAIN if none did. */
+long serial1_write(const char *buf, size_t n, int nonblock);
 
-/* Bytes received and not yet read (for poll). */
+/* Bytes received and not yet read, and whether a byte can be queued (for
+ * poll: POLLIN, POLLOUT). */
 size_t serial1_rx_pending(void);
+int serial1_tx_room(void);
 
 #endif

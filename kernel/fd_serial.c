@@ -24,15 +24,15 @@ static long serial_read(struct kobj *o, char *buf, size_t n, int fdflags)
 
 static long serial_write(struct kobj *o, const char *buf, size_t n, int fdflags)
 {
-    (void)o, (void)fdflags;
-    return serial1_write(buf, n);
+    (void)o;
+    return serial1_write(buf, n, fdflags & FD_NONBLOCK);
 }
 
 static int serial_poll_locked(struct kobj *o, int fdflags)
 {
     (void)o;
     return ((fdflags & FD_READ) && serial1_rx_pending() ? POLLIN : 0) |
-           (fdflags & FD_WRITE ? POLLOUT : 0);
+           ((fdflags & FD_WRITE) && serial1_tx_room() ? POLLOUT : 0);
 }
 
 const struct kobj_ops serial_ops = {

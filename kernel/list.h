@@ -37,11 +37,25 @@ static inline void list_insert_before(struct list *at, struct list *n)
 static inline void list_push_back(struct list *l, struct list *n) { list_insert_before(l, n); }
 static inline void list_push_front(struct list *l, struct list *n) { list_insert_before(l->next, n); }
 
-/* Unlink n from whatever list holds it; harmless if it is not linked. */
-static inline void list_remove(struct list *n)
+/* Unlink n from whatever list holds it, leaving n's own links stale: only
+ * for a node that is linked again at once (harmless if n is unlinked). */
+static inline void list_unlink(struct list *n)
 {
     n->prev->next = n->next;
     n->next->prev = n->prev;
+}
+
+/* Move n, which is in list l, to l's tail (a turn in a round-robin queue). */
+static inline void list_move_back(struct list *l, struct list *n)
+{
+    list_unlink(n);
+    list_insert_before(l, n);
+}
+
+/* Unlink n from whatever list holds it; harmless if it is not linked. */
+static inline void list_remove(struct list *n)
+{
+    list_unlink(n);
     n->next = n->prev = n;
 }
 

@@ -19,12 +19,9 @@ static uint64_t round_up(uint64_t x, uint64_t align)   /* align: a power of 2 */
     return (x + align - 1) & ~(align - 1);
 }
 
-static uint64_t pow2_at_least(uint64_t x)
+static uint64_t pow2_at_least(uint64_t x)      /* x < 2^63 */
 {
-    uint64_t p = 1;
-    while (p < x)
-        p <<= 1;
-    return p;
+    return x <= 1 ? 1 : (uint64_t)1 << (64 - __builtin_clzll(x - 1));
 }
 
 /* The checks every header must pass before any of its sizes is trusted. */
@@ -79,10 +76,54 @@ const struct prog_header *prog_find(const void *table, const char *name)
     return NULL;
 }
 
+/* Every relocation names an aligned word of the linked text or data. */
+static int relocs_ok(const struct prog_header *h)
+{
+    const uint8_t *relocs = (const uint8_t *)(h + 1) + h->text_size + h->data_size;
+    uint32_t linked_end = h->text_size + h->data_size;     /* 4-aligned */
+    for (uint32_t i = 0; i < h->nrelocs; i++) {
+        uint32_t off;
+        memcpy(&off, relocs + 4 * i, 4);
+        if (off % 4 != 0 || off >= linked_end)
+            return 0;
+    }
+    return 1;
+}
+
+int prog_check(const struct prog_header *h)
+{
+    return header_ok(h) && h->stack_size >= PROG_MIN_STACK && relocs_ok(h) ? 0 : -EINVAL;
+}
+
+int prog_index(const void *table, const struct prog_header **index, int max)
+{
+    int n = 0;
+    for (const struct prog_header *h = prog_at(table, 0); h && n < max; h = walk(table, h)) {
+        if (prog_check(h) != 0)
+            break;                  /* the table is corrupt from here on */
+        index[n++] = h;
+    }
+    return n;
+}
+
+const struct prog_header *prog_lookup(const struct prog_header *const *index, int n,
+                                      const char *name)
+{
+    for (int i = 0; i < n; i++)     /* the first byte first: one load, most differ */
+        if (index[i]->name[0] == name[0] && strncmp(index[i]->name, name, PROG_NAME_LEN) == 0)
+            return index[i];
+    return NULL;
+}
+
 int prog_layout(const struct prog_header *h, uint32_t extra, struct prog_layout *out)
 {
     if (!header_ok(h) || h->stack_size < PROG_MIN_STACK)
         return -EINVAL;
+    return prog_layout_checked(h, extra, out);
+}
+
+int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog_layout *out)
+{
     if (extra > PROG_MAX_BLOCK)
         return -ENOMEM;
 
@@ -114,10 +155,19 @@ int prog_layout(const struct prog_header *h, uint32_t extra, struct prog_layout 
     return 0;
 }
 
-/* The block offset of the word at linked address off (text or data). */
-static uint32_t place_of(const struct prog_header *h, const struct prog_layout *l, uint32_t off)
+/* Zero the words [p, end): sixteen stores a pass, as a memset's inner
+ * loop does, then one at a time. The stores are volatile so that each is
+ * one word store, as written (not a call to memset, not paired or
+ * multiple stores, which the instruction count would flatter). */
+static void zero_words(uint32_t *p, uint32_t *end)
 {
-    return off < h->text_size ? off : l->data_offset + (off - h->text_size);
+    volatile uint32_t *w = p;
+    for (; w + 16 <= end; w += 16) {
+        w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0; w[4] = 0; w[5] = 0; w[6] = 0; w[7] = 0;
+        w[8] = 0; w[9] = 0; w[10] = 0; w[11] = 0; w[12] = 0; w[13] = 0; w[14] = 0; w[15] = 0;
+    }
+    while (w < end)
+        *w++ = 0;
 }
 
 int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layout *l)
@@ -129,38 +179,38 @@ int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layo
         l->data_offset % 4 != 0 ||
         (uint64_t)l->data_offset + h->data_size + h->bss_size > l->block_size)
         return -EINVAL;
+    if (!relocs_ok(h))
+        return -EINVAL;
+    prog_load_checked(h, base, l);
+    return 0;
+}
 
+void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct prog_layout *l)
+{
     const uint8_t *text = (const uint8_t *)(h + 1);
     const uint8_t *data = text + h->text_size;
-    const uint8_t *relocs = data + h->data_size;
-    uint32_t linked_end = h->text_size + h->data_size;
-
-    for (uint32_t i = 0; i < h->nrelocs; i++) {
-        uint32_t off;
-        memcpy(&off, relocs + 4 * i, 4);
-        if (off % 4 != 0 || off >= linked_end)   /* linked_end is 4-aligned */
-            return -EINVAL;
-    }
+    const uint32_t *relocs = (const uint32_t *)(data + h->data_size);  /* 4-aligned */
 
     /* Every byte the two copies do not cover is zeroed: a process never
-     * sees what the block's previous owner left there. */
+     * sees what the block's previous owner left there. Every offset here
+     * is a multiple of 4 (sizes are, the data offset is a power of two). */
     uint32_t data_end = l->data_offset + h->data_size;
     memcpy(base, text, h->text_size);
-    memset(base + h->text_size, 0, l->data_offset - h->text_size);
+    zero_words((uint32_t *)(base + h->text_size), (uint32_t *)(base + l->data_offset));
     memcpy(base + l->data_offset, data, h->data_size);
-    memset(base + data_end, 0, l->block_size - data_end);
+    zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->block_size));
 
-    /* A word's value says which section it points into, and so how far it
-     * moves: text moved to base, data and bss to base + data_offset. */
+    /* A relocation's offset (a linked address) says where the word is now:
+     * text moved to base, data to base + data_offset. The word's value
+     * says which section it points into, and so how far it moves. */
+    uint32_t text_size = h->text_size, nrelocs = h->nrelocs;
     uint32_t text_at = (uint32_t)(uintptr_t)base;
-    uint32_t data_at = (uint32_t)(uintptr_t)base + l->data_offset;
-    for (uint32_t i = 0; i < h->nrelocs; i++) {
-        uint32_t off, v;
-        memcpy(&off, relocs + 4 * i, 4);
-        uint8_t *word = base + place_of(h, l, off);
-        memcpy(&v, word, 4);
-        v = v < h->text_size ? v + text_at : v - h->text_size + data_at;
-        memcpy(word, &v, 4);
+    uint32_t data_moves = (uint32_t)(uintptr_t)base + l->data_offset - text_size;
+    uint8_t *data_in_block = base + l->data_offset - text_size;
+    for (uint32_t i = 0; i < nrelocs; i++) {
+        uint32_t off = relocs[i];
+        uint32_t *word = (uint32_t *)((off < text_size ? base : data_in_block) + off);
+        uint32_t v = *word;
+        *word = v + (v < text_size ? text_at : data_moves);
     }
-    return 0;
 }

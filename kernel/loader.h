@@ -19,7 +19,8 @@
  *
  * The table is part of the kernel image, made by `mkprog --table`, but the
  * walk still checks every header, so a corrupt table ends the walk instead
- * of sending the kernel to read far away.
+ * of sending the kernel to read far away; the kernel checks every image
+ * whole once, at boot (prog_index), and loads from that index.
  *
  * Read next: kernel/loader.c, then kernel/uaccess.h (checking the pointers
  * a loaded program hands to the kernel).
@@ -63,6 +64,25 @@ const struct prog_header *prog_at(const void *table, int index);
 /* The program called name, or NULL. */
 const struct prog_header *prog_find(const void *table, const char *name);
 
+/* ---- Checked once ------------------------------------------------------
+ * The table is part of the kernel image and never changes, so the kernel
+ * checks it whole once, at boot, and spawns from the checked index without
+ * checking again (kernel/proc.c). */
+
+/* Everything prog_layout() and prog_load() would refuse h for: the checks
+ * of prog_at(), a stack below PROG_MIN_STACK, a relocation that is not an
+ * aligned word of the linked text or data. 0 or -EINVAL. */
+int prog_check(const struct prog_header *h);
+
+/* Fills index[0..max) with the table's programs in order, each one passing
+ * prog_check(); stops at the end of the table or at the first that fails
+ * (the table is corrupt from there). Returns how many. */
+int prog_index(const void *table, const struct prog_header **index, int max);
+
+/* The program called name among the n of index, or NULL. */
+const struct prog_header *prog_lookup(const struct prog_header *const *index, int n,
+                                      const char *name);
+
 /* Computes where everything goes in a block for program h, with `extra`
  * bytes reserved at the top for the argument vector. 0; -EINVAL for a
  * header that fails the checks of prog_at() or a stack below
@@ -77,5 +97,12 @@ int prog_layout(const struct prog_header *h, uint32_t extra, struct prog_layout 
  * untouched, and nothing outside it is ever written. Relocated words hold
  * the low 32 bits of the address: the board's addresses are 32 bits. */
 int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layout *l);
+
+/* The same two for an h that passed prog_check(), and (for the load) a
+ * layout prog_layout_checked() made for it: the same results, without the
+ * checks. prog_layout_checked() still refuses a block that would be too big
+ * (-ENOMEM): `extra` is new on every spawn. */
+int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog_layout *out);
+void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct prog_layout *l);
 
 #endif

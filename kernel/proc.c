@@ -35,8 +35,8 @@ static struct buddy arena;         /* processes' memory (arch_proc_arena) */
 static uint32_t arena_bytes;
 static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
-static const struct proc *mm_loaded; /* whose regions the MPU holds */
-static uintptr_t guard_loaded;      /* which thread guard it holds (0: none) */
+static const struct prog_header *progs[PROG_MAX_COUNT];  /* the table, */
+static int nprogs;                  /* checked once at boot (prog_index) */
 static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
@@ -45,9 +45,8 @@ void proc_init(void)
     memset(proc_table, 0, sizeof proc_table);   /* a host test boots again */
     next_pid = 1;
     init_proc = NULL;
-    mm_loaded = NULL;
-    guard_loaded = 0;
     kobj_init();
+    nprogs = prog_index(progs_table, progs, PROG_MAX_COUNT);
     unsigned log2 = arch_proc_arena(&base);
     buddy_init(&arena, base, log2, BLOCK_MIN_LOG2);
     arena_bytes = 1u << log2;
@@ -148,7 +147,7 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
     arch_mm_init(&p->mm, base, l->block_size, l->code_size);
 
-    memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_find checked the NUL */
+    memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_check found its NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';
     p->daemon = (flags & SPAWN_DAEMON) != 0;
     p->killed = p->main_done = 0;
@@ -191,7 +190,7 @@ static int pass_fds_locked(struct proc *parent, struct proc *p,
 int proc_spawn(struct proc *parent, const char *prog, const char *args,
                int args_len, int argc, int flags, const struct spawn_fd *map, int nmap)
 {
-    const struct prog_header *h = prog_find(progs_table, prog);
+    const struct prog_header *h = prog_lookup(progs, nprogs, prog);
     struct prog_layout l;
     struct proc *p = NULL;
     int r;
@@ -199,15 +198,14 @@ int proc_spawn(struct proc *parent, const char *prog, const char *args,
     if (!h)
         return -ENOENT;
     uint32_t extra = ((uint32_t)args_len + 4u * (uint32_t)(argc + 1) + 7u) & ~7u;
-    if ((r = prog_layout(h, extra, &l)) != 0)
+    if ((r = prog_layout_checked(h, extra, &l)) != 0)
         return r;
     uint32_t s = arch_irq_save();
     r = claim_locked(l.block_size, &p);
     arch_irq_restore(s);
     if (r < 0)
         return r;
-    if ((r = prog_load(h, p->mem, &l)) != 0)
-        goto undo;
+    prog_load_checked(h, p->mem, &l);
     setup(p, h, &l, flags);
     uintptr_t base = (uintptr_t)p->mem;
     uintptr_t argv = put_args(p->mem + l.extra_offset, args, args_len, argc);
@@ -308,6 +306,7 @@ static void end_current_locked(struct thread *t)
     t->kill_pending = 1;
     if (arch_in_isr() && !t->in_syscall && t->state == TS_RUNNING) {
         thread_set_state(t, TS_TERMINATED, WHY_KILL);
+        sched_dequeue_locked(t);
         t->detached = 1;            /* kernel_switch reaps it */
         proc_thread_ended_locked(t);
         arch_switch_request();
@@ -353,11 +352,7 @@ static void release_locked(struct proc *p)
     ASSERT_LOCKED();
     fd_close_all_locked(p);                                 /* 3 */
     shm_unmap_all_locked(p);
-    if (mm_loaded == p) {           /* its regions must not outlive its memory */
-        arch_mm_switch(NULL);       /* the guard region too */
-        mm_loaded = NULL;
-        guard_loaded = 0;
-    }
+    arch_mm_forget(&p->mm);         /* its regions must not outlive its memory */
     if (buddy_free(&arena, p->mem) != 0)                    /* 4 */
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
@@ -516,19 +511,11 @@ void proc_info(const struct proc *p, struct proc_info *out)
     memcpy(out->why, p->why, sizeof out->why);
 }
 
-/* Called from kernel_switch for a user thread: load its process's regions
- * and its stack guard, each only if it is not loaded already. A kernel
- * thread keeps whatever is loaded (it is privileged: the regions do not
- * limit it, and the guard lets it write). */
+/* Called from kernel_switch for a user thread: its process's regions and
+ * its stack guard; the port loads only what is not loaded already. A
+ * kernel thread keeps whatever is loaded (it is privileged: the regions do
+ * not limit it, and the guard lets it write). */
 static void proc_switch_mm_locked(struct thread *next)
 {
-    struct proc *p = next->proc;
-    if (p != mm_loaded) {
-        arch_mm_switch(&p->mm);
-        mm_loaded = p;
-    }
-    if (next->uguard != guard_loaded) {
-        arch_mm_guard(next->uguard);
-        guard_loaded = next->uguard;
-    }
+    arch_mm_load(&next->proc->mm, next->uguard);
 }

@@ -30,33 +30,32 @@ struct thread *current;
 struct thread *idle_thread;
 volatile uint32_t ticks;
 
-static struct list ready[NPRIO];    /* one FIFO per priority */
-uint32_t sched_ready_mask;    /* bit p set <=> ready[p] is non-empty (sched.h) */
+/* The ready queues, their mask, the policy in force (sched.h). */
+struct sched_core sched_core = { .policy = &sched_rr };
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
 #define SCHED_POLICY_ENTRY(name) &sched_##name,
 static const struct sched_policy *const policies[] = { SCHED_POLICIES(SCHED_POLICY_ENTRY) };
 #define NPOLICIES ((int)(sizeof policies / sizeof policies[0]))
-static const struct sched_policy *policy = &sched_rr;
 
 /* ---- Ready queues ------------------------------------------------------- */
 
 static void enqueue(struct thread *t, int at_front)
 {
     if (at_front)
-        list_push_front(&ready[t->prio], &t->link);
+        list_push_front(&sched_core.ready[t->prio], &t->link);
     else
-        list_push_back(&ready[t->prio], &t->link);
-    sched_ready_mask |= 1u << t->prio;
+        list_push_back(&sched_core.ready[t->prio], &t->link);
+    sched_core.ready_mask |= 1u << t->prio;
 }
 
 void sched_dequeue_locked(struct thread *t)
 {
     ASSERT_LOCKED();
     list_remove(&t->link);
-    if (list_empty(&ready[t->prio]))
-        sched_ready_mask &= ~(1u << t->prio);
+    if (list_empty(&sched_core.ready[t->prio]))
+        sched_core.ready_mask &= ~(1u << t->prio);
 }
 
 /* The most urgent priority with a ready thread. The idle thread is always
@@ -64,7 +63,7 @@ void sched_dequeue_locked(struct thread *t)
  * CPU) the mask is never empty. */
 static int top_prio(void)
 {
-    return 31 - __builtin_clz(sched_ready_mask);
+    return 31 - __builtin_clz(sched_core.ready_mask);
 }
 
 /* ---- The policy in force, and the table ----------------------------------- */
@@ -72,7 +71,7 @@ static int top_prio(void)
 int sched_get_policy(void)
 {
     for (int i = 0; i < NPOLICIES; i++)
-        if (policies[i] == policy)
+        if (policies[i] == sched_core.policy)
             return i;
     return -1;                      /* not reached: policy is in the table */
 }
@@ -82,9 +81,9 @@ int sched_set_policy(int i)
     if (i < 0 || i >= NPOLICIES)
         return -EINVAL;
     uint32_t s = arch_irq_save();
-    if (policy->stop)
-        policy->stop();             /* undo what the old one did to threads */
-    policy = policies[i];
+    if (sched_core.policy->stop)
+        sched_core.policy->stop();  /* undo what the old one did to threads */
+    sched_core.policy = policies[i];
     if (current)                    /* may be called before sched_start() */
         current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
@@ -118,7 +117,7 @@ static inline __attribute__((always_inline)) void make_ready(struct thread *t, i
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (policy->preemptive && current && t->prio > current->prio)
+    if (sched_core.policy->preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
@@ -131,10 +130,10 @@ void sched_make_ready_locked(struct thread *t, int why)
 void sched_requeue_locked(struct thread *t, int prio)
 {
     ASSERT_LOCKED();
-    if (t->state == TS_READY) {
+    if (t->state == TS_READY || t->state == TS_RUNNING) {
         sched_dequeue_locked(t);
         t->prio = (uint8_t)prio;
-        enqueue(t, 0);
+        enqueue(t, t->state == TS_RUNNING);     /* RUNNING: the head */
     } else {
         t->prio = (uint8_t)prio;
     }
@@ -143,7 +142,7 @@ void sched_requeue_locked(struct thread *t, int prio)
 void sched_reschedule_locked(void)
 {
     ASSERT_LOCKED();
-    if (policy->preemptive && current && top_prio() > current->prio)
+    if (sched_core.policy->preemptive && current && top_prio() > current->prio)
         arch_switch_request();
 }
 
@@ -159,57 +158,55 @@ void sched_set_prio_locked(struct thread *t, int prio)
 
 /*
  * Called by the port with interrupts masked, on the interrupt stack, with the
- * outgoing thread's registers already saved at `sp`. Returns the stack
- * pointer of the thread to run. The outgoing thread is in one of three
- * states: RUNNING (it yields, or it is preempted: it goes back to the ready
- * queue, at the front if it is preempted with slice left), or already
- * BLOCKED/TERMINATED (it put itself there before asking for the switch).
+ * outgoing thread's registers and stack pointer (prev->sp) already saved.
+ * Returns the thread to run, which is `current` from then on. The outgoing
+ * thread is RUNNING (it yields, or it is preempted), or already BLOCKED or
+ * TERMINATED (it put itself there, and out of its ready queue, before
+ * asking for the switch), or READY again (woken before the switch came).
+ *
+ * The RUNNING thread stays in its ready queue, at the head, as FreeRTOS
+ * keeps it: a preempted thread then keeps its place at the front (to
+ * finish its slice) with no queue work at all, and the thread dispatched is
+ * left where it is. Only a thread whose turn is over (it yields, or its
+ * slice is used up) moves: to the back of its queue, with a fresh slice for
+ * when it next runs. Every thread that is not RUNNING has a slice to run
+ * (blocking and creation give a fresh one too), so the dispatch never has
+ * to look.
  */
-void *kernel_switch(void *sp)
+struct thread *kernel_switch(struct thread *prev)
 {
-    struct thread *prev = current, *next;
-    int yielding = prev->yielding;
+    struct thread *next;
+    enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
+    int yielding = why == WHY_YIELD;
 
-    prev->sp = sp;
-    prev->yielding = 0;
+    prev->leave_why = WHY_PREEMPT;  /* a request is used up by this switch */
     thread_check_stack(prev);
-
-    int top = top_prio();
     if (prev->state == TS_RUNNING) {
-        /* A yield with nobody left to yield to, a stale request (the urgent
-         * thread blocked again before we got here), or a cooperative
-         * policy: the running thread keeps the CPU. */
-        if (top < prev->prio ||
-            (!yielding && (!policy->preemptive ||
-                           (top == prev->prio && prev->slice_left != 0))))
-            return sp;
-        thread_set_state(prev, TS_READY, yielding ? WHY_YIELD : WHY_PREEMPT);
-        if (yielding)
-            prev->slice_left = 0;   /* a fresh slice when it next runs */
-        if (top == prev->prio && prev->slice_left == 0) {
-            /* A turn among equals: the head of the queue runs, prev goes
-             * to the back. The queue stays non-empty: the mask is right. */
-            next = container_of(ready[top].next, struct thread, link);
-            list_remove(&next->link);
-            list_push_back(&ready[top], &prev->link);
-            goto dispatch;
-        }
-        enqueue(prev, prev->slice_left != 0);
-    } else if (prev->state == TS_TERMINATED && prev->detached) {
-        prev->in_use = 0;           /* reap: nobody will join it */
+        /* A cooperative policy switches only when asked by the thread. */
+        if (!yielding && !sched_core.policy->preemptive)
+            return prev;
+        int turn_over = yielding || prev->slice_left == 0;
+        if (turn_over)
+            list_move_back(&sched_core.ready[prev->prio], &prev->link);
+        next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
+        /* Nobody to yield to, or a stale request (the urgent thread
+         * blocked again before we got here): prev runs on. */
+        if (next == prev)
+            return prev;
+        if (turn_over)
+            prev->slice_left = SLICE_TICKS;     /* for when it next runs */
+        thread_state_switch(prev, why, next);
+    } else {
+        if (prev->state == TS_TERMINATED && prev->detached)
+            prev->in_use = 0;           /* reap: nobody will join it */
+        next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
+        thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     }
-
-    next = container_of(ready[top].next, struct thread, link);
-    sched_dequeue_locked(next);
-dispatch:
-    thread_set_state_from(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     next->switches++;
-    if (next->slice_left == 0)
-        next->slice_left = SLICE_TICKS;
     if (next->proc)
         sched_switch_mm_hook(next);     /* a user thread: its memory */
     current = next;
-    return next->sp;
+    return next;
 }
 
 /* The first thread is always the idle thread: a kernel thread, so the port
@@ -218,11 +215,9 @@ dispatch:
 void sched_start(void)
 {
     arch_irq_disable();
-    struct thread *first = idle_thread;
-    sched_dequeue_locked(first);
+    struct thread *first = idle_thread;     /* the head of ready[0] */
     thread_set_state(first, TS_RUNNING, WHY_DISPATCH);
     first->switches++;
-    first->slice_left = SLICE_TICKS;
     current = first;
     arch_start_first(first->sp);
 }
@@ -248,8 +243,9 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
         return -ETIMEDOUT;
 
     thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
+    sched_dequeue_locked(t);        /* `link` goes to the wait queue instead */
     t->wait_result = 0;
-    t->slice_left = 0;
+    t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs */
     if (q) {
         /* Most urgent first; FIFO among equals (insert after them). */
         struct list *pos = q->threads.next;
@@ -275,7 +271,7 @@ static inline __attribute__((always_inline)) void wake(struct thread *t, int res
 {
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
-    list_remove(&t->link);
+    list_unlink(&t->link);          /* make_ready links it into a ready queue */
     t->waiting_on = NULL;
     timeq_remove_locked(t);
     t->wait_result = result;
@@ -321,8 +317,8 @@ void kernel_tick(void)
         sched_wake_locked(t, -ETIMEDOUT);
 
     /* The policy's part: slices, feedback (kernel/sched_rr.c, ...). */
-    if (current != idle_thread && policy->tick)
-        policy->tick(current);
+    if (current != idle_thread && sched_core.policy->tick)
+        sched_core.policy->tick(current);
     arch_irq_restore(s);
 }
 
@@ -349,11 +345,11 @@ int thread_create_idle(thread_fn fn);
 void sched_init(void)
 {
     for (int p = 0; p < NPRIO; p++)
-        list_init(&ready[p]);
-    sched_ready_mask = 0;
+        list_init(&sched_core.ready[p]);
+    sched_core.ready_mask = 0;
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
-    policy = &sched_rr;
+    sched_core.policy = &sched_rr;
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }

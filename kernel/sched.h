@@ -26,6 +26,7 @@
 
 #include "list.h"
 #include "panic.h"
+#include "state.h"
 #include "thread.h"
 
 static inline void waitq_init(struct waitq *q) { list_init(&q->threads); }
@@ -88,14 +89,37 @@ struct thread *sched_wake_one_locked(struct waitq *q, int result);
 /* Wake every thread of q; returns how many. */
 int sched_wake_all_locked(struct waitq *q, int result);
 
-/* Bit p set <=> the ready queue of priority p is non-empty. Written only
- * by kernel/sched.c; here so that the two calls below are inline. */
-extern uint32_t sched_ready_mask;
+/* The scheduler's own data, one object so that one base address reaches
+ * all of it (a switch or a wake-up reads the mask, a queue and the
+ * policy). Written only by kernel/sched.c; here so that the calls below
+ * are inline.
+ *   ready[p]    the ready queue of priority p: its READY threads and, at
+ *               its head, the RUNNING one if it has that priority
+ *               (kernel/sched.c, kernel_switch, says why)
+ *   ready_mask  bit p set <=> ready[p] is non-empty
+ *   policy      the policy in force (kernel/sched_policy.h) */
+struct sched_policy;
+struct sched_core {
+    uint32_t ready_mask;
+    const struct sched_policy *policy;
+    struct list ready[NPRIO];
+};
+extern struct sched_core sched_core;
 
-/* True if a thread other than idle is READY at priority >= prio. */
+/* True if a thread other than idle is READY or RUNNING at priority >= prio. */
 static inline int sched_ready_at_or_above(int prio)
 {
-    return (sched_ready_mask >> prio) != 0;
+    return (sched_core.ready_mask >> prio) != 0;
+}
+
+/* True if a thread other than t (RUNNING) is READY at t's priority or
+ * above: someone to give the CPU to. Interrupts masked. */
+static inline int sched_peer_ready(const struct thread *t)
+{
+    /* Its own queue first: under a preemptive policy a more urgent thread
+     * would be running already, so a peer is most often an equal. */
+    return t->link.next != t->link.prev ||  /* not alone in its queue */
+           (sched_core.ready_mask >> (t->prio + 1)) != 0;
 }
 
 /* The running thread gives up the CPU (RUNNING -> READY) if another thread of
@@ -108,9 +132,9 @@ static inline void sched_yield_locked(void)
     ASSERT_LOCKED();
     struct thread *t = current;
 
-    if (!sched_ready_at_or_above(t->prio))
+    if (!sched_peer_ready(t))
         return;                     /* nobody to yield to: keep running */
-    t->yielding = 1;
+    t->leave_why = WHY_YIELD;
     arch_switch_request();
 }
 
@@ -119,7 +143,8 @@ static inline void sched_yield_locked(void)
  * goes to whoever is now most urgent. Masked. */
 void sched_set_prio_locked(struct thread *t, int prio);
 
-/* Take a thread out of the ready queue (it is leaving READY). Masked. */
+/* Take a thread out of its ready queue (it is leaving READY or RUNNING for
+ * BLOCKED or TERMINATED). Masked. */
 void sched_dequeue_locked(struct thread *t);
 
 /* Called by kernel_switch for an incoming user thread: the process layer

@@ -57,10 +57,10 @@ static void mlfq_tick(struct thread *t)
         /* Rule 1: a whole slice used. */
         if (t->prio > lowest_level(t))
             sched_requeue_locked(t, t->prio - 1);
-        if (!sched_ready_at_or_above(t->prio))
+        if (!sched_peer_ready(t))
             t->slice_left = SLICE_TICKS;    /* alone at its level: a new slice */
     }
-    if (t->slice_left == 0 && sched_ready_at_or_above(t->prio))
+    if (t->slice_left == 0 && sched_peer_ready(t))
         arch_switch_request();      /* kernel_switch puts it at the back */
     if (ticks % MLFQ_BOOST_TICKS == 0)
         mlfq_restore();

@@ -20,7 +20,7 @@ static void rr_tick(struct thread *t)
 {
     if (t->slice_left)
         t->slice_left--;
-    if (t->slice_left == 0 && sched_ready_at_or_above(t->prio))
+    if (t->slice_left == 0 && sched_peer_ready(t))
         arch_switch_request();      /* kernel_switch puts it at the back */
 }
 

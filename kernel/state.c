@@ -47,8 +47,6 @@ _Static_assert(sizeof (const char *[]){ TRANSITION_REASON_NAMES } ==
                WHY_NREASONS * sizeof(char *),
                "one name per reason, in the order of enum transition_reason");
 
-uint32_t transition_count[TS_NSTATES][TS_ROW];
-
 int thread_transition_legal(enum thread_state from, enum thread_state to)
 {
     return from < TS_NSTATES && to < TS_NSTATES && (thread_legal[from] & TS_BIT(to));
@@ -66,5 +64,6 @@ void thread_set_state_new(struct thread *t)
 {
     ASSERT_LOCKED();
     t->state = TS_NEW;
+    trace_log.counts[TS_NEW][TS_NEW]++;     /* a birth is counted as a move */
     trace_record_locked(t->id, TS_NEW, TS_NEW, WHY_CREATE);
 }

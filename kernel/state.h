@@ -9,7 +9,8 @@
  * It runs twice on every context switch, so it is inline and each of its
  * three duties is a few instructions: the legal check is one test of a bit
  * in the table row of the current state, the count one increment, the trace
- * record three stores (kernel/trace.h). Only the panic is out of line.
+ * record three stores (kernel/trace.h; a switch records its two moves in
+ * one slot). Only the panic is out of line.
  * docs/costs.md shows what each costs.
  */
 #ifndef WEFT_STATE_H
@@ -40,29 +41,39 @@ static const uint8_t thread_legal[TS_NSTATES] = {
 };
 
 
-/* How many times each transition has happened since boot:
- * transition_count[from][to]. A row is TS_ROW words, a power of two, so
- * that finding one is a shift, not a multiplication. */
-#define TS_ROW 8
-_Static_assert(TS_NSTATES <= TS_ROW, "a row of transition_count holds every state");
-extern uint32_t transition_count[TS_NSTATES][TS_ROW];
+/* How many times each transition has happened since boot. The counters
+ * live in trace_log (kernel/trace.h), next to the ring, so that a move's
+ * count and record share one base address; a row is 8 words. */
+_Static_assert(TS_NSTATES <= 8, "a row of trace_log.counts holds every state");
+static inline uint32_t thread_transition_count(enum thread_state from, enum thread_state to)
+{
+    return trace_log.counts[from][to];
+}
 
 /* The panic of an illegal transition, naming both states (state.c). */
 void thread_illegal_transition(const struct thread *t, enum thread_state to,
                                enum transition_reason why) __attribute__((noreturn, cold));
 
-/* The move itself, once the caller knows t is in `from`: the legal check
- * (one bit test of the table row; no code at all when from and to are
- * constants and the move is legal), the state, the count, the record. */
+/* The move without its record, once the caller knows t is in `from`: the
+ * legal check (one bit test of the table row; no code at all when from
+ * and to are constants and the move is legal), the state, the count. */
 static inline __attribute__((always_inline))
-void thread_state_move(struct thread *t, enum thread_state from, enum thread_state to,
-                       enum transition_reason why)
+void thread_state_change(struct thread *t, enum thread_state from, enum thread_state to,
+                         enum transition_reason why)
 {
     if (!(thread_legal[from] & TS_BIT(to)))
         thread_illegal_transition(t, to, why);
     t->state = (uint8_t)to;
-    transition_count[from][to]++;
-    trace_record_locked(t->id, (uint8_t)from, (uint8_t)to, (uint8_t)why);
+    trace_log.counts[from][to]++;
+}
+
+/* The whole move: checked, set, counted and recorded. */
+static inline __attribute__((always_inline))
+void thread_state_move(struct thread *t, enum thread_state from, enum thread_state to,
+                       enum transition_reason why)
+{
+    thread_state_change(t, from, to, why);
+    trace_record_locked(t->id, from, to, why);
 }
 
 /* Move t to state `to` for `why`. Interrupts must be masked by the caller
@@ -92,6 +103,22 @@ void thread_set_state_from(struct thread *t, enum thread_state expected,
     } else {
         thread_set_state(t, to, why);
     }
+}
+
+/* A context switch's two moves: prev, RUNNING, goes READY for `why` (a
+ * yield or a preemption) and next, READY, goes RUNNING (a dispatch). Each
+ * is checked and counted as above; the two are recorded in one trace slot
+ * (kernel/trace.h), which the trace reads back as the same two records.
+ * The caller knows that prev is RUNNING. */
+static inline __attribute__((always_inline))
+void thread_state_switch(struct thread *prev, enum transition_reason why, struct thread *next)
+{
+    ASSERT_LOCKED();
+    if (next->state != TS_READY)
+        thread_illegal_transition(next, TS_RUNNING, WHY_DISPATCH);
+    thread_state_change(prev, TS_RUNNING, TS_READY, why);
+    thread_state_change(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
+    trace_record_switch_locked(prev->id, TS_RUNNING, TS_READY, why, next->id);
 }
 
 /* A new thread's birth: state NEW, recorded in the trace as NEW -> NEW. */

@@ -87,7 +87,7 @@ long sys_thread_create(void)
     if (name[0] == '\0')            /* too long: keep the default */
         memcpy(name, "thread", sizeof "thread");
     /* The lowest aligned ARCH_GUARD_SIZE bytes become the thread's guard
-     * (arch_mm_guard). With 256 bytes or more, at least 200 are left. */
+     * (arch_mm_load). With 256 bytes or more, at least 200 are left. */
     uintptr_t lo = (uintptr_t)ts.stack;
     uintptr_t guard = (lo + ARCH_GUARD_SIZE - 1) & ~(uintptr_t)(ARCH_GUARD_SIZE - 1);
     return proc_thread_create(p, name, fn, arg_uaddr(1), 0, lo + ts.stack_size, guard,

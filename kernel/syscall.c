@@ -3,7 +3,10 @@
  *
  * Course idea: the kernel's front door. kernel_syscall() runs in the calling
  * thread, privileged, on its own kernel stack (arch/armv7m/svc.c put it
- * there), so a call may block like any kernel code. It looks the number up
+ * there), so a call may block like any kernel code. (A call marked FAST in
+ * the list, one that never blocks, is run by the port straight from its
+ * trap handler instead, from kernel_fast_syscalls below: the same handler,
+ * the same arguments, one trap instead of two.) It looks the number up
  * in a table made from the one list of calls (kernel/syscalls.h) and runs
  * the handler, which fetches its own arguments (arg_*) and reaches user
  * memory only through copyin/copyout/copyinstr (kernel/syscall.h). Each
@@ -27,12 +30,14 @@
 typedef long (*syscall_fn)(void);
 
 /* A seam for tests: an image that defines this (tests/target/
- * init_usertests.c) has it called after the killed check, in the window
- * before the way back to user mode. Elsewhere the weak reference is NULL. */
+ * init_usertests.c) has it called after the call's own work, in the window
+ * before the port's last kill check: here after the killed check, and in
+ * the port after a fast call (arch/armv7m/svc.c). Elsewhere the weak
+ * reference is NULL. */
 extern void syscall_return_test_hook(void) __attribute__((weak));
 
 /* The table: [SYS_WRITE] = sys_write, ... one entry per line of the list. */
-#define SYSCALL0(NUM, handler, ...) [SYS_##NUM] = sys_##handler,
+#define SYSCALL0(NUM, kind, handler, ...) [SYS_##NUM] = sys_##handler,
 #define SYSCALL1 SYSCALL0
 #define SYSCALL2 SYSCALL0
 #define SYSCALL3 SYSCALL0
@@ -40,6 +45,18 @@ extern void syscall_return_test_hook(void) __attribute__((weak));
 static const syscall_fn table[SYS_NCALLS] = {
 #include "syscalls.h"
 };
+#undef SYSCALL0
+
+/* The FAST calls alone, for the port's one-trap path (arch/arch.h):
+ * [SYS_GETPID] = sys_getpid, and NULL for every BLOCKING call. */
+#define FAST_ONLY(handler) sys_##handler
+#define BLOCKING_ONLY(handler) NULL
+#define SYSCALL0(NUM, kind, handler, ...) [SYS_##NUM] = kind##_ONLY(handler),
+long (*const kernel_fast_syscalls[SYS_NCALLS])(void) = {
+#include "syscalls.h"
+};
+#undef FAST_ONLY
+#undef BLOCKING_ONLY
 #undef SYSCALL0
 #undef SYSCALL1
 #undef SYSCALL2

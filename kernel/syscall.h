@@ -48,7 +48,7 @@ int uaddr_readable(uintptr_t u, size_t n);
 int uaddr_writable(uintptr_t u, size_t n);
 
 /* One handler per line of kernel/syscalls.h: long sys_write(void), ... */
-#define SYSCALL0(NUM, handler, ...) long sys_##handler(void);
+#define SYSCALL0(NUM, kind, handler, ...) long sys_##handler(void);
 #define SYSCALL1 SYSCALL0
 #define SYSCALL2 SYSCALL0
 #define SYSCALL3 SYSCALL0

@@ -59,10 +59,12 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->prio = t->base_prio = (uint8_t)prio;
     t->pi_prio = 0;
     t->detached = (uint8_t)detached;
-    t->slice_left = 0;
-    t->yielding = 0;
-    strncpy(t->name, name, THREAD_NAME_LEN - 1);
-    t->name[THREAD_NAME_LEN - 1] = '\0';
+    t->slice_left = SLICE_TICKS;  /* every thread not RUNNING has a slice to run */
+    t->leave_why = WHY_PREEMPT;
+    int n = 0;                      /* the name, cut to fit, terminated */
+    for (; n < THREAD_NAME_LEN - 1 && name[n]; n++)
+        t->name[n] = name[n];
+    t->name[n] = '\0';
     list_init(&t->link);
     list_init(&t->tlink);
     list_init(&t->joiners.threads);
@@ -148,6 +150,7 @@ void thread_exit(void *value)
     arch_irq_disable();
     t->exit_value = value;
     thread_set_state(t, TS_TERMINATED, WHY_EXIT);
+    sched_dequeue_locked(t);
     if (t->proc && thread_end_hook)
         thread_end_hook(t);             /* kernel/proc.c: may end the process */
     sched_wake_all_locked(&t->joiners, 0);

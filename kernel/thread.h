@@ -47,8 +47,9 @@ struct thread {
      * the first member: switch.S finds it at the address in `current`. */
     struct arch_ctx ctx;
 
-    /* Saved stack pointer while not running. Written and read only by
-     * kernel_switch() with interrupts masked. */
+    /* Saved stack pointer while not running, right after ctx. Written by
+     * the port's switch (arch/armv7m/switch.S) and read by kernel_switch(),
+     * with interrupts masked. */
     void *sp;
 
     /* Scheduler links, all guarded by masking interrupts:
@@ -76,8 +77,11 @@ struct thread {
                                    it lower than that (kernel/kmutex.c) */
     uint8_t in_use;             /* this slot holds a thread (any state) */
     uint8_t detached;           /* reap the slot at exit: nobody will join */
-    uint8_t yielding;           /* asked to yield: the next switch makes it
-                                   READY (kernel_switch; sched_yield_locked) */
+    uint8_t leave_why;          /* why it goes READY if the next switch takes
+                                   the CPU from it (enum transition_reason):
+                                   WHY_PREEMPT, or WHY_YIELD once it asked to
+                                   yield (sched_yield_locked); every switch
+                                   sets it back to WHY_PREEMPT (kernel_switch) */
     uint16_t slice_left;        /* ticks left in the round-robin slice */
     char name[THREAD_NAME_LEN];
 
@@ -108,6 +112,8 @@ struct thread {
 
 /* A thread's body. Returning from it is the same as thread_exit(value). */
 _Static_assert(offsetof(struct thread, ctx) == 0, "switch.S saves registers at *current");
+_Static_assert(offsetof(struct thread, sp) == sizeof(struct arch_ctx),
+               "switch.S stores ctx and sp with one store-multiple");
 
 typedef void *(*thread_fn)(void *arg);
 

@@ -22,11 +22,13 @@ static inline int tick_before(uint32_t a, uint32_t b) { return (int32_t)(a - b) 
 void timeq_insert_locked(struct thread *t, uint32_t when);
 
 /* Take t out of the queue; harmless if it is not queued. Interrupts masked.
- * Inline: every wake-up makes this call. */
+ * Inline: every wake-up makes this call, and most waits have no timeout, so
+ * the "not queued" case (an unlinked node points at itself) is one compare. */
 static inline void timeq_remove_locked(struct thread *t)
 {
     ASSERT_LOCKED();
-    list_remove(&t->tlink);
+    if (t->tlink.next != &t->tlink)
+        list_remove(&t->tlink);
 }
 
 /* Remove and return the first thread due at or before `now`, or NULL. */

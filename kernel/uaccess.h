@@ -16,7 +16,7 @@
  *
  * A guard with lo == hi is empty, so a zeroed struct umem has none. The
  * guards of other threads' stacks (SYS_THREAD_CREATE) are not listed: they
- * are ordinary process memory to the kernel (arch_mm_guard lets privileged
+ * are ordinary process memory to the kernel (arch_mm_load lets privileged
  * code write there), and only stop the thread itself.
  * Pointers are only compared as integers here; memory is read only inside
  * a range that has passed the check. System call handlers use the gateway

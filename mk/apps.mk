@@ -9,7 +9,7 @@
 #   make progs         every program image and the table
 #   make progs-check   the relocation types of every app ELF, as a listing
 
-APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo asyncdemo
+APP_NAMES := init sh procdemo globals zombie hog sleeper exitwith crash usertests userchild ubench tickets prodcons iomodels daemons pooldemo lsfd serialecho deadlock events locks gen switchdemo asyncdemo asyncchild pollwake
 ULIB_SRCS := lib/user/crt0.S lib/user/syscall.c lib/user/calls.c \
              lib/user/thread.c lib/user/malloc_lock.c lib/user/status.c \
              lib/user/wait_why.c lib/user/newlib.c \
@@ -22,14 +22,18 @@ ULDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles -T linker/app.ld \
             -Wl,-q -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 # Programs made of more than one file: the others, by program.
-APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c apps/usertests_efault.c apps/usertests_console.c apps/usertests_syncfail.c
-# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls.
-APP_EXTRA_pooldemo  := lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
-$(BUILD)/user/lib/pool/%.c.o $(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
+APP_EXTRA_usertests := apps/usertests_ending.c apps/usertests_fd.c apps/usertests_sync.c apps/usertests_efault.c apps/usertests_console.c apps/usertests_syncfail.c apps/usertests_coro.c
+# pooldemo is lib/pool's thread pool, unchanged, on weft's system calls
+# (lib/pool/future.c, threadpool.c, pool_os_weft.c: in every program, with
+# lib/coro's event loop, mk/coro.mk).
+$(BUILD)/user/apps/pooldemo.c.o: UCFLAGS += -DPOOL_OS_WEFT -Ilib/pool
 
 # Per-program stack and heap (bytes) for mkprog; unlisted ones get its defaults.
 MKPROG_OPTS_usertests := --stack 4096 --heap 8192
 MKPROG_OPTS_asyncdemo := --heap 32768
+MKPROG_OPTS_iomodels  := --heap 16384
+MKPROG_OPTS_asyncchild := --heap 16384
+MKPROG_OPTS_pollwake  := --heap 16384
 
 ULIB_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(ULIB_SRCS))
 APP_OBJS  := $(APP_NAMES:%=$(BUILD)/user/apps/%.c.o) \

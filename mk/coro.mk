@@ -99,15 +99,18 @@ coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/ho
 # program does not use; an archive would come before the program on the
 # link line and give it nothing). apps/gen.c and apps/switchdemo.c
 # are the demos; tests/target/coro-demos.sh runs them through the shell.
+# The loop's pool bridge (async_pool.c) brings lib/pool's thread pool along,
+# on weft's system calls (pool_os_weft.c), as apps/pooldemo.c uses it.
 CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
               lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c \
               lib/coro/async_loop.c lib/coro/async_future.c lib/coro/async_task.c \
-              lib/coro/async_ops.c lib/coro/async_timer.c lib/coro/async_os_weft.c lib/coro/poller_weft.c
+              lib/coro/async_ops.c lib/coro/async_timer.c lib/coro/async_os_weft.c lib/coro/poller_weft.c \
+              lib/coro/async_pool.c lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
 CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
 ULIB_OBJS  += $(CORO_UOBJS)
 $(APP_ELFS): $(CORO_UOBJS)
 
-$(CORO_UOBJS): UCFLAGS += -DASYNC_STACK=4096
+$(CORO_UOBJS): UCFLAGS += -DASYNC_STACK=4096 -DPOOL_OS_WEFT -Ilib/pool
 $(filter %.c.o,$(CORO_UOBJS)): $(BUILD)/user/%.c.o: %.c mk/coro.mk
 	@mkdir -p $(@D)
 	$(CROSS)gcc $(UCFLAGS) -c $< -o $@
@@ -117,12 +120,38 @@ $(filter %.S.o,$(CORO_UOBJS)): $(BUILD)/user/%.S.o: %.S mk/coro.mk
 
 TEST_SUITES += tests/target/coro-demos.sh
 
+# ---- The host suites, on weft ------------------------------------------------
+# tests/host/{coro,gen,yieldloop,async}_test.c built unchanged as weft
+# programs against a cmocka of our own (tests/target/cmocka/, its runner
+# tests/target/cmocka_weft.c), in the image's program table (`run coro_test`),
+# and run through the shell by tests/target/coro-suites.sh.
+CORO_WEFT_SUITES := coro_test gen_test yieldloop_test async_test
+CWS_OBJS   := $(CORO_WEFT_SUITES:%=$(BUILD)/user/tests/host/%.c.o)
+CWS_RUNNER := $(BUILD)/user/tests/target/cmocka_weft.c.o
+CWS_PROGS  := $(CORO_WEFT_SUITES:%=$(BUILD)/progs/%.prog)
+$(CWS_OBJS) $(CWS_RUNNER): $(BUILD)/user/%.c.o: %.c tests/target/cmocka/cmocka.h mk/coro.mk
+	@mkdir -p $(@D)
+	$(CROSS)gcc $(UCFLAGS) -DPOOL_OS_WEFT -Itests/target/cmocka -c $< -o $@
+$(CORO_WEFT_SUITES:%=$(BUILD)/user/%.elf): $(BUILD)/user/%.elf: $(BUILD)/user/tests/host/%.c.o \
+                                           $(CWS_RUNNER) $(ULIB_OBJS) linker/app.ld
+	$(CROSS)gcc $(ULDFLAGS) $(ULIB_OBJS) $< $(CWS_RUNNER) -o $@ -Wl,-Map=$(@:.elf=.map)
+# 64 KiB of heap (coro_test's pooled stacks are 16 KiB each) and 16 KiB of
+# stack (a death test keeps 4 KiB of stderr on it): written for Linux.
+$(CWS_PROGS): $(BUILD)/progs/%.prog: $(BUILD)/user/%.elf $(MKPROG)
+	@mkdir -p $(@D)
+	$(MKPROG) $< $* $@ --stack 16384 --heap 65536
+$(PROGS_BIN): $(CWS_PROGS)
+TEST_SUITES += tests/target/coro-suites.sh
+# asyncdemo serving UART1 over TCP beside its timers and the console; 64 KiB
+# of CRLF lines; Ctrl-C while its tasks wait.
+TEST_SUITES += tests/target/async-serial.sh
+
 # ---- Benchmarks ------------------------------------------------------------------
 # bench-coro-linux: tools/coro_bench.c, lib/coro against swapcontext and
 # boost.context's fcontext, paired round by round (optimised, no sanitizers).
 # bench-coro-weft: the Thumb-2 switch and a generator resume in instructions
 # under icount (tests/target/bench_coro.c), built like the other bench images.
-BENCHES += bench-coro-linux bench-coro-weft
+BENCHES += bench-coro-linux bench-coro-weft bench-pollwake
 CORO_BENCH_RUNS ?= 11
 
 $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDRS) mk/coro.mk
@@ -130,7 +159,8 @@ $(BUILD)/coro/coro-bench: tools/coro_bench.c $(CORO_CORE) $(CORO_GEN) $(CORO_HDR
 	$(CC) -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g -o $@ $< $(CORO_CORE) $(CORO_GEN) \
 	    -Wl,-Bstatic -lboost_context -Wl,-Bdynamic
 
-CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c
+CORO_WEFT_SRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/switch_armv7m.S lib/coro/gen.c \
+                  lib/coro/stack.c
 $(BUILD)/bench-coro.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS)) \
                          $(BUILD)/arm-bench/tests/target/bench_coro.c.o \
                          $(CORO_WEFT_SRCS:%=$(BUILD)/arm-bench/%.o)
@@ -149,3 +179,28 @@ bench-coro-weft:
 	    $(BUILD)/bench-coro.elf < /dev/null > $(BUILD)/bench-coro.log 2>&1 \
 	    || { cat $(BUILD)/bench-coro.log >&2; exit 1; }
 	@tr -d '\r' < $(BUILD)/bench-coro.log | grep '^bench: '
+
+# bench-pollwake: a console byte's interrupt to the coroutine that awaited it
+# (tests/target/bench_pollwake.c, apps/pollwake.c), in instructions under
+# icount. The harness plays init (it spawns pollwake itself). Its bytes come
+# 0.2 s of host time apart, after a second for the boot, so each finds the
+# CPU asleep; qemu.sh's Ctrl-D after them is not read.
+PW_BYTES := sleep 1; for i in 1 2 3 4 5 6 7 8; do printf x; sleep 0.2; done
+$(BUILD)/bench-pollwake.elf: $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(KERNEL_OBJS) \
+                               $(filter-out %/initproc.c.o %/progtab.o,$(PROC_OBJS))) \
+                             $(BUILD)/arm/progtab.o $(BUILD)/arm-bench/tests/target/bench_pollwake.c.o
+test-build: $(BUILD)/bench-pollwake.elf
+.PHONY: bench-pollwake
+bench-pollwake:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-pollwake.elf >&2
+	@{ $(PW_BYTES); } | QEMU_ICOUNT=shift=10,sleep=off QEMU_TIMEOUT=60 tools/qemu.sh \
+	    $(BUILD)/bench-pollwake.elf > $(BUILD)/bench-pollwake.log 2>&1 \
+	    || { cat $(BUILD)/bench-pollwake.log >&2; exit 1; }
+	@tr -d '\r' < $(BUILD)/bench-pollwake.log | grep '^bench: '
+# Where poll_wakeup's instructions go, per function (docs/async.md).
+.PHONY: profile-pollwake
+profile-pollwake:
+	@$(MAKE) --no-print-directory $(BUILD)/bench-pollwake.elf >&2
+	@tools/profile_pollwake.py $(BUILD)/bench-pollwake.elf $(BUILD)/user/pollwake.elf
+# Twice, the same figure, every sample alike (a check, not a measurement).
+TEST_SUITES += tests/target/bench-pollwake-check.sh

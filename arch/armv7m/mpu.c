@@ -11,13 +11,15 @@
  *   region 5  the process's block      user RW, never executable
  *   region 6  its code (block start)   user RO + executable, kernel RO
  *   region 7  the running thread's     no user access; the kernel may
- *             stack guard (32 bytes)   (see arch_mm_guard)
+ *             stack guard (32 bytes)   (see load_guard)
  *
  * Where regions overlap the higher number wins, so the code region carves
  * the executable part out of the block and the guard a hole in it.
  * Regions 5 and 6 are four stores, made on a switch between processes only;
- * region 7 is two, made on a switch to a thread with another guard; regions
- * 3 and 4 are touched only while some process has a segment mapped.
+ * region 7 is two, made on a switch to a thread with another guard (both
+ * together, with one barrier, in arch_mm_load, which remembers what is
+ * loaded); regions 3 and 4 are touched only while some process has a
+ * segment mapped.
  * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
  */
 #include <stddef.h>
@@ -54,6 +56,7 @@ void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t co
     mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
     mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
     mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
+    mm->segs = 0;
     for (int i = 0; i < ARCH_MM_SEGS; i++)
         arch_mm_seg(mm, i, 0, 0);
 }
@@ -62,22 +65,28 @@ void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
 {
     mm->seg[i][0] = (uint32_t)base | RBAR_VALID | (uint32_t)(REGION_SEG0 + i);
     mm->seg[i][1] = size ? RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE : 0;
+    if (size)
+        mm->segs |= 1u << i;
+    else
+        mm->segs &= ~(1u << i);
 }
 
-/* Which segment regions are enabled now (bit i: region REGION_SEG0 + i). A
- * segment region may lie anywhere in the arena, so it is disabled before it
- * moves, never moved while live (see below). */
-static uint32_t segs_live;
+/* What the MPU holds now, in one place (one base address for the code):
+ * the process memory (NULL: none), the guard (0: none), and which segment
+ * regions are enabled (bit i: region REGION_SEG0 + i). A segment region
+ * may lie anywhere in the arena, so it is disabled before it moves, never
+ * moved while live (see below). */
+static struct {
+    const struct arch_mm *mm;
+    uintptr_t guard;
+    uint32_t segs;
+} loaded;
 
-static void load_segs(const struct arch_mm *mm)
+static void load_segs_slow(const struct arch_mm *mm)
 {
-    uint32_t want = 0;
-    for (int i = 0; mm && i < ARCH_MM_SEGS; i++)
-        want |= (mm->seg[i][1] != 0) << i;
-    if (!want && !segs_live)
-        return;                     /* the common case: nobody shares memory */
+    uint32_t want = mm ? mm->segs : 0;
     for (int i = 0; i < ARCH_MM_SEGS; i++) {
-        if (segs_live & (1u << i)) {
+        if (loaded.segs & (1u << i)) {
             MPU_RNR = (uint32_t)(REGION_SEG0 + i);
             MPU_RASR = 0;
         }
@@ -86,7 +95,14 @@ static void load_segs(const struct arch_mm *mm)
             MPU_RASR = mm->seg[i][1];
         }
     }
-    segs_live = want;
+    loaded.segs = want;
+}
+
+/* The common case, nobody sharing memory before or after, is one test. */
+static inline void load_segs(const struct arch_mm *mm, uint32_t want)
+{
+    if (want | loaded.segs)
+        load_segs_slow(mm);
 }
 
 /* Each region changes in two stores, so for one instruction it has its new
@@ -95,19 +111,33 @@ static void load_segs(const struct arch_mm *mm)
  * stacks. Clearing, it is not: moving a live execute-never region to base 0
  * would put kernel code under it, and the very next fetch would fault. So a
  * region is cleared by selecting it (RNR) and disabling it (RASR) alone. */
+static inline void load_regions(const struct arch_mm *mm)
+{
+    load_segs(mm, mm->segs);
+    MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
+    MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
+}
+
 void arch_mm_switch(const struct arch_mm *mm)
 {
-    load_segs(mm);
     if (mm) {
-        MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
-        MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
+        load_regions(mm);
     } else {
+        load_segs(NULL, 0);
         for (uint32_t r = REGION_BLOCK; r <= REGION_GUARD; r++) {
             MPU_RNR = r;
             MPU_RASR = 0;
         }
+        loaded.guard = 0;
     }
+    loaded.mm = mm;
     __asm volatile ("dsb\n\tisb" ::: "memory");
+}
+
+void arch_mm_forget(const struct arch_mm *mm)
+{
+    if (mm == loaded.mm)
+        arch_mm_switch(NULL);
 }
 
 /* A guard only has to stop the thread itself: its stack running off the
@@ -116,21 +146,39 @@ void arch_mm_switch(const struct arch_mm *mm)
  * there: a thread's guard is a part of its process's memory (the bottom of
  * a malloc'ed stack, say), and a system call's buffer may lie across it;
  * the kernel checks such pointers against the process's memory instead. */
-void arch_mm_guard(uintptr_t guard)
+#define GUARD_RASR (RASR_XN | AP_PRIV | ATTR_SRAM | ((5 - 1) << 1) | RASR_ENABLE)  /* 2^5 bytes */
+_Static_assert(ARCH_GUARD_SIZE == 1u << 5, "GUARD_RASR's size field is for 32 bytes");
+
+static inline void load_guard(uintptr_t guard)
 {
     if (guard) {
         MPU_RBAR = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
-        MPU_RASR = RASR_XN | AP_PRIV | ATTR_SRAM | size_field(ARCH_GUARD_SIZE) | RASR_ENABLE;
+        MPU_RASR = GUARD_RASR;
     } else {
         MPU_RNR = REGION_GUARD;
         MPU_RASR = 0;
     }
+}
+
+/* Called on every switch to a user thread: another process's regions and
+ * the guard, or only the guard, or nothing; one barrier pair for all (the
+ * MPU takes the new map before the exception return resumes the thread). */
+void arch_mm_load(const struct arch_mm *mm, uintptr_t guard)
+{
+    if (mm == loaded.mm && guard == loaded.guard)
+        return;                     /* another thread with the same guard */
+    if (mm != loaded.mm) {
+        load_regions(mm);
+        loaded.mm = mm;
+    }
+    load_guard(guard);
+    loaded.guard = guard;
     __asm volatile ("dsb\n\tisb" ::: "memory");
 }
 
 void arch_mpu_init(void)
 {
-    arch_mm_switch(NULL);
+    arch_mm_switch(NULL);               /* also forgets what was loaded */
     MPU_CTRL = CTRL_ENABLE | CTRL_PRIVDEFENA;
     __asm volatile ("dsb\n\tisb" ::: "memory");
 }

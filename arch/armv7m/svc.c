@@ -3,31 +3,56 @@
  * user faults.
  *
  * Course idea: user mode and kernel mode. A user thread runs unprivileged on
- * its user stack. `svc 0` raises the SVCall exception; its handler does not
- * run the call itself (a handler cannot block), it turns the thread into a
- * privileged thread running kernel_syscall() on its own kernel stack:
+ * its user stack. `svc 0` raises the SVCall exception, and the call is run
+ * one of two ways, as kernel/syscalls.h marks it:
+ *
+ * FAST (getpid, yield, sem_post...: calls that never block). The handler
+ * runs the call itself, in one trap, with the arguments from the frame the
+ * CPU stacked, and puts the result in that frame's R0:
+ *
+ *   user:   svc 0 --> SVCall: sysargs from the frame, in_syscall = 1,
+ *                             sys_getpid(), the last kill check,
+ *                             R0 = result, return --> user, after its svc
+ *
+ * BLOCKING (everything that may wait). A handler cannot block, so it turns
+ * the thread into a privileged thread running kernel_syscall() on its own
+ * kernel stack:
  *
  *   user:   svc 0 --------------------------------------+
  *   SVCall: save the user SP, build a frame on the       |
  *           kernel stack, clear nPRIV, return into it    v
  *   kernel: kernel_syscall(a0..a3) -- may block, may be preempted --
  *           returns into svc_return_stub: svc 0 again (now privileged)
- *   SVCall: result -> the user's R0, user SP back, set nPRIV, return
+ *   SVCall: the last kill check, result -> the user's R0, user SP back,
+ *           set nPRIV, return
  *   user:   continues after its svc, R0 = result
  *
- * Privilege tells the two SVCs apart: from user mode it is a call, from the
- * kernel (only svc_return_stub issues one) it is the way back. The way back
- * is the last check for a kill (xv6 checks `killed` on every return to user
- * mode): here, in a handler, nothing can preempt between the check and the
- * return, so a kill that landed after kernel_syscall()'s own check is not
- * lost; the thread goes to kernel_thread_killed() instead of user mode.
- * A fault in user mode uses the same trick: the faulting thread is sent to
- * kernel_user_fault() on its kernel stack with the fault described as data
- * (struct arch_fault); the kernel decides what it means.
+ * Privilege tells the two SVCs of a blocking call apart: from user mode it
+ * is a call, from the kernel (only svc_return_stub issues one) the way back.
+ * Both kinds leave through leave(), the last check for a kill (xv6 checks
+ * `killed` on every return to user mode). A thread counts as in the kernel
+ * while in_syscall is set: a kill then only marks it (kill_pending), and it
+ * ends here instead of returning. The check and the clearing of in_syscall
+ * are one step, under the interrupt mask, so a kill from an interrupt
+ * handler (Ctrl-C) either lands before the check or finds the thread in
+ * user mode and ends it at once (kernel/proc.c, end_current_locked).
+ *
+ * While a fast call runs, SysTick and device interrupts may still preempt
+ * it (SVCall is less urgent than they are); PendSV may not, so a switch it
+ * asks for (yield, waking a more urgent thread) happens just after it
+ * returns, with R0 already in the frame. A fast handler reaches user memory
+ * only through the gateway (kernel/syscall.h), which checks the whole range
+ * first, as for a blocking one: on either path a fault in kernel code is a
+ * kernel bug, not the caller's.
+ *
+ * A fault in user mode uses the blocking path's trick: the faulting thread
+ * is sent to kernel_user_fault() on its kernel stack with the fault
+ * described as data (struct arch_fault); the kernel decides what it means.
  * Read next: kernel/syscall.c.
  */
 #include <stddef.h>
 
+#include "../../kernel/errno.h"
 #include "../../kernel/panic.h"
 #include "../../kernel/sched.h"
 #include "../../kernel/uapi.h"
@@ -36,7 +61,16 @@
 #include "frame.h"
 #include "regs.h"
 
-/* The end of every system call: hand the result to the SVCall handler. */
+/* Seams for tests (tests/target/init_usertests.c); NULL elsewhere. The
+ * first is kernel/syscall.c's: after a call's work, before the last
+ * check. The second runs inside the last check, under the mask, between
+ * the check and the clearing of in_syscall. The third runs as a fast
+ * call enters, before in_syscall is set. */
+extern void syscall_return_test_hook(void) __attribute__((weak));
+extern void svc_leave_test_hook(int fast) __attribute__((weak));
+extern void svc_enter_test_hook(void) __attribute__((weak));
+
+/* The end of every blocking call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
 {
     __asm volatile ("svc 0\n\tb .");
@@ -58,46 +92,114 @@ static struct hw_frame *to_kernel(uintptr_t fn, uint32_t a0, uint32_t a1,
     return k;
 }
 
-/* Called by svc_handler with the caller's frame and CONTROL; returns the
- * PSP to return to. CONTROL.nPRIV is set or cleared to match. */
-uint32_t *svc_dispatch(uint32_t *frame, uint32_t control)
+/* A thread whose process is ending never returns to user mode: it runs
+ * kernel_thread_killed() privileged on its kernel stack instead, and ends.
+ * (Out of line: the way back keeps no stack frame for it.) */
+static __attribute__((noinline, cold)) uint32_t *no_way_back(uint32_t control)
 {
-    struct thread *t = current;
-    struct hw_frame *f = (struct hw_frame *)frame;
+    __asm volatile ("msr control, %0" :: "r"(control & ~1u) : "memory");
+    return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+}
 
-    if (control & 1) {                      /* from user mode: a call */
-        t->user_sp = frame;
-        t->sysno = f->r12;
-        t->in_syscall = 1;
-        __asm volatile ("msr control, %0" :: "r"(control & ~1u));
-        struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
-                                       (uintptr_t)svc_return_stub, 0);
-        k->r2 = f->r2;
-        k->r3 = f->r3;
-        return (uint32_t *)k;
+/* The way back to user mode of every call: the last kill check. Returns
+ * the PSP to return to: the user frame u with R0 = r, or, for a killed
+ * thread, a frame that runs kernel_thread_killed() privileged. */
+static uint32_t *leave(struct thread *t, struct hw_frame *u, uint32_t r,
+                       uint32_t control, int fast)
+{
+    __asm volatile ("cpsid i" ::: "memory");
+    if (t->kill_pending) {
+        __asm volatile ("cpsie i" ::: "memory");
+        return no_way_back(control);
     }
-    /* From the kernel: only svc_return_stub may ask, at the end of a call. */
-    if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
-        panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
-    if (t->kill_pending)                    /* the last check: no way back */
-        return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
-    /* The user frame was stacked by the CPU with the user's permissions at
-     * entry, so it is writable. */
-    struct hw_frame *u = (struct hw_frame *)t->user_sp;
-    u->r0 = f->r0;
-    t->in_syscall = 0;
-    __asm volatile ("msr control, %0" :: "r"(control | 1u));
+    if (svc_leave_test_hook)
+        svc_leave_test_hook(fast);
+    u->r0 = r;                  /* the frame was stacked with the user's
+                                   permissions at entry: it is writable */
+    t->in_syscall = 0;          /* from here a kill ends the thread at once */
+    __asm volatile ("cpsie i" ::: "memory");
+    if (!fast)                  /* a fast call never left user mode's CONTROL */
+        __asm volatile ("msr control, %0" :: "r"(control | 1u) : "memory");
     return (uint32_t *)u;
 }
 
-/* SVCall: entered with EXC_RETURN in LR; threads always use the PSP. */
+/* A FAST call, run here in the handler. */
+static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(void),
+                          uint32_t control)
+{
+    t->sysargs[0] = (long)f->r0;
+    t->sysargs[1] = (long)f->r1;
+    t->sysargs[2] = (long)f->r2;
+    t->sysargs[3] = (long)f->r3;
+    if (svc_enter_test_hook)
+        svc_enter_test_hook();
+    t->in_syscall = 1;                  /* to a kill, it is in the kernel now */
+    __asm volatile ("" ::: "memory");   /* (the store before the load below) */
+    /* An interrupt handler that killed it before that found it in user mode
+     * and ended it then: its call must not run after its end. (A blocking
+     * call cannot: PendSV takes the thread before the call's first line.) */
+    long r = __builtin_expect(t->kill_pending, 0) ? -EINTR : call();
+    /* The locking rule (docs/states.md): a handler leaves every critical
+     * section it opened. Checked where the test images check it. */
+    if (IRQ_CHECKS && arch_irq_depth() != 0)
+        panic("fast system call %lu returned at irq depth %lu in thread %d '%s'",
+              (unsigned long)f->r12, (unsigned long)arch_irq_depth(), t->id, t->name);
+    if (syscall_return_test_hook)
+        syscall_return_test_hook();
+    return leave(t, f, (uint32_t)r, control, 1);
+}
+
+/* Called by svc_handler for an `svc` from user mode, with the caller's
+ * frame and CONTROL: a call, fast or blocking. Returns the PSP to return
+ * to; CONTROL.nPRIV is cleared for a blocking call. */
+uint32_t *svc_call(uint32_t *frame, uint32_t control)
+{
+    struct hw_frame *f = (struct hw_frame *)frame;
+    struct thread *t = current;
+    uint32_t n = f->r12;
+    long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
+    if (fast)
+        return run_fast(t, f, fast, control);
+
+    /* Blocking: send the thread to kernel_syscall() on its kernel stack;
+     * it comes back through svc_return_stub, to svc_return(). */
+    t->user_sp = f;
+    t->sysno = n;
+    t->in_syscall = 1;
+    __asm volatile ("msr control, %0" :: "r"(control & ~1u));
+    struct hw_frame *k = to_kernel((uintptr_t)kernel_syscall, f->r0, f->r1,
+                                   (uintptr_t)svc_return_stub, 0);
+    k->r2 = f->r2;
+    k->r3 = f->r3;
+    return (uint32_t *)k;
+}
+
+/* Called by svc_handler for an `svc` from the kernel: the end of a
+ * blocking call, which only svc_return_stub may ask for. */
+uint32_t *svc_return(uint32_t *frame, uint32_t control)
+{
+    struct hw_frame *f = (struct hw_frame *)frame;
+    struct thread *t = current;
+    if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
+        panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
+    return leave(t, (struct hw_frame *)t->user_sp, f->r0, control, 0);
+}
+
+/* SVCall: entered with EXC_RETURN in LR; threads always use the PSP.
+ * Privilege tells a call (from user mode) from the end of one. */
 __attribute__((naked)) void svc_handler(void)
 {
     __asm volatile (
         "mrs    r0, psp         \n"
         "mrs    r1, control     \n"
         "push   {r4, lr}        \n"
-        "bl     svc_dispatch    \n"
+        "tst    r1, #1          \n"
+        "beq    1f              \n"
+        "bl     svc_call        \n"    /* nPRIV: from user mode */
+        "msr    psp, r0         \n"
+        "pop    {r4, pc}        \n"
+        "1:                     \n"
+        "bl     svc_return      \n"    /* from svc_return_stub */
         "msr    psp, r0         \n"
         "pop    {r4, pc}        \n");
 }

@@ -15,37 +15,39 @@
  *        |     PC     |  |  pushed by   |  R4..R11   |  saved by PendSV
  *        |     LR     |  |  the CPU on  +------------+
  *        |     R12    |  |  exception   |     sp     |  -> the R0 word at left
- *        |   R3..R0   | /   entry       +------------+
+ *        |   R3..R0   | /   entry       +------------+     (saved by PendSV too)
  *   low  +------------+ <- sp
  *
  * R4-R11 go to the thread control block, not the stack: the CPU pushes its
  * frame with the thread's own permissions (a user thread with a bad stack
  * pointer faults there), while a store made here would be privileged. So
  * this code never writes to a user stack. cpu.c checks the layout with
- * _Static_assert; kernel/thread.h checks that ctx is at offset 0.
+ * _Static_assert; kernel/thread.h checks that ctx is at offset 0 and sp
+ * right after it.
  */
     .syntax unified
     .thumb
     .text
 
-/* void pendsv_handler(void): entered with LR = EXC_RETURN. */
+/* void pendsv_handler(void): entered with LR = EXC_RETURN. The stack
+ * pointer goes in with the other registers: `sp` follows ctx in struct
+ * thread, and R12 (the CPU has stacked it) is the highest free register, so
+ * one store-multiple writes CONTROL, R4-R11 and sp in that order. */
     .global pendsv_handler
     .type   pendsv_handler, %function
     .thumb_func
 pendsv_handler:
     ldr     r3, =current
-    ldr     r1, [r3]                @ r1 = &current->ctx
+    ldr     r0, [r3]                @ r0 = the outgoing thread (&ctx, then sp)
     mrs     r2, control
-    stmia   r1, {r2, r4-r11}        @ save CONTROL, R4-R11 in the outgoing thread
-    mrs     r0, psp                 @ r0 = its stack pointer (the CPU's frame)
+    mrs     r12, psp                @ its stack pointer (the CPU's frame)
+    stmia   r0, {r2, r4-r11, r12}   @ CONTROL, R4-R11, sp into the thread
     cpsid   i                       @ the ready queues are shared with interrupts
-    bl      kernel_switch           @ r0 = next thread's sp; current = next thread
+    bl      kernel_switch           @ r0 = the next thread, now current
     cpsie   i
-    ldr     r3, =current
-    ldr     r1, [r3]
-    ldmia   r1, {r2, r4-r11}        @ its CONTROL, R4-R11
+    ldmia   r0, {r2, r4-r11, r12}   @ its CONTROL, R4-R11, sp
     msr     control, r2             @ its privilege (nPRIV) in Thread mode
-    msr     psp, r0                 @ the CPU pops the rest from here
+    msr     psp, r12                @ the CPU pops the rest from here
     mvn     lr, #2                  @ EXC_RETURN 0xFFFFFFFD: Thread mode, PSP, no FPU
     bx      lr                      @ exception return: the next thread runs
     .size   pendsv_handler, . - pendsv_handler

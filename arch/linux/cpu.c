@@ -11,8 +11,8 @@
  *                          runs, otherwise when the mask is lifted
  *                          (arch_irq_restore/enable) or the handler returns.
  *   port_switch()          is PendSV: masked, it calls kernel_switch() with
- *                          the running thread's context and swapcontext()s
- *                          to the one returned.
+ *                          the running thread and swapcontext()s to the
+ *                          context (sp) of the one returned.
  *   arch_idle_wait()       is WFI: one timer interrupt, delivered in the
  *                          unmasked window, exactly as cpu.c on the board
  *                          lets the pending interrupt run between cpsie and
@@ -136,7 +136,7 @@ void port_switch(void)
 
     port_pending = false;
     port_masked = true;             /* as PendSV does around kernel_switch */
-    next = kernel_switch(prev);
+    next = kernel_switch(current)->sp;  /* a host thread's sp never moves */
     if (next != prev) {
         port_running = next;
         port_fiber_leave(&prev->asan_fake, next->stack_lo, next->stack_len);
@@ -325,4 +325,5 @@ void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size)
     mm->seg[i][0] = (uint32_t)base;
     mm->seg[i][1] = size;
 }
-void arch_mm_guard(uintptr_t guard) { (void)guard; }
+void arch_mm_load(const struct arch_mm *mm, uintptr_t guard) { (void)mm; (void)guard; }
+void arch_mm_forget(const struct arch_mm *mm) { (void)mm; }

@@ -40,7 +40,7 @@ static void misuse(const char *what)
 
 /*
  * The core's static state and who resets it:
- *   thread_table, current, idle_thread, ticks, transition_count   here
+ *   thread_table, current, idle_thread, ticks, the transition counts here
  *   the timer queue (timeq.c): every slot is unlinked from it here
  *   ready queues, ready mask, policy, the idle thread       sched_init()
  *   next_id (thread.c) and the trace ring (trace.c) are not reset: ids keep
@@ -56,7 +56,7 @@ void host_boot(void)
         if (thread_table[i].tlink.next)     /* ever initialised */
             timeq_remove_locked(&thread_table[i]);
     memset(thread_table, 0, sizeof thread_table);
-    memset(transition_count, 0, sizeof transition_count);
+    memset(trace_log.counts, 0, sizeof trace_log.counts);
     current = NULL;
     idle_thread = NULL;
     ticks = 0;

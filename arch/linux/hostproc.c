@@ -66,8 +66,9 @@ size_t uart_rx_pending(void) { return input_len; }
 /* The host has no second serial line: it is open, and silent. */
 void serial1_start(void) {}
 long serial1_read(char *buf, size_t n, int nonblock) { (void)buf, (void)n, (void)nonblock; return -EAGAIN; }
-long serial1_write(const char *buf, size_t n) { (void)buf; return (long)n; }
+long serial1_write(const char *buf, size_t n, int nonblock) { (void)buf, (void)nonblock; return (long)n; }
 size_t serial1_rx_pending(void) { return 0; }
+int serial1_tx_room(void) { return 1; }
 
 size_t uart_read_nonblock(char *buf, size_t n)
 {

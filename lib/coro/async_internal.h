@@ -5,8 +5,7 @@
 #ifndef WEFT_ASYNC_INTERNAL_H
 #define WEFT_ASYNC_INTERNAL_H
 
-#include <pthread.h>
-
+#include "../pool/pool_os.h"
 #include "async.h"
 #include "coro.h"
 #include "stack.h"
@@ -57,10 +56,11 @@ struct async_task {
 /* The pool bridge's shared part (async_pool.c): finished work handed from
  * pool threads to the loop. */
 struct async_bridge {
-	pthread_mutex_t lock;  /* guards `done` and `fd_ready`; taken by pool threads too */
+	pool_mutex lock;       /* guards `done`; taken by pool threads too */
 	struct async_done *done;
-	int efd;               /* eventfd: a write wakes the loop's poll */
-	struct async_io io;    /* the loop's watch on efd */
+	int wake[2];           /* a write to wake[1] makes wake[0] readable: the loop's
+				  poll wakes (one eventfd on Linux, a pipe on weft) */
+	struct async_io io;    /* the loop's watch on wake[0] */
 	unsigned long outstanding; /* submitted, not yet back: the loop may wait for them */
 };
 
@@ -102,10 +102,12 @@ void afuture_init(struct afuture *f, struct async_loop *loop, void (*free_fn)(st
 /* Resolve without the cancel_fn hook: how a task's own future is resolved. */
 bool afuture_resolve(struct afuture *f, enum afuture_state state, void *result, int err);
 
-/* async_os_posix.c (a weft port adds async_os_weft.c: its tick clock, a
- * poller on SYS_POLL, and a bridge that does nothing). */
+/* async_os_posix.c, async_os_weft.c: the clock, the poller, and the
+ * bridge's wake-up descriptors (both non-blocking; 0 or a negative errno). */
 struct async_clock async_os_clock(void);
 struct poller *async_os_poller(void);
+int async_os_wakeup_open(int wake[2]);
+void async_os_wakeup_close(int wake[2]);
 
 /* async_pool.c */
 void async_bridge_init(struct async_loop *loop);

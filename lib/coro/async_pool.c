@@ -6,9 +6,12 @@
  * the worker thread (lib/pool/future.h). It must not touch the loop's
  * futures or queues, which only the loop's thread may use. So it does two
  * things: it pushes a small record onto `bridge.done` under `bridge.lock`,
- * and writes 1 to an eventfd that the loop's poller always watches. Step 5
- * of the loop then sees the eventfd readable, takes the whole list under
- * the lock, and resolves each loop future on its own thread.
+ * and writes to a wake-up descriptor that the loop's poller always watches
+ * (an eventfd on Linux, a pipe on weft: async_os_*.c). Step 5 of the loop
+ * then sees it readable, drains it, takes the whole list under the lock,
+ * and resolves each loop future on its own thread. A write that finds the
+ * descriptor full is dropped: it is readable already, and one wake-up
+ * brings in the whole list.
  *
  * The one lock-ordering rule: bridge.lock is a leaf. Nothing is called while
  * holding it, and the loop never holds it while calling into the pool, so
@@ -23,7 +26,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "async_internal.h"
@@ -65,13 +67,13 @@ static void bridge_ready(struct async_io *io, unsigned events)
 {
 	(void)events;
 	struct async_loop *loop = (struct async_loop *)((char *)io - offsetof(struct async_loop, bridge.io));
-	uint64_t count;
-	ssize_t r = read(loop->bridge.efd, &count, sizeof count);
+	uint64_t drain[8]; /* an eventfd reads as one count; a pipe, as what was written */
+	ssize_t r = read(loop->bridge.wake[0], drain, sizeof drain);
 	(void)r;
-	pthread_mutex_lock(&loop->bridge.lock);
+	pool_mutex_lock(&loop->bridge.lock);
 	struct async_done *list = loop->bridge.done;
 	loop->bridge.done = NULL;
-	pthread_mutex_unlock(&loop->bridge.lock);
+	pool_mutex_unlock(&loop->bridge.lock);
 	struct async_done *fifo = NULL; /* pushed newest first: turn it round */
 	while (list) {
 		struct async_done *next = list->next;
@@ -92,12 +94,12 @@ static int pool_done(struct future *pf, void *arg)
 	(void)pf;
 	struct async_done *d = arg;
 	struct async_loop *loop = d->pa->af.loop;
-	pthread_mutex_lock(&loop->bridge.lock);
+	pool_mutex_lock(&loop->bridge.lock);
 	d->next = loop->bridge.done;
 	loop->bridge.done = d;
-	pthread_mutex_unlock(&loop->bridge.lock);
+	pool_mutex_unlock(&loop->bridge.lock);
 	uint64_t one = 1;
-	ssize_t r = write(loop->bridge.efd, &one, sizeof one);
+	ssize_t r = write(loop->bridge.wake[1], &one, sizeof one);
 	(void)r;
 	return 0;
 }
@@ -110,12 +112,27 @@ static bool pool_cancel(struct afuture *f)
 
 static void pool_free(struct afuture *f) { free(f); }
 
+/* The wake-up descriptors are made on the first submit, so a loop that
+ * never uses the pool costs no descriptor (weft has 16 per process). */
+static int bridge_open(struct async_loop *loop)
+{
+	if (loop->bridge.wake[0] >= 0)
+		return 0;
+	int r = async_os_wakeup_open(loop->bridge.wake);
+	if (r < 0)
+		return r;
+	r = loop->poller->ops->watch(loop->poller, loop->bridge.wake[0], POLLER_IN, &loop->bridge.io);
+	if (r < 0)
+		async_os_wakeup_close(loop->bridge.wake);
+	return r;
+}
+
 struct afuture *async_pool_submit(struct async_loop *loop, struct threadpool *tp,
 				  threadpool_fn fn, void *arg)
 {
 	struct pool_afuture *pa = malloc(sizeof *pa);
 	struct async_done *d = malloc(sizeof *d);
-	if (!pa || !d) {
+	if (!pa || !d || bridge_open(loop) < 0) {
 		free(pa);
 		free(d);
 		return NULL;
@@ -153,18 +170,16 @@ int async_run_in_pool(struct async_task *self, struct threadpool *tp, threadpool
 
 void async_bridge_init(struct async_loop *loop)
 {
-	pthread_mutex_init(&loop->bridge.lock, NULL);
+	pool_mutex_init(&loop->bridge.lock);
 	loop->bridge.io.fn = bridge_ready;
-	loop->bridge.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (loop->bridge.efd >= 0)
-		loop->poller->ops->watch(loop->poller, loop->bridge.efd, POLLER_IN, &loop->bridge.io);
+	loop->bridge.wake[0] = loop->bridge.wake[1] = -1;
 }
 
 void async_bridge_fini(struct async_loop *loop)
 {
-	if (loop->bridge.efd >= 0) {
-		loop->poller->ops->unwatch(loop->poller, loop->bridge.efd);
-		close(loop->bridge.efd);
+	if (loop->bridge.wake[0] >= 0) {
+		loop->poller->ops->unwatch(loop->poller, loop->bridge.wake[0]);
+		async_os_wakeup_close(loop->bridge.wake);
 	}
-	pthread_mutex_destroy(&loop->bridge.lock);
+	pool_mutex_destroy(&loop->bridge.lock);
 }

@@ -59,5 +59,7 @@ struct poller {
 
 /* Linux: NULL with errno set if epoll_create1 fails. */
 struct poller *poller_epoll_create(void);
+/* weft (poller_weft.c): NULL if out of memory. */
+struct poller *poller_weft_create(void);
 
 #endif

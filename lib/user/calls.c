@@ -24,16 +24,16 @@
 
 #define ARG(x) ((long)(intptr_t)(x))
 
-#define SYSCALL0(NUM, h, stub, R) \
+#define SYSCALL0(NUM, k, h, stub, R) \
     R stub(void) { return (R)sys_result(sys0(SYS_##NUM)); }
-#define SYSCALL1(NUM, h, stub, R, T1, a1) \
+#define SYSCALL1(NUM, k, h, stub, R, T1, a1) \
     R stub(T1 a1) { return (R)sys_result(sys1(SYS_##NUM, ARG(a1))); }
-#define SYSCALL2(NUM, h, stub, R, T1, a1, T2, a2) \
+#define SYSCALL2(NUM, k, h, stub, R, T1, a1, T2, a2) \
     R stub(T1 a1, T2 a2) { return (R)sys_result(sys2(SYS_##NUM, ARG(a1), ARG(a2))); }
-#define SYSCALL3(NUM, h, stub, R, T1, a1, T2, a2, T3, a3) \
+#define SYSCALL3(NUM, k, h, stub, R, T1, a1, T2, a2, T3, a3) \
     R stub(T1 a1, T2 a2, T3 a3) \
     { return (R)sys_result(sys3(SYS_##NUM, ARG(a1), ARG(a2), ARG(a3))); }
-#define SYSCALL4(NUM, h, stub, R, T1, a1, T2, a2, T3, a3, T4, a4) \
+#define SYSCALL4(NUM, k, h, stub, R, T1, a1, T2, a2, T3, a3, T4, a4) \
     R stub(T1 a1, T2 a2, T3 a3, T4 a4) \
     { return (R)sys_result(sys4(SYS_##NUM, ARG(a1), ARG(a2), ARG(a3), ARG(a4))); }
 #include "../../kernel/syscalls.h"

@@ -29,11 +29,11 @@
 /* One prototype per line of kernel/syscalls.h, which says what each call
  * does (the stubs are in lib/user/calls.c). Stubs named sys_* have a
  * friendlier function below or in the C library. */
-#define SYSCALL0(NUM, h, stub, R) R stub(void);
-#define SYSCALL1(NUM, h, stub, R, T1, a1) R stub(T1 a1);
-#define SYSCALL2(NUM, h, stub, R, T1, a1, T2, a2) R stub(T1 a1, T2 a2);
-#define SYSCALL3(NUM, h, stub, R, T1, a1, T2, a2, T3, a3) R stub(T1 a1, T2 a2, T3 a3);
-#define SYSCALL4(NUM, h, stub, R, T1, a1, T2, a2, T3, a3, T4, a4) \
+#define SYSCALL0(NUM, k, h, stub, R) R stub(void);
+#define SYSCALL1(NUM, k, h, stub, R, T1, a1) R stub(T1 a1);
+#define SYSCALL2(NUM, k, h, stub, R, T1, a1, T2, a2) R stub(T1 a1, T2 a2);
+#define SYSCALL3(NUM, k, h, stub, R, T1, a1, T2, a2, T3, a3) R stub(T1 a1, T2 a2, T3 a3);
+#define SYSCALL4(NUM, k, h, stub, R, T1, a1, T2, a2, T3, a3, T4, a4) \
     R stub(T1 a1, T2 a2, T3 a3, T4 a4);
 #include "../../kernel/syscalls.h"
 #undef SYSCALL0

@@ -21,6 +21,7 @@
 #include "../../lib/coro/async.h"
 #include "../../lib/coro/async_internal.h" /* the loop's steps, white-box */
 #include "../../lib/coro/async_pool.h"
+#include "coro_testutil.h" /* pipe2 on weft */
 
 /* ---- A fake clock and the poller that moves it ---- */
 
@@ -378,7 +379,7 @@ static int fill_then_wait_writable(struct async_task *self, void *arg, void **re
 {
 	(void)result;
 	struct pipe_io *p = arg;
-	char block[4096] = { 0 };
+	static char block[4096]; /* static: weft's task stacks are 4 KiB */
 	while (write(p->wr, block, sizeof block) > 0)
 		;
 	mark("full;");
@@ -391,7 +392,7 @@ static int drain(struct async_task *self, void *arg, void **result)
 {
 	(void)result;
 	struct pipe_io *p = arg;
-	char block[4096];
+	static char block[4096];
 	async_sleep(self, 1 * ASYNC_MS);
 	mark("drain;");
 	while (read(p->rd, block, sizeof block) > 0)
@@ -470,7 +471,7 @@ static void test_pool_work_is_awaited_without_blocking_the_loop(void **state)
 	t[3] = async_spawn(loop, "ticker", ticker, o);
 	assert_int_equal(async_run(loop), 0);
 	assert_int_equal(o[0].r, 0);
-	assert_true(o[0].sum == 2000000ull * 2000001ull / 2);
+	assert_true(o[0].sum == (uintptr_t)(2000000ull * 2000001ull / 2)); /* what a void * carries */
 	assert_int_equal(o[1].r, 0);
 	assert_int_equal(o[1].sum, 500500);
 	assert_int_equal(o[2].r, -EDOM);

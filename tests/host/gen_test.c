@@ -242,10 +242,10 @@ static void test_misuse_is_reported_by_name(void **state)
 	(void)state;
 	char err[1024];
 	int st = coro_death_test(run_selfish, err, sizeof err);
-	assert_true(WIFSIGNALED(st));
+	assert_true(CORO_DIED_OF_ABORT(st));
 	assert_non_null(strstr(err, "gen: resumed while already running (generator 'selfish')"));
 	st = coro_death_test(early_send, err, sizeof err);
-	assert_true(WIFSIGNALED(st));
+	assert_true(CORO_DIED_OF_ABORT(st));
 	assert_non_null(strstr(err, "sent to a generator that has not started (generator 'early')"));
 }
 

@@ -339,6 +339,80 @@ static void test_corrupt_images_leave_the_block_untouched(void **state)
     free(image);
 }
 
+/* ---- Checked once, at boot (what the kernel spawns from) ------------------------ */
+
+static void test_index_checks_each_image_once(void **state)
+{
+    (void)state;
+    size_t tsize;
+    uint8_t *table = load_file("table.bin", &tsize);
+    const struct prog_header *idx[8];
+    struct prog_header *a = (struct prog_header *)table;
+    struct prog_header *b = (struct prog_header *)(table + prog_image_bytes(a));
+
+    assert_int_equal(prog_index(table, idx, 8), 2);
+    assert_ptr_equal(idx[0], prog_at(table, 0));
+    assert_ptr_equal(idx[1], prog_at(table, 1));
+    assert_int_equal(prog_index(table, idx, 1), 1);       /* no more than max */
+    assert_int_equal(prog_index(NULL, idx, 8), 0);
+    assert_int_equal(prog_check(a), 0);
+    assert_ptr_equal(prog_lookup(idx, 2, "second"), b);
+    assert_ptr_equal(prog_lookup(idx, 2, "relocme"), a);
+    assert_null(prog_lookup(idx, 2, "relocm"));
+    assert_null(prog_lookup(idx, 2, "relocmex"));
+    assert_null(prog_lookup(idx, 2, ""));
+    assert_null(prog_lookup(idx, 1, "second"));           /* only the n given */
+
+    /* What prog_load would refuse at spawn time is refused here, once. */
+    uint8_t *relocs = (uint8_t *)(b + 1) + b->text_size + b->data_size;
+    uint32_t saved = word(relocs), bad = b->text_size + b->data_size;
+    memcpy(relocs, &bad, 4);                              /* past the data */
+    assert_int_equal(prog_check(b), -EINVAL);
+    assert_int_equal(prog_index(table, idx, 8), 1);       /* the table ends there */
+    memcpy(relocs, &saved, 4);
+    bad = 6;                                              /* not a word */
+    memcpy(relocs, &bad, 4);
+    assert_int_equal(prog_check(b), -EINVAL);
+    memcpy(relocs, &saved, 4);
+    uint32_t stack = a->stack_size;
+    a->stack_size = PROG_MIN_STACK - 8;
+    assert_int_equal(prog_check(a), -EINVAL);
+    assert_int_equal(prog_index(table, idx, 8), 0);
+    a->stack_size = stack;
+    a->name[0] = '\0';                                    /* a header check */
+    assert_int_equal(prog_check(a), -EINVAL);
+    free(table);
+}
+
+/* prog_layout_checked + prog_load_checked make exactly the block that
+ * prog_layout + prog_load make, and write nothing outside it. */
+static void test_checked_load_is_the_same_block(void **state)
+{
+    (void)state;
+    size_t isize, map_size;
+    uint8_t *image = load_file("relocme.prog", &isize), *map;
+    const struct prog_header *h = (const struct prog_header *)image;
+    struct prog_layout l, lc;
+    assert_int_equal(prog_check(h), 0);
+    assert_int_equal(prog_layout(h, 40, &l), 0);
+    assert_int_equal(prog_layout_checked(h, 40, &lc), 0);
+    assert_memory_equal(&l, &lc, sizeof l);
+    assert_int_equal(prog_layout_checked(h, PROG_MAX_BLOCK + 1, &lc), -ENOMEM);
+
+    uint8_t *base = map_low(l.block_size, &map, &map_size);
+    assert_int_equal(prog_load(h, base, &l), 0);
+    uint8_t *want = malloc(l.block_size);
+    assert_non_null(want);
+    memcpy(want, base, l.block_size);
+    memset(map, 0xA5, map_size);                          /* the old owner's bytes */
+    prog_load_checked(h, base, &l);
+    assert_memory_equal(base, want, l.block_size);
+    assert_true(outside_untouched(map, map_size, base, l.block_size));
+    munmap(map, map_size);
+    free(want);
+    free(image);
+}
+
 /* ---- mkprog's refusals ------------------------------------------------------------ */
 
 /* Runs mkprog with args; its exit status, and its stderr in out. */
@@ -399,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_layout_refuses_absurd_sizes),
         cmocka_unit_test(test_load_relocates_every_pointer),
         cmocka_unit_test(test_corrupt_images_leave_the_block_untouched),
+        cmocka_unit_test(test_index_checks_each_image_once),
+        cmocka_unit_test(test_checked_load_is_the_same_block),
         cmocka_unit_test(test_mkprog_refuses_what_cannot_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

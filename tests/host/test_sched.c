@@ -259,6 +259,61 @@ static void test_a_yield_overtaken_by_blocking_is_used_up(void **state)
     assert_true(preempted >= 1);
 }
 
+/* The running thread stays at the head of its ready queue (kernel/sched.c,
+ * kernel_switch), whatever moved it there: a dispatch, a yield coming back,
+ * a preemption coming back, a priority it changed itself (an equal already
+ * waiting at the new priority must stay behind it, or the next stale
+ * switch request would hand it the CPU without a yield). */
+static int heads_checked;
+
+static void assert_running_is_head(void)
+{
+    uint32_t s = arch_irq_save();
+    struct thread *t = current;
+    assert_ptr_equal(sched_core.ready[t->prio].next, &t->link);
+    assert_true(sched_core.ready_mask & (1u << t->prio));
+    arch_irq_restore(s);
+    heads_checked++;
+}
+
+static void *head_checker(void *arg)
+{
+    (void)arg;
+    assert_running_is_head();           /* dispatched */
+    thread_yield();                     /* B runs and exits */
+    assert_running_is_head();           /* back after a yield */
+    host_tick(1);                       /* Q wakes: READY at 4 (coop: no switch) */
+    thread_set_prio(current->id, 4);    /* A joins Q's queue, ahead of it */
+    assert_running_is_head();
+    thread_yield();                     /* Q runs and exits */
+    assert_running_is_head();
+    thread_sleep(1);
+    assert_running_is_head();           /* back after a block */
+    thread_set_prio(current->id, 3);
+    assert_running_is_head();
+    return NULL;
+}
+
+static void *nap_then_mark(void *arg)
+{
+    thread_sleep(1);
+    mark((char)(uintptr_t)arg);
+    return NULL;
+}
+
+static void test_the_running_thread_is_the_head_of_its_queue(void **state)
+{
+    (void)state;
+    sched_set_policy(SCHED_COOP);       /* nothing preempts A: it decides */
+    heads_checked = 0;
+    thread_create("Q", nap_then_mark, CH('Q'), 4);
+    thread_create("A", head_checker, NULL, 3);
+    thread_create("B", mark_and_exit, CH('B'), 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "BQ");
+    assert_int_equal(heads_checked, 6);
+}
+
 /* ---- Idle, time, and the end of a run --------------------------------- */
 
 static void test_idle_advances_time_to_the_next_wakeup(void **state)
@@ -271,7 +326,7 @@ static void test_idle_advances_time_to_the_next_wakeup(void **state)
     assert_int_equal(ticks, 5);
     /* Idle runs first at boot and yields to H (sched_start), then was
      * running again and was preempted when H woke: two RUNNING -> READY. */
-    assert_int_equal(transition_count[TS_RUNNING][TS_READY], 2);
+    assert_int_equal(thread_transition_count(TS_RUNNING, TS_READY), 2);
 }
 
 static void *wait_forever(void *arg)
@@ -371,6 +426,7 @@ int main(void)
         cmocka_unit_test_setup(test_yield_alternates_equal_priorities, boot_fresh),
         cmocka_unit_test_setup(test_yield_to_nobody_keeps_running, boot_fresh),
         cmocka_unit_test_setup(test_a_yield_overtaken_by_blocking_is_used_up, boot_fresh),
+        cmocka_unit_test_setup(test_the_running_thread_is_the_head_of_its_queue, boot_fresh),
         cmocka_unit_test_setup(test_idle_advances_time_to_the_next_wakeup, boot_fresh),
         cmocka_unit_test_setup(test_a_deadlock_ends_the_run, boot_fresh),
         cmocka_unit_test_setup(test_host_stop_ends_the_run, boot_fresh),

@@ -42,7 +42,7 @@ static void test_one_transition(void **state)
 {
     const struct pair *p = *state;
     uint32_t before = trace_total();
-    uint32_t count = transition_count[p->from][p->to];    /* idle's birth counts */
+    uint32_t count = thread_transition_count(p->from, p->to);    /* idle's birth counts */
     struct trace_rec rec;
     char want[80];
 
@@ -55,7 +55,7 @@ static void test_one_transition(void **state)
     if (legal[p->from][p->to]) {
         assert_int_equal(halted, -1);
         assert_int_equal(victim.state, p->to);
-        assert_int_equal(transition_count[p->from][p->to], count + 1);
+        assert_int_equal(thread_transition_count(p->from, p->to), count + 1);
         assert_int_equal(trace_total(), before + 1);
         assert_int_equal(trace_read(&rec, 1, 4242), 1);
         assert_int_equal(rec.from, p->from);
@@ -65,7 +65,7 @@ static void test_one_transition(void **state)
     } else {
         assert_int_equal(halted, EXIT_PANIC);
         assert_int_equal(victim.state, p->from);
-        assert_int_equal(transition_count[p->from][p->to], count);
+        assert_int_equal(thread_transition_count(p->from, p->to), count);
         assert_int_equal(trace_total(), before);
         snprintf(want, sizeof want, "illegal transition %s -> %s (thread 4242 'victim', wake)",
                  names[p->from], names[p->to]);
@@ -157,9 +157,95 @@ static void test_trace_find_filters_by_thread_range_and_time(void **state)
     assert_int_equal(trace_find(recs, 8, 5000, 5999, 0), 0);    /* no such threads */
 }
 
+/* A switch writes its two moves into one slot (kernel/trace.h); the reader
+ * gives them back as two records, the dispatch the newer one, each with
+ * its own thread, so filters and limits see exactly what separate records
+ * would have shown. */
+static void test_a_switch_slot_reads_back_as_two_records(void **state)
+{
+    (void)state;
+    struct trace_rec recs[8];
+    ticks = 50;
+    trace_record_locked(901, TS_NEW, TS_READY, WHY_START);
+    ticks = 51;
+    trace_record_switch_locked(900, TS_RUNNING, TS_READY, WHY_YIELD, 901);
+    ticks = 52;
+    trace_record_locked(901, TS_RUNNING, TS_BLOCKED, WHY_SLEEP);
+
+    assert_int_equal(trace_find(recs, 8, 900, 901, 50), 4);
+    assert_int_equal(recs[1].tid, 900);
+    assert_int_equal(recs[1].time, 51);
+    assert_int_equal(recs[1].from, TS_RUNNING);
+    assert_int_equal(recs[1].to, TS_READY);
+    assert_int_equal(recs[1].why, WHY_YIELD);
+    assert_int_equal(recs[2].tid, 901);
+    assert_int_equal(recs[2].time, 51);
+    assert_int_equal(recs[2].from, TS_READY);
+    assert_int_equal(recs[2].to, TS_RUNNING);
+    assert_int_equal(recs[2].why, WHY_DISPATCH);
+    assert_int_equal(recs[3].to, TS_BLOCKED);
+    /* One thread's records: the half of the slot that is its own. */
+    assert_int_equal(trace_read(recs, 8, 900), 1);
+    assert_int_equal(recs[0].why, WHY_YIELD);
+    assert_int_equal(trace_read(recs, 8, 901), 3);
+    assert_int_equal(recs[1].why, WHY_DISPATCH);
+    /* The newest two stop in the middle of the slot. */
+    assert_int_equal(trace_find(recs, 2, 900, 901, 50), 2);
+    assert_int_equal(recs[0].tid, 901);
+    assert_int_equal(recs[0].why, WHY_DISPATCH);
+    assert_int_equal(recs[1].to, TS_BLOCKED);
+}
+
+/* Two threads yielding to each other: the trace holds every transition,
+ * in order, with its reason, and trace_total() counts each one. */
+static void *yield_twice(void *arg)
+{
+    (void)arg;
+    thread_yield();
+    thread_yield();
+    return NULL;
+}
+
+static void test_yields_are_traced_move_by_move(void **state)
+{
+    (void)state;
+    struct trace_rec recs[32];
+    uint32_t before = trace_total();
+    int a = thread_create("A", yield_twice, NULL, 3);
+    int b = thread_create("B", yield_twice, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    int n = trace_find(recs, 32, a, b, 0);
+    /* A and B take turns: each turn is one of them RUNNING -> READY
+     * (yield), then the other READY -> RUNNING (dispatch), at one tick. */
+    int yields = 0, checked = 0;
+    for (int i = 0; i + 1 < n; i++) {
+        if (recs[i].why != WHY_YIELD)
+            continue;
+        yields++;
+        assert_int_equal(recs[i].from, TS_RUNNING);
+        assert_int_equal(recs[i].to, TS_READY);
+        assert_int_equal(recs[i + 1].tid, recs[i].tid == a ? b : a);
+        assert_int_equal(recs[i + 1].from, TS_READY);
+        assert_int_equal(recs[i + 1].to, TS_RUNNING);
+        assert_int_equal(recs[i + 1].why, WHY_DISPATCH);
+        assert_int_equal(recs[i + 1].time, recs[i].time);
+        checked++;
+    }
+    assert_int_equal(yields, 4);
+    assert_int_equal(checked, 4);
+    assert_int_equal(thread_transition_count(TS_RUNNING, TS_READY) >= 4, 1);
+    /* Every transition of the run is in the total, a switch's two too. */
+    uint32_t moves = 0;
+    for (int f = 0; f < TS_NSTATES; f++)
+        for (int t = 0; t < TS_NSTATES; t++)
+            moves += thread_transition_count((enum thread_state)f, (enum thread_state)t);
+    assert_int_equal(trace_total(), moves);
+    assert_true(trace_total() - before >= (uint32_t)n);
+}
+
 int main(void)
 {
-    struct CMUnitTest tests[TS_NSTATES * TS_NSTATES + 4];
+    struct CMUnitTest tests[TS_NSTATES * TS_NSTATES + 6];
     int n = 0;
 
     for (int from = 0; from < TS_NSTATES; from++) {
@@ -175,5 +261,7 @@ int main(void)
     tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_a_threads_life_is_traced_in_order, boot_fresh);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_trace_keeps_the_newest_records, boot_fresh);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_trace_find_filters_by_thread_range_and_time, boot_fresh);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_a_switch_slot_reads_back_as_two_records, boot_fresh);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test_setup(test_yields_are_traced_move_by_move, boot_fresh);
     return _cmocka_run_group_tests("test_state", tests, (size_t)n, NULL, NULL);
 }

@@ -15,6 +15,11 @@
  *   generator_resume  one gen_next() of a stackless generator (gen.h) that
  *                     yields a counter: the call, the state checks, the
  *                     switch on the resume line, the yield's return
+ *   coro_create       a coroutine's whole life on a pooled stack, as
+ *                     coro_create_linux measures it: coro_create_pooled
+ *                     (a stack off the pool's free list, the first frame
+ *                     built), one resume that runs it to its end, and
+ *                     coro_release (the stack back on the list)
  *
  * Method: tests/target/bench.h (two run lengths, the difference, the empty
  * loop subtracted). Output: "bench: NAME VALUE instructions".
@@ -27,6 +32,7 @@
 #include "../../kernel/thread.h"
 #include "../../lib/coro/coro.h"
 #include "../../lib/coro/gen.h"
+#include "../../lib/coro/stack.h"
 #include "bench.h"
 
 #define BENCH_PRIO 6 /* as in bench.c: above the shell, below nothing that runs here */
@@ -82,6 +88,38 @@ static uint32_t run_gen(uint32_t n)
 	return t0 - timer_now();
 }
 
+/* The pool's system half (stack.h), for a kernel image: one static stack,
+ * handed out once; the pool keeps it on its free list from then on. The
+ * pool's own small struct comes from newlib's calloc, once, before any
+ * measurement: this image is the one kernel image that calls malloc
+ * (linker/mps2-an385.ld provides its `end`). */
+static char pooled[1024] __attribute__((aligned(8)));
+static int pooled_out;
+size_t coro_os_stack_round(size_t size) { return (size + 7) & ~(size_t)7; }
+void *coro_os_stack_map(size_t size) { return size <= sizeof pooled && !pooled_out++ ? pooled : NULL; }
+void coro_os_stack_unmap(void *lo, size_t size) { (void)lo, (void)size; pooled_out = 0; }
+void coro_os_stack_name(void *lo, const char *name) { (void)lo, (void)name; }
+
+static struct coro_pool *life_pool;
+
+static void *returns(struct coro *self, void *first)
+{
+	(void)self;
+	return first;
+}
+
+static uint32_t run_create(uint32_t n)
+{
+	struct coro c;
+	uint32_t t0 = timer_now();
+	for (uint32_t i = 0; i < n; i++) {
+		coro_create_pooled(&c, life_pool, "life", returns, NULL);
+		coro_resume(&c, NULL);
+		coro_release(&c);
+	}
+	return t0 - timer_now();
+}
+
 static void *bench_main(void *arg)
 {
 	(void)arg;
@@ -101,13 +139,17 @@ static void *bench_main(void *arg)
 	int64_t loop = bench_per_op(run_empty, 1, 0);
 	int64_t sw = bench_per_op(run_switch, 2, loop / 2); /* one loop pass per two switches */
 	int64_t gen = bench_per_op(run_gen, 1, loop);
-	if (coro_status(&co) != CORO_SUSPENDED || counter.i != BENCH_N1 + BENCH_N2)
+	life_pool = coro_pool_create(sizeof pooled, 1);
+	int64_t create = life_pool ? bench_per_op(run_create, 1, loop) : 0;
+	if (coro_status(&co) != CORO_SUSPENDED || counter.i != BENCH_N1 + BENCH_N2 || !life_pool
+	    || pooled_out != 1)
 		panic("bench-coro: the scenarios did not run as measured");
 
 	kprintf("bench-coro: N1=%u N2=%u, empty loop pass %ld.%03ld instructions\n", BENCH_N1,
 		BENCH_N2, (long)(loop / 1000), (long)(loop % 1000));
 	bench_print("coro_switch", sw);
 	bench_print("generator_resume", gen);
+	bench_print("coro_create", create);
 	arch_halt(EXIT_OK);
 }
 

@@ -2,7 +2,7 @@
 # demos.sh: the process demos, each run from the user shell through a pipe
 # and judged by the lines a student is told to look for.
 . "$(dirname "$0")/session.sh"
-session 'run tickets 0\nrun prodcons 500\nrun lsfd 99\nrun iomodels sideways\nrun pooldemo 9\nrun procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n'
+session 'run tickets 0\nrun prodcons 500\nrun lsfd 99\nrun iomodels sideways\nrun pooldemo 9\nrun asyncdemo many\nrun procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n'
 check "procdemo: join a child"          'child [0-9]+ exited 7'
 check "procdemo: is-alive"              'still running'
 check "procdemo: kill"                  'child [0-9]+ killed'
@@ -24,6 +24,7 @@ check "prodcons: every item processed"   'joinable: 50 of 50 items processed$'
 check "iomodels: blocking serves both"   '^blocking +640 bytes'
 check "iomodels: nonblocking serves both" '^nonblocking +640 bytes'
 check "iomodels: poll serves both"       '^poll +640 bytes'
+check "iomodels: async coroutines serve both" '^async +640 bytes'
 check "iomodels: every client done"      '\[[0-9]+ iomodels\] exited 0'
 check "pooldemo: Linux's pool on weft"   '12 of 12 done callbacks ran; the same pool as on Linux'
 check "pooldemo: right results"          'primes below 10000: 1229'
@@ -45,7 +46,8 @@ check "asyncdemo: one loop, all done"    'asyncdemo: [0-9]+ loop iterations, all
 check "tickets: wrong arguments"         'usage: tickets \[SELLERS 1-10'
 check "prodcons: wrong arguments"        'usage: prodcons \[ITEMS 1-120\]'
 check "lsfd: no such process"            'lsfd: no process 99'
-check "iomodels: wrong arguments"        'usage: iomodels \[blocking\|nonblocking\|poll\]'
+check "iomodels: wrong arguments"        'usage: iomodels \[blocking\|nonblocking\|poll\|async\]'
 check "pooldemo: wrong arguments"        'usage: pooldemo \[WORKERS 1-8\]'
+check "asyncdemo: wrong arguments"       'usage: asyncdemo \[LINES 0-100000\]'
 check "the kernel runs on"              'weft: halted'
 finish demos
