@@ -36,6 +36,7 @@ struct shared {
 	size_t n, next, done;
 	struct threadpool *tp;
 	bool show;
+	struct async_task *progress; /* woken (cancelled) by the last job to finish */
 };
 
 /* On a pool thread: FNV-1a of the stored file (j->hash), or -errno. */
@@ -157,7 +158,8 @@ static int worker(struct async_task *self, void *arg, void **result)
 		struct job *j = &sh->jobs[sh->next++];
 		if (fetch_task(self, j, sh->tp) == -ECANCELED)
 			return -ECANCELED;
-		sh->done++;
+		if (++sh->done == sh->n && sh->progress)
+			async_task_cancel(sh->progress); /* the last one: no need to wait for its tick */
 	}
 	return 0;
 }
@@ -169,7 +171,7 @@ static int progress(struct async_task *self, void *arg, void **result)
 	while (sh->done < sh->n) {
 		draw_progress(sh->jobs, sh->n, sh->done, sh->show);
 		if (async_sleep(self, 100 * ASYNC_MS) < 0)
-			return 0;
+			break; /* cancelled by the last job */
 	}
 	draw_progress(sh->jobs, sh->n, sh->done, sh->show);
 	return 0;
@@ -178,7 +180,7 @@ static int progress(struct async_task *self, void *arg, void **result)
 double run_async(struct job *jobs, size_t n, unsigned concurrent, bool show)
 {
 	int64_t t0 = net_now_ns();
-	struct shared sh = { jobs, n, 0, 0, threadpool_create(HASH_THREADS, 0), show };
+	struct shared sh = { jobs, n, 0, 0, threadpool_create(HASH_THREADS, 0), show, NULL };
 	struct async_loop *loop = async_loop_create(NULL, NULL);
 	size_t nw = concurrent < n ? concurrent : n;
 	struct async_task **ws = calloc(nw + 1, sizeof *ws);
@@ -188,7 +190,7 @@ double run_async(struct job *jobs, size_t n, unsigned concurrent, bool show)
 	}
 	for (size_t i = 0; i < nw; i++)
 		ws[i] = async_spawn(loop, "fetch", worker, &sh);
-	ws[nw] = async_spawn(loop, "progress", progress, &sh);
+	ws[nw] = sh.progress = async_spawn(loop, "progress", progress, &sh);
 	int r = async_run(loop);
 	for (size_t i = 0; i <= nw; i++)
 		if (ws[i])
