@@ -397,6 +397,28 @@ static void test_graceful_shutdown(void **s)
 	assert_int_equal(server_stop(&own), 0);
 }
 
+/* SIGINT (Ctrl-C) stops it as gracefully as SIGTERM: an idle connection is
+ * closed, and the exit status is 0, not death by the signal. */
+static void test_sigint_stops_gracefully(void **s)
+{
+	(void)s;
+	struct server own = server_start(NULL, server_args());
+	int idle = tcp_connect(own.port);
+	send_str(idle, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(idle, NULL, 0, NULL), 200);
+	kill(own.pid, SIGINT);
+	assert_true(closed_by_peer(idle));
+	close(idle);
+	int st = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 500 && (got = waitpid(own.pid, &st, WNOHANG)) != own.pid; i++)
+		usleep(10000);
+	if (got != own.pid)
+		server_stop(&own); /* still running after 5 s: stop it, and fail */
+	assert_int_equal(got, own.pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* Out of descriptors: the server runs with 64 and 300 clients come at once.
  * Accepting pauses (no busy loop: little CPU while 100 clients wait), and
  * every client is served once descriptors free up. */
@@ -448,6 +470,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_many_keepalive_idle_cpu, check_fds),
 		cmocka_unit_test(test_send_deadline_mid_file),
 		cmocka_unit_test(test_graceful_shutdown),
+		cmocka_unit_test(test_sigint_stops_gracefully),
 		cmocka_unit_test(test_emfile),
 	};
 	return cmocka_run_group_tests_name("net_server_" MODEL, tests, group_setup, group_teardown);
