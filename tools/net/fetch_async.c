@@ -8,10 +8,10 @@
  * the request, read the head, stream the body to DIR/.NAME.part) whose
  * waits are awaits on the loop (lib/net/async_sock.h): while one waits for
  * bytes, the others run. Hashing is CPU work, which would stall every
- * download if done on the loop's thread, so the stored file is hashed on
- * lib/pool's thread pool and the task awaits that work as a future
- * (async_run_in_pool: the pool hands the result back through the loop's
- * eventfd). A progress task redraws the bar every 100 ms from the same
+ * download if done on the loop's thread, so each chunk is hashed on
+ * lib/pool's thread pool while the next one arrives, and the task awaits
+ * that work as a future (async_pool_submit: the pool hands the result back
+ * through the loop's eventfd). A progress task redraws the bar every 100 ms from the same
  * counters. Failures (refused, reset, timeout, short body, HTTP status)
  * end their own job only, as in fetch.c.
  *
@@ -39,26 +39,65 @@ struct shared {
 	struct async_task *progress; /* woken (cancelled) by the last job to finish */
 };
 
-/* On a pool thread: FNV-1a of the stored file (j->hash), or -errno. */
-static int hash_file(void *arg, void **result)
+/* The body's hash, computed on the pool while the next chunk arrives.
+ * FNV-1a is sequential, so one chunk is on the pool at a time, in its own
+ * buffer, and the next starts from its result; the loop reads the next
+ * chunk into the other buffer meanwhile. */
+struct chunk {
+	uint64_t h;       /* in: the hash so far; out: with this chunk */
+	const char *d;
+	size_t n;
+};
+
+struct hasher {
+	struct async_task *self;
+	struct threadpool *tp;
+	uint64_t h;
+	int cur;                  /* the buffer the next chunk is read into */
+	struct afuture *inflight; /* hashing the other buffer, or NULL */
+	struct chunk chunk[2];
+	char buf[2][65536];
+};
+
+/* On a pool thread. */
+static int hash_chunk(void *arg, void **result)
 {
-	const char *part = arg;
-	static _Thread_local char buf[65536];
-	int fd = open(part, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	uint64_t h = FNV_START;
-	ssize_t k;
-	while ((k = read(fd, buf, sizeof buf)) > 0)
-		h = fnv1a(h, buf, (size_t)k);
-	int err = k < 0 ? -errno : 0;
-	close(fd);
-	uint64_t *out = malloc(sizeof *out);
-	if (!out)
+	struct chunk *c = arg;
+	c->h = fnv1a(c->h, c->d, c->n);
+	*result = c;
+	return 0;
+}
+
+/* Wait for the chunk on the pool: 0, or its error. The pool is using its
+ * buffer until it is done, so a cancellation waits for that first. */
+static int hasher_wait(struct hasher *hs)
+{
+	if (!hs->inflight)
+		return 0;
+	void *r = NULL;
+	int err = async_await(hs->self, hs->inflight, &r), cancelled = err == -ECANCELED;
+	while (!afuture_done(hs->inflight))
+		err = async_await(hs->self, hs->inflight, &r);
+	if (err == 0)
+		hs->h = ((struct chunk *)r)->h;
+	afuture_release(hs->inflight);
+	hs->inflight = NULL;
+	return cancelled ? -ECANCELED : err;
+}
+
+/* Hash the n bytes just read into buf[cur], on the pool. */
+static int hasher_add(struct hasher *hs, size_t n)
+{
+	int err = hasher_wait(hs);
+	if (err < 0)
+		return err;
+	struct chunk *c = &hs->chunk[hs->cur];
+	*c = (struct chunk){ hs->h, hs->buf[hs->cur], n };
+	hs->inflight = async_pool_submit(async_task_loop(hs->self), hs->tp, hash_chunk, c);
+	if (!hs->inflight)
 		return -ENOMEM;
-	*out = h;
-	*result = out;
-	return err;
+	hs->cur ^= 1;
+	return 0;
 }
 
 /* Read the head into buf (NUL-terminated); the body bytes read past it are
@@ -82,29 +121,37 @@ static ssize_t read_head(struct asock *c, char *buf, size_t cap)
 	}
 }
 
-/* Stream the body (pre: bytes already read) into out: 0 or -errno. */
-static int receive_body(struct asock *c, int out, struct job *j, const char *pre, size_t npre)
+/* Stream the body (pre: bytes already read) into out, hashing it on the
+ * pool as it comes: 0 or -errno. */
+static int receive_body(struct asock *c, int out, struct job *j, struct hasher *hs,
+			const char *pre, size_t npre)
 {
-	static char buf[65536]; /* one thread: the loop's; used between awaits only */
-	j->bytes = npre;
-	if (npre && write(out, pre, npre) != (ssize_t)npre)
-		return -errno;
-	while (j->bytes < j->expected) {
-		size_t want = j->expected - j->bytes < sizeof buf ? j->expected - j->bytes : sizeof buf;
-		ssize_t k = asock_read(c, buf, want, net_deadline_ms(run_cfg.timeout_ms));
+	j->bytes = 0;
+	for (bool first = true; first || j->bytes < j->expected; first = false) {
+		char *buf = hs->buf[hs->cur];
+		size_t want = j->expected - j->bytes < sizeof hs->buf[0] ? j->expected - j->bytes
+									 : sizeof hs->buf[0];
+		ssize_t k = (ssize_t)npre;
+		if (first) /* the bytes that came with the head (at most 8 KiB) */
+			memcpy(buf, pre, npre);
+		else
+			k = asock_read(c, buf, want, net_deadline_ms(run_cfg.timeout_ms));
 		if (k < 0)
 			return (int)k;
-		if (k == 0)
+		if (k == 0 && !first)
 			return -EPROTO; /* short body */
-		if (write(out, buf, (size_t)k) != k)
+		if (k > 0 && write(out, buf, (size_t)k) != k)
 			return -errno;
 		j->bytes += (size_t)k;
 		atomic_store(&j->progress, j->bytes);
+		int err = k > 0 ? hasher_add(hs, (size_t)k) : 0;
+		if (err < 0)
+			return err;
 	}
 	return 0;
 }
 
-static int transfer(struct async_task *self, struct job *j, const char *part)
+static int transfer(struct async_task *self, struct job *j, const char *part, struct hasher *hs)
 {
 	struct asock c;
 	int r = asock_connect(&c, self, j->addr, j->port, net_deadline_ms(run_cfg.timeout_ms));
@@ -121,7 +168,11 @@ static int transfer(struct async_task *self, struct job *j, const char *part)
 		r = fetch_check_head(head, j);
 		if (r == 0) {
 			int out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			r = out < 0 ? -errno : receive_body(&c, out, j, body, (size_t)k > j->expected ? j->expected : (size_t)k);
+			size_t npre = (size_t)k > j->expected ? j->expected : (size_t)k;
+			r = out < 0 ? -errno : receive_body(&c, out, j, hs, body, npre);
+			int herr = hasher_wait(hs); /* the last chunk; and the buffer is ours again */
+			if (!r)
+				r = herr;
 			if (out >= 0 && close(out) < 0 && !r)
 				r = -errno;
 		}
@@ -138,13 +189,17 @@ static int fetch_task(struct async_task *self, struct job *j, struct threadpool 
 	fetch_paths(j, part, final, sizeof part);
 	j->bytes = 0;
 	atomic_store(&j->progress, 0);
-	int err = transfer(self, j, part);
-	if (err == 0) {
-		void *h = NULL;
-		err = async_run_in_pool(self, tp, hash_file, part, &h);
-		if (err == 0)
-			j->hash = *(uint64_t *)h;
-		free(h);
+	struct hasher *hs = malloc(sizeof *hs);
+	int err = -ENOMEM;
+	if (hs) {
+		hs->self = self;
+		hs->tp = tp;
+		hs->h = FNV_START;
+		hs->cur = 0;
+		hs->inflight = NULL;
+		err = transfer(self, j, part, hs);
+		j->hash = hs->h;
+		free(hs);
 	}
 	fetch_finish(j, err, part, final);
 	return err == -ECANCELED ? err : 0;
