@@ -88,6 +88,7 @@ $(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(NET_ASYNC) mk/net.mk
 	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(NET_ASYNC)
 
 TEST_SUITES += $(BUILD)/host/net_fetch_test
+TEST_SUITES += tests/host/net_bench_selftest.sh
 $(BUILD)/host/net_fetch_test: tests/host/net_fetch_test.sh tests/host/net_badserver.py \
 		$(BUILD)/host/weft-httpd $(BUILD)/host/weft-fetch
 	@mkdir -p $(@D)
