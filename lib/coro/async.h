@@ -164,6 +164,11 @@ int async_wait_for(struct async_task *self, struct afuture *f, uint64_t timeout_
  * waiting on the same descriptor. */
 int async_readable(struct async_task *self, int fd);
 int async_writable(struct async_task *self, int fd);
+/* Close fd, waking first the task that awaits it (async_readable or
+ * async_writable return 0, and its next read or write says EBADF): close a
+ * descriptor a task may be awaiting with this, never with close(), which
+ * epoll does not report. 0 or close's negative errno. */
+int async_close(struct async_loop *loop, int fd);
 
 /* ---- Timers without a task (async_timer.c) ---- */
 

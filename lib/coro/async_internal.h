@@ -64,6 +64,8 @@ struct async_bridge {
 	unsigned long outstanding; /* submitted, not yet back: the loop may wait for them */
 };
 
+struct fd_wait;
+
 struct async_loop {
 	struct poller *poller;
 	struct async_clock clock;
@@ -76,6 +78,7 @@ struct async_loop {
 	struct async_signals *signals; /* async_signal.c, or NULL */
 	void (*signals_fini)(struct async_loop *loop); /* set with it: destroy calls it */
 	unsigned long watchers;       /* descriptors being waited on */
+	struct fd_wait *fd_waits;     /* async_readable/writable's waits (async_ops.c) */
 	unsigned long live_tasks;     /* spawned and not yet DONE */
 	unsigned long iterations;
 	struct coro_pool *stacks;
