@@ -417,6 +417,29 @@ static void test_a_descriptor_closed_under_its_waiter_wakes_it(void **state)
 	async_loop_destroy(loop);
 }
 
+/* poller.h's contract: a back end that cannot report edges says so. epoll
+ * can (EPOLLET); weft's poll reports states, so its back end refuses. */
+static void test_a_poller_refuses_edges_it_cannot_report(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+#ifdef CORO_ON_WEFT
+	struct poller *p = poller_weft_create();
+	int want = -ENOTSUP;
+#else
+	struct poller *p = poller_epoll_create();
+	int want = 0;
+#endif
+	assert_non_null(p);
+	int key;
+	assert_int_equal(p->ops->watch(p, fds[0], POLLER_IN | POLLER_EDGE, &key), want);
+	assert_int_equal(p->ops->watch(p, fds[1], POLLER_OUT, &key), 0); /* a level watch is fine */
+	p->ops->destroy(p);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static int fill_then_wait_writable(struct async_task *self, void *arg, void **result)
 {
 	(void)result;
@@ -590,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_a_task_waits_for_a_pipe_while_another_writes_it),
 		cmocka_unit_test(test_a_task_waits_for_a_full_pipe_to_drain),
 		cmocka_unit_test(test_a_descriptor_closed_under_its_waiter_wakes_it),
+		cmocka_unit_test(test_a_poller_refuses_edges_it_cannot_report),
 		cmocka_unit_test(test_pool_work_is_awaited_without_blocking_the_loop),
 		cmocka_unit_test(test_cancelling_a_task_cancels_its_queued_pool_work),
 	};
