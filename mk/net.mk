@@ -28,6 +28,12 @@ $(BUILD)/host/net_parser_test: tests/host/net_parser_test.c $(NET_PARSER) $(NET_
 	@mkdir -p $(@D)
 	$(CC) $(NET_CFLAGS) $(NET_ASAN) -o $@ $< $(NET_PARSER) -lcmocka
 
+# The handler's answers byte for byte, one by one and pipelined (no IO).
+TEST_SUITES += $(BUILD)/host/net_session_test
+$(BUILD)/host/net_session_test: tests/host/net_session_test.c $(NET_PARSER) lib/net/http_session.c lib/net/http_files.c $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -o $@ $< $(NET_PARSER) lib/net/http_session.c lib/net/http_files.c -lcmocka
+
 # The awaiting sockets and http_serve() in a task, in one process.
 TEST_SUITES += $(BUILD)/host/net_async_test
 $(BUILD)/host/net_async_test: tests/host/net_async_test.c $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
@@ -74,7 +80,7 @@ $(BUILD)/host/net_server_%_test: tests/host/net_server_test.c tests/host/net_tes
 
 .PHONY: net net-tests
 net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
-net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_async_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
+net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_session_test $(BUILD)/host/net_async_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
 # The downloader: serially, on lib/pool's thread pool (used as it is), and as

@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "http_parser.h"
 
@@ -61,6 +62,7 @@ struct http_session {
 	size_t file_left;
 	bool close_after;              /* no more requests: close once sent */
 	unsigned long requests;        /* answered on this connection */
+	time_t now;                    /* the clock, read once per batch of requests */
 	char in[HTTP_IN_BYTES];
 	char out[HTTP_OUT_BYTES];
 };
