@@ -256,6 +256,54 @@ static void test_done_and_error_consume_nothing(void **s)
 	assert_false(http_parser_started(&p) == false && p.state == HTTP_P_LINE);
 }
 
+/* The parser takes a run and the byte that ends it in one step, and the
+ * version with its CRLF at once, only when those bytes are here and within
+ * the limit: at the limit's edge and one byte past it, every split (which
+ * takes the byte-by-byte path) must agree with the whole. */
+static void test_fast_paths_at_limits(void **s)
+{
+	(void)s;
+	static char big[HTTP_MAX_HEADERS * 2];
+	const char *tail = " HTTP/1.1\r\nHost: x\r\n\r\n";
+	/* a request line of exactly HTTP_MAX_LINE bytes (CRLF included), and one more */
+	for (int extra = 0; extra <= 1; extra++) {
+		int n = snprintf(big, sizeof big, "GET /");
+		int fill = HTTP_MAX_LINE - (int)strlen("GET / HTTP/1.1\r\n") + extra;
+		memset(big + n, 'a', (size_t)fill);
+		strcpy(big + n + fill, tail);
+		struct outcome o = parse(big);
+		assert_int_equal(o.state, extra ? HTTP_P_ERROR : HTTP_P_DONE);
+		if (extra)
+			assert_int_equal(o.error, 414);
+	}
+	/* a header section of exactly HTTP_MAX_HEADERS bytes, and one more, with
+	 * the limit falling on a value's CR, then on a name's colon */
+	for (int extra = 0; extra <= 1; extra++) {
+		int n = snprintf(big, sizeof big, "GET / HTTP/1.1\r\nHost: x\r\nX: ");
+		int head = (int)strlen("Host: x\r\nX: ") + 4; /* the value's CRLF, the blank line */
+		memset(big + n, 'v', (size_t)(HTTP_MAX_HEADERS - head + extra));
+		strcpy(big + n + HTTP_MAX_HEADERS - head + extra, "\r\n\r\n");
+		struct outcome o = parse(big);
+		assert_int_equal(o.state, extra ? HTTP_P_ERROR : HTTP_P_DONE);
+		n = snprintf(big, sizeof big, "GET / HTTP/1.1\r\nHost: x\r\n");
+		head = (int)strlen("Host: x\r\n") + (int)strlen(": v\r\n\r\n");
+		memset(big + n, 'N', (size_t)(HTTP_MAX_HEADERS - head + extra));
+		strcpy(big + n + HTTP_MAX_HEADERS - head + extra, ": v\r\n\r\n");
+		o = parse(big);
+		assert_int_equal(o.state, extra ? HTTP_P_ERROR : HTTP_P_DONE);
+	}
+	/* the version: a CR without its LF, and versions the fast path leaves alone */
+	expect_error("GET / HTTP/1.1\rXHost: x\r\n\r\n", 400);
+	expect_error("GET / HTTP/1.1\n\r\nHost: x\r\n\r\n", 400);
+	expect_error("GET / HTTP/1.3\r\nHost: x\r\n\r\n", 505);
+	assert_int_equal(parse("GET / HTTP/1.0\r\n\r\n").state, HTTP_P_DONE);
+	/* a name or value ending in a byte that is not its terminator */
+	expect_error("GET / HTTP/1.1\r\nHost x\r\n\r\n", 400);
+	expect_error("GET / HTTP/1.1\r\nHost: x\x01\r\n\r\n", 400);
+	expect_error("GET\t/ HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+	expect_error("GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_if_modified_since_kept),
 		cmocka_unit_test(test_done_and_error_consume_nothing),
 		cmocka_unit_test(test_long_if_modified_since_ignored),
+		cmocka_unit_test(test_fast_paths_at_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
