@@ -50,9 +50,8 @@ static struct outcome run(const char *in, size_t n, size_t split)
 }
 
 /* Parse whole, byte by byte and in every split size: all must agree. */
-static struct outcome parse(const char *in)
+static struct outcome parse_n(const char *in, size_t n)
 {
-	size_t n = strlen(in);
 	struct outcome whole = run(in, n, 0);
 	for (size_t split = 1; split < n; split++) {
 		struct outcome o = run(in, n, split);
@@ -64,6 +63,11 @@ static struct outcome parse(const char *in)
 		assert_string_equal(o.target, whole.target);
 	}
 	return whole;
+}
+
+static struct outcome parse(const char *in)
+{
+	return parse_n(in, strlen(in));
 }
 
 static void expect_error(const char *in, int status)
@@ -304,6 +308,41 @@ static void test_fast_paths_at_limits(void **s)
 	expect_error("GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400);
 }
 
+/* Every byte value in a long target and in a long value (long enough for
+ * the parser to classify them sixteen at a time when whole, one at a time
+ * when split): accepted exactly when RFC 9112 allows it, whatever the split,
+ * and at every position within a sixteen-byte block. */
+static void test_every_byte_in_target_and_value(void **s)
+{
+	(void)s;
+	char req[256];
+	for (int b = 0; b < 256; b++) {
+		bool in_target = b >= 0x21 && b <= 0x7e;
+		bool in_value = b == ' ' || b == '\t' || (b >= 0x21 && b != 0x7f);
+		for (int at = 0; at < 17; at += 5) {
+			char t[40], v[40];
+			memset(t, 'a', 33);
+			memset(v, 'v', 33);
+			t[0] = '/';
+			t[1 + at] = (char)b;
+			v[1 + at] = (char)b;
+			t[33] = v[33] = '\0';
+			size_t len = 0;
+			len += (size_t)sprintf(req + len, "GET ");
+			memcpy(req + len, t, 33), len += 33;
+			len += (size_t)sprintf(req + len, " HTTP/1.1\r\nHost: x\r\n\r\n");
+			struct outcome o = parse_n(req, len);
+			assert_int_equal(o.state, in_target ? HTTP_P_DONE : HTTP_P_ERROR);
+			len = 0;
+			len += (size_t)sprintf(req + len, "GET / HTTP/1.1\r\nHost: x\r\nX: v");
+			memcpy(req + len, v, 33), len += 33;
+			len += (size_t)sprintf(req + len, "\r\n\r\n");
+			o = parse_n(req, len);
+			assert_int_equal(o.state, in_value ? HTTP_P_DONE : HTTP_P_ERROR);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_done_and_error_consume_nothing),
 		cmocka_unit_test(test_long_if_modified_since_ignored),
 		cmocka_unit_test(test_fast_paths_at_limits),
+		cmocka_unit_test(test_every_byte_in_target_and_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
