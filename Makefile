@@ -13,7 +13,8 @@
 
 BUILD       := build
 DEPS_PKGS   := make gcc qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi \
-               libcmocka-dev pkg-config python3
+               libcmocka-dev pkg-config python3 \
+               netcat-openbsd  # nc: the README's way to talk to UART1 under make run
 TEST_SUITES :=
 BENCHES     :=
 
