@@ -27,6 +27,7 @@ uint32_t trace_total(void)
     for (int from = 0; from < TS_NSTATES; from++)
         for (int to = 0; to < TS_NSTATES; to++)
             n += trace_log.counts[from][to];
+    n += 2 * trace_log.switches;        /* two moves each */
     arch_irq_restore(s);
     return n;
 }

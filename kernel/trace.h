@@ -51,11 +51,15 @@ _Static_assert(sizeof(struct trace_slot) == 16, "a slot is found with a shift");
 /* Everything a state change writes, behind one base address, so that the
  * inline code that checks, counts and records a move loads one address:
  * the slot count, the ring, and the transition counters of kernel/state.h
- * (counts[from][to]; a row is 8 words, so that finding one is a shift).
+ * (counts[from][to]; a row is 8 words, so that finding one is a shift;
+ * a switch's two moves are one increment of `switches`).
  * For the inline writers only: read them through trace_read(),
  * trace_total() and thread_transition_count(). */
 struct trace_log {
     uint32_t counts[8][8];              /* transitions, by from and to */
+    uint32_t switches;                  /* switch pairs: one RUNNING -> READY and
+                                           one READY -> RUNNING each, counted
+                                           here instead of in counts[][] */
     uint32_t slots;                     /* slots ever written */
     struct trace_slot ring[TRACE_LEN] __attribute__((aligned(16)));  /* slot: slots % TRACE_LEN */
 };
