@@ -43,15 +43,10 @@ static const uint8_t thread_legal[TS_NSTATES] = {
 
 /* How many times each transition has happened since boot. The counters
  * live in trace_log (kernel/trace.h), next to the ring, so that a move's
- * count and record share one base address; a row is 8 words. */
+ * count and record share one base address; a row is 8 words. A switch's
+ * two moves are counted by the trace's slot count (trace_switches_locked). */
 _Static_assert(TS_NSTATES <= 8, "a row of trace_log.counts holds every state");
-static inline uint32_t thread_transition_count(enum thread_state from, enum thread_state to)
-{
-    uint32_t n = trace_log.counts[from][to];
-    if ((from == TS_RUNNING && to == TS_READY) || (from == TS_READY && to == TS_RUNNING))
-        n += trace_log.switches;    /* each switch made one of each */
-    return n;
-}
+uint32_t thread_transition_count(enum thread_state from, enum thread_state to);
 
 /* The panic of an illegal transition, naming both states (state.c). */
 void thread_illegal_transition(const struct thread *t, enum thread_state to,
@@ -119,10 +114,10 @@ void thread_set_state_from(struct thread *t, enum thread_state expected,
 /* A context switch's two moves: prev, RUNNING, goes READY for `why` (a
  * yield or a preemption) and next, READY, goes RUNNING (a dispatch). Each
  * is checked as above (the caller knows that prev is RUNNING).
- * They always come as a pair, so the pair is counted with one increment
- * (thread_transition_count() adds it to both moves' counts), and recorded
- * in one trace slot (kernel/trace.h), which the trace reads back as the
- * same two records. */
+ * They always come as a pair, recorded in one trace slot (kernel/trace.h),
+ * which the trace reads back as the same two records; the slot is their
+ * count too (thread_transition_count() adds the switches to both moves'
+ * counters). */
 static inline __attribute__((always_inline))
 void thread_state_switch(struct thread *prev, enum transition_reason why, struct thread *next)
 {
@@ -131,7 +126,6 @@ void thread_state_switch(struct thread *prev, enum transition_reason why, struct
         thread_illegal_transition(next, TS_RUNNING, WHY_DISPATCH);
     thread_state_check_set(prev, TS_RUNNING, TS_READY, why);
     thread_state_check_set(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
-    trace_log.switches++;
     trace_record_switch_locked(prev->id, TS_RUNNING, TS_READY, why, next->id);
 }
 
