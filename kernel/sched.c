@@ -31,7 +31,7 @@ struct thread *idle_thread;
 volatile uint32_t ticks;
 
 /* The ready queues, their mask, the policy in force (sched.h). */
-struct sched_core sched_core = { .policy = &sched_rr };
+struct sched_core sched_core = { .policy = &sched_rr, .preemptive = true };
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
@@ -84,6 +84,7 @@ int sched_set_policy(int i)
     if (sched_core.policy->stop)
         sched_core.policy->stop();  /* undo what the old one did to threads */
     sched_core.policy = policies[i];
+    sched_core.preemptive = policies[i]->preemptive;
     if (current)                    /* may be called before sched_start() */
         current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
@@ -117,7 +118,7 @@ static inline __attribute__((always_inline)) void make_ready(struct thread *t, i
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (sched_core.policy->preemptive && current && t->prio > current->prio)
+    if (sched_core.preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
@@ -142,7 +143,7 @@ void sched_requeue_locked(struct thread *t, int prio)
 void sched_reschedule_locked(void)
 {
     ASSERT_LOCKED();
-    if (sched_core.policy->preemptive && current && top_prio() > current->prio)
+    if (sched_core.preemptive && current && top_prio() > current->prio)
         arch_switch_request();
 }
 
@@ -183,7 +184,7 @@ struct thread *kernel_switch(struct thread *prev)
     thread_check_stack(prev);
     if (prev->state == TS_RUNNING) {
         /* A cooperative policy switches only when asked by the thread. */
-        if (!yielding && !sched_core.policy->preemptive)
+        if (!yielding && !sched_core.preemptive)
             return prev;
         int turn_over = yielding || prev->slice_left == 0;
         if (turn_over)
@@ -350,6 +351,7 @@ void sched_init(void)
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
     sched_core.policy = &sched_rr;
+    sched_core.preemptive = sched_rr.preemptive;
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }
