@@ -30,8 +30,10 @@ struct thread *current;
 struct thread *idle_thread;
 volatile uint32_t ticks;
 
-/* The ready queues, their mask, the policy in force (sched.h). */
-struct sched_core sched_core = { .policy = &sched_rr, .preemptive = true };
+/* The ready queues, their mask, the policy in force (sched.h). Zero until
+ * sched_init() sets the policy: like current and ticks it is then in .bss,
+ * where the compiler reaches all three from one base address. */
+struct sched_core sched_core;
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
