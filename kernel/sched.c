@@ -182,13 +182,17 @@ struct thread *kernel_switch(struct thread *prev)
     enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
     int yielding = why == WHY_YIELD;
 
-    prev->leave_why = WHY_PREEMPT;  /* a request is used up by this switch */
     thread_check_stack(prev);
     if (prev->state == TS_RUNNING) {
-        /* A cooperative policy switches only when asked by the thread. */
-        if (!yielding && !sched_core.preemptive)
-            return prev;
-        int turn_over = yielding || prev->slice_left == 0;
+        int turn_over = 1;
+        if (yielding) {
+            prev->leave_why = WHY_PREEMPT;  /* the request is used up */
+        } else {
+            /* A cooperative policy switches only when asked by the thread. */
+            if (!sched_core.preemptive)
+                return prev;
+            turn_over = prev->slice_left == 0;
+        }
         if (turn_over)
             list_move_back(&sched_core.ready[prev->prio], &prev->link);
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
@@ -200,6 +204,7 @@ struct thread *kernel_switch(struct thread *prev)
             prev->slice_left = SLICE_TICKS;     /* for when it next runs */
         thread_state_switch(prev, why, next);
     } else {
+        prev->leave_why = WHY_PREEMPT;  /* a request it made is used up too */
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
