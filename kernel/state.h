@@ -10,7 +10,7 @@
  * three duties is a few instructions: the legal check is one test of a bit
  * in the table row of the current state, the count one increment, the trace
  * record three stores (kernel/trace.h; a switch records its two moves in
- * one slot). Only the panic is out of line.
+ * one slot, and that slot is their count). Only the panic is out of line.
  * docs/costs.md shows what each costs.
  */
 #ifndef WEFT_STATE_H
