@@ -178,15 +178,26 @@ static int read_task(struct async_task *self, void *arg, void **result)
     char line[64];
     (void)arg;
     printf("reader: waiting for a line on the console\n");
+    /* The console is raw: no kernel line discipline. So, as a terminal's
+     * cooked mode would: echo what is typed, take Enter (CR, or LF from
+     * a pipe) or Ctrl-D as the end of the line, and Backspace. */
     int n = 0;
-    while (n < (int)sizeof line - 1) {
+    for (;;) {
         int r = async_readable(self, 0);
         if (r < 0)
             return r;
-        if (sys_read(0, line + n, 1) != 1 || line[n] == '\n' || line[n] == 4)
+        char c;
+        if (sys_read(0, &c, 1) != 1 || c == '\r' || c == '\n' || c == 4)
             break;
-        n++;
+        if ((c == 0x7f || c == '\b') && n > 0) {
+            n--;
+            sys_write(1, "\b \b", 3);
+        } else if (c >= ' ' && c < 0x7f && n < (int)sizeof line - 1) {
+            line[n++] = c;
+            sys_write(1, &c, 1);
+        }
     }
+    sys_write(1, "\n", 1);
     line[n] = '\0';
     printf("reader: got '%s'\n", line);
     if (!serial.wanted && serial.task)

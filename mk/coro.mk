@@ -13,13 +13,14 @@ CORO_CORE  := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c \
               lib/coro/stack_posix.c lib/coro/switch_x86_64.S
 CORO_GEN   := lib/coro/gen.c lib/coro/yieldloop.c
 CORO_ASYNC := lib/coro/async_loop.c lib/coro/async_os_posix.c lib/coro/async_future.c lib/coro/async_task.c \
-              lib/coro/async_ops.c lib/coro/async_pool.c lib/coro/poller_epoll.c
+              lib/coro/async_ops.c lib/coro/async_pool.c lib/coro/poller_epoll.c \
+              lib/coro/async_timer.c lib/coro/async_fd.c lib/coro/async_signal.c
 CORO_HDRS  := $(wildcard lib/coro/*.h) tests/host/coro_testutil.h
 CORO_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g -pthread
 CORO_ASAN  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 CORO_TSAN  := -O1 -fsanitize=thread
 
-CORO_TESTS := coro_test gen_test yieldloop_test async_test
+CORO_TESTS := coro_test gen_test yieldloop_test async_test async_io_test
 TEST_SUITES += $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test
 
 $(BUILD)/host/coro_test $(BUILD)/host/gen_test $(BUILD)/host/yieldloop_test: \
@@ -28,7 +29,7 @@ $(BUILD)/host/coro_test $(BUILD)/host/gen_test $(BUILD)/host/yieldloop_test: \
 	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -o $@ $< $(CORO_CORE) $(CORO_GEN) -lcmocka -lm
 
 CORO_POOL := $(addprefix lib/pool/,future.c threadpool.c pool_os_posix.c pool_fork.c)
-$(BUILD)/host/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
+$(BUILD)/host/async_test $(BUILD)/host/async_io_test: $(BUILD)/host/%: tests/host/%.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
 	@mkdir -p $(@D)
 	$(CC) $(CORO_CFLAGS) $(CORO_ASAN) -Ilib/pool -o $@ $< $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) -lcmocka
 $(BUILD)/tsan/async_test: tests/host/async_test.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL) $(CORO_HDRS) mk/coro.mk
@@ -103,7 +104,7 @@ coro-tests: $(CORO_TESTS:%=$(BUILD)/host/%) $(BUILD)/tsan/async_test $(BUILD)/ho
 CORO_USRCS := lib/coro/coro.c lib/coro/coro_sanitize.c lib/coro/stack.c lib/coro/stack_weft.c \
               lib/coro/switch_armv7m.S lib/coro/gen.c lib/coro/yieldloop.c \
               lib/coro/async_loop.c lib/coro/async_future.c lib/coro/async_task.c \
-              lib/coro/async_ops.c lib/coro/async_os_weft.c lib/coro/poller_weft.c \
+              lib/coro/async_ops.c lib/coro/async_timer.c lib/coro/async_os_weft.c lib/coro/poller_weft.c \
               lib/coro/async_pool.c lib/pool/future.c lib/pool/threadpool.c lib/pool/pool_os_weft.c
 CORO_UOBJS := $(CORO_USRCS:%=$(BUILD)/user/%.o)
 ULIB_OBJS  += $(CORO_UOBJS)

@@ -17,14 +17,22 @@ NET_ASAN   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 NET_OPT    := -O2
 NET_PARSER := lib/net/http_parser.c
 NET_LIB    := $(NET_PARSER) $(addprefix lib/net/,sock.c http_files.c http_session.c http_serve.c)
+# The coroutine side: lib/net's awaiting sockets on lib/coro's runtime (mk/coro.mk).
+NET_ASYNC  := lib/net/async_sock.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL)
 NET_SERVER := $(addprefix tools/net/,httpd.c httpd_event.c httpd_blocking.c)
-NET_HDRS   := $(wildcard lib/net/*.h) $(wildcard tools/net/*.h)
+NET_HDRS   := $(wildcard lib/net/*.h) $(wildcard tools/net/*.h) $(wildcard lib/coro/*.h)
 
 # The parser's cases, parsed whole, byte by byte and at every split.
 TEST_SUITES += $(BUILD)/host/net_parser_test
 $(BUILD)/host/net_parser_test: tests/host/net_parser_test.c $(NET_PARSER) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
 	$(CC) $(NET_CFLAGS) $(NET_ASAN) -o $@ $< $(NET_PARSER) -lcmocka
+
+# The awaiting sockets and http_serve() in a task, in one process.
+TEST_SUITES += $(BUILD)/host/net_async_test
+$(BUILD)/host/net_async_test: tests/host/net_async_test.c $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
+	@mkdir -p $(@D)
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $< $(NET_LIB) $(NET_ASYNC) -lcmocka
 
 # The fuzzer: a short run in `make test` (a script), as long as asked by `make fuzz`.
 FUZZ_SECONDS ?= 600
@@ -48,12 +56,12 @@ fuzz: $(BUILD)/fuzz/net_fuzz
 		$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 # The server: ASan+UBSan for the tests, optimised for use and benches.
-$(BUILD)/host/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+$(BUILD)/host/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
-$(BUILD)/net/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
+$(BUILD)/net/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_OPT) -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
 
 # The hostile tests, once per model (the model is compiled in).
 NET_MODELS := event thread process
@@ -66,20 +74,21 @@ $(BUILD)/host/net_server_%_test: tests/host/net_server_test.c tests/host/net_tes
 
 .PHONY: net net-tests
 net: $(BUILD)/net/weft-httpd $(BUILD)/net/weft-fetch
-net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
+net-tests: $(BUILD)/host/net_parser_test $(BUILD)/host/net_async_test $(BUILD)/host/net_fuzz_test $(NET_MODELS:%=$(BUILD)/host/net_server_%_test) $(BUILD)/host/net_fetch_test $(BUILD)/tsan/net_server_thread_test
 	@tools/testsuite.sh $(BUILD)/test-logs $^
 
-# The downloader, on lib/pool's thread pool (used as it is).
-FETCH_SRCS := tools/net/fetch.c lib/net/sock.c
-FETCH_POOL := $(addprefix lib/pool/,pool_os_posix.c pool_fork.c future.c threadpool.c)
-$(BUILD)/host/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+# The downloader: serially, on lib/pool's thread pool (used as it is), and as
+# coroutines on lib/coro's loop (NET_ASYNC brings the pool too).
+FETCH_SRCS := tools/net/fetch.c tools/net/fetch_async.c lib/net/sock.c
+$(BUILD)/host/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(NET_ASYNC) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
-$(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(FETCH_POOL) mk/net.mk
+	$(CC) $(NET_CFLAGS) $(NET_ASAN) -Ilib/pool -o $@ $(FETCH_SRCS) $(NET_ASYNC)
+$(BUILD)/net/weft-fetch: $(FETCH_SRCS) $(NET_HDRS) $(NET_ASYNC) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(FETCH_POOL)
+	$(CC) $(NET_CFLAGS) $(NET_OPT) -Ilib/pool -o $@ $(FETCH_SRCS) $(NET_ASYNC)
 
 TEST_SUITES += $(BUILD)/host/net_fetch_test
+TEST_SUITES += tests/host/net_bench_selftest.sh
 $(BUILD)/host/net_fetch_test: tests/host/net_fetch_test.sh tests/host/net_badserver.py \
 		$(BUILD)/host/weft-httpd $(BUILD)/host/weft-fetch
 	@mkdir -p $(@D)
@@ -104,9 +113,9 @@ bench-net:
 
 # The thread model once more under TSan (the server and its threads).
 TEST_SUITES += $(BUILD)/tsan/net_server_thread_test
-$(BUILD)/tsan/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_HDRS) mk/net.mk
+$(BUILD)/tsan/weft-httpd: $(NET_SERVER) $(NET_LIB) $(NET_ASYNC) $(NET_HDRS) mk/net.mk
 	@mkdir -p $(@D)
-	$(CC) $(NET_CFLAGS) -O1 -fsanitize=thread -Itools/net -o $@ $(NET_SERVER) $(NET_LIB)
+	$(CC) $(NET_CFLAGS) -O1 -fsanitize=thread -Itools/net -Ilib/pool -o $@ $(NET_SERVER) $(NET_LIB) $(NET_ASYNC)
 $(BUILD)/tsan/net_server_thread_test: tests/host/net_server_test.c tests/host/net_testutil.h \
 		$(BUILD)/tsan/weft-httpd mk/net.mk
 	@mkdir -p $(@D)

@@ -58,7 +58,7 @@ TEST_SUITES += $(TARGET_SUITES)
 test-build: $(TARGET_IMAGES) $(BUILD)/weft.elf
 
 .PHONY: target-tests
-target-tests: $(TARGET_IMAGES)
+target-tests: $(TARGET_IMAGES) $(BUILD)/weft.elf
 	@tools/testsuite.sh $(BUILD)/test-logs $(TARGET_SUITES)
 
 # ---- Benchmarks ------------------------------------------------------------

@@ -142,6 +142,17 @@ class Counter:
         self.pending = None
 
 
+def read_log_line(line, counter):
+    """One line of QEMU's exec log to the counter: an executed block, or
+    one whose run was cut short (its unexecuted tail withdrawn)."""
+    if line.startswith("Trace"):
+        counter.executed(int(line.split("/", 2)[1], 16))
+    elif line.startswith("Stopped execution of TB chain"):
+        counter.withdrawn(int(line.split("[", 1)[1][:8], 16))
+    elif line.startswith("cpu_io_recompile: rewound"):
+        counter.withdrawn(int(line.rsplit(" ", 1)[1], 16))
+
+
 def trace(image, log_path, counter):
     """Boot the image with the execution log going into a FIFO we read."""
     env = dict(os.environ, QEMU_ICOUNT="shift=10,sleep=off",
@@ -159,12 +170,7 @@ def trace(image, log_path, counter):
             for line in f:
                 if keep:
                     keep.write(line)
-                if line.startswith("Trace"):
-                    counter.executed(int(line.split("/", 2)[1], 16))
-                elif line.startswith("Stopped execution of TB chain"):
-                    counter.withdrawn(int(line.split("[", 1)[1][:8], 16))
-                elif line.startswith("cpu_io_recompile: rewound"):
-                    counter.withdrawn(int(line.rsplit(" ", 1)[1], 16))
+                read_log_line(line, counter)
         counter.commit()
         if keep:
             keep.close()

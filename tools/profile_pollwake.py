@@ -56,12 +56,7 @@ def trace(image, counter):
         reader.start()
         with open(fifo) as f:
             for line in f:
-                if line.startswith("Trace"):
-                    counter.executed(int(line.split("/", 2)[1], 16))
-                elif line.startswith("Stopped execution of TB chain"):
-                    counter.withdrawn(int(line.split("[", 1)[1][:8], 16))
-                elif line.startswith("cpu_io_recompile: rewound"):
-                    counter.withdrawn(int(line.rsplit(" ", 1)[1], 16))
+                prof.read_log_line(line, counter)
         counter.commit()
         rc = q.wait()
         reader.join(10)

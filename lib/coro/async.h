@@ -63,6 +63,11 @@ struct async_clock {
  * and destroys it. NULL with errno set on failure. */
 struct async_loop *async_loop_create(struct poller *poller, const struct async_clock *clock);
 
+/* Keep up to `keep` free task stacks for reuse (64 by default): a server
+ * with more tasks alive at once than that would map and unmap stacks all
+ * the time. Only before the first spawn: 0, -EBUSY, -ENOMEM. */
+int async_loop_keep_stacks(struct async_loop *loop, unsigned keep);
+
 /* Every task must have finished (async_run returned 0). */
 void async_loop_destroy(struct async_loop *loop);
 
@@ -159,5 +164,107 @@ int async_wait_for(struct async_task *self, struct afuture *f, uint64_t timeout_
  * waiting on the same descriptor. */
 int async_readable(struct async_task *self, int fd);
 int async_writable(struct async_task *self, int fd);
+/* Close fd, waking first the task that awaits it (async_readable or
+ * async_writable return 0, and its next read or write says EBADF): close a
+ * descriptor a task may be awaiting with this, never with close(), which
+ * epoll does not report. 0 or close's negative errno. */
+int async_close(struct async_loop *loop, int fd);
+
+/* ---- Timers without a task (async_timer.c) ---- */
+
+/* fn(arg) at `deadline` of the loop's clock, from step 2 of the loop. The
+ * timer lives in the caller's memory (nothing is allocated), must stay
+ * valid while armed, and may be armed again (it moves) or disarmed at any
+ * time; `armed` says whether it is still to run. Equal deadlines run in
+ * the order armed. The fields are the heap's: read `armed` and `deadline`
+ * only. */
+struct async_timer {
+	uint64_t deadline;
+	uint64_t seq;      /* arms so far, when armed: the FIFO tie-break */
+	void (*fn)(void *arg);
+	void *arg;
+	uint32_t slot;     /* its index in the loop's heap while armed */
+	bool armed;
+};
+void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
+		     void (*fn)(void *), void *arg);
+void async_timer_disarm(struct async_loop *loop, struct async_timer *t);
+
+/* ---- Descriptors registered once (async_fd.c; Linux) ---- */
+
+/* No deadline, for async_fd_wait. */
+#define ASYNC_NEVER UINT64_MAX
+
+/* A descriptor watched by the loop from async_fd_open to async_fd_close,
+ * edge-triggered: no system call per wait, whatever the number of waits.
+ * Because an edge is reported once, the handle remembers it (a readiness
+ * bit) until the operation says EAGAIN and the caller clears it. One task
+ * may wait for reading and one for writing at a time.
+ *
+ * `idle` (may be NULL) runs on the loop when fd becomes readable, hangs up
+ * or fails while no task waits to read it: how a server gives a quiet
+ * connection no task at all, and starts one when it speaks again. */
+struct async_fd;
+typedef void (*async_fd_idle)(struct async_fd *afd, void *arg);
+
+/* What a poller event's key points at: step 5 of the loop calls fn. */
+struct async_io {
+	void (*fn)(struct async_io *io, unsigned events);
+};
+
+/* The handle's fields belong to async_fd.c; it is public only so that a
+ * caller can embed it (a server's per-connection struct: one allocation
+ * instead of two). */
+struct async_fd {
+	struct async_io io; /* first: the poller's key points here */
+	int fd;
+	unsigned ready;     /* POLLER_IN/OUT: an edge came since async_fd_clear */
+	unsigned sticky;    /* bits a clear cannot take back: end of stream, error */
+	struct async_loop *loop;
+	async_fd_idle idle;
+	void *arg;
+	struct fd_waiter *reader, *writer; /* tasks waiting, or NULL */
+};
+
+/* NULL with errno set (EEXIST: fd already watched; ENOTSUP: the poller
+ * cannot report edges). fd stays the caller's: async_fd_close does not
+ * close it. */
+struct async_fd *async_fd_open(struct async_loop *loop, int fd, async_fd_idle idle, void *arg);
+/* -EBUSY (and nothing done) while a task waits on it; else 0. */
+int async_fd_close(struct async_fd *afd);
+/* The same in the caller's memory: 0 or a negative errno; and its end. */
+int async_fd_init(struct async_fd *afd, struct async_loop *loop, int fd, async_fd_idle idle,
+		  void *arg);
+int async_fd_fini(struct async_fd *afd);
+int async_fd_fileno(const struct async_fd *afd);
+/* The readiness bits (POLLER_IN, POLLER_OUT): set by every edge and at
+ * open, cleared by the caller with async_fd_clear when the operation says
+ * EAGAIN (or a socket read comes back short: its queue is empty). Once the
+ * peer has closed (POLLER_IN) or the socket failed (both), a clear leaves
+ * the bit set: the next call returns at once with the end or the error,
+ * whose edge may have come while unread data was still queued. */
+unsigned async_fd_ready(const struct async_fd *afd);
+void async_fd_clear(struct async_fd *afd, unsigned events);
+
+/* Wait until the readiness bit of `events` (POLLER_IN or POLLER_OUT) is set
+ * (at once if it is): an edge of readiness, an error or a hang-up, by the
+ * absolute `deadline` of the loop's clock (ASYNC_NEVER: none). 0,
+ * -ETIMEDOUT, -ECANCELED, or -EEXIST if another task already waits the
+ * same way. Clear the bit first, after the EAGAIN that made you wait. */
+int async_fd_wait(struct async_task *self, struct async_fd *afd, unsigned events,
+		  uint64_t deadline);
+
+/* ---- Signals delivered to the loop (async_signal.c; Linux) ---- */
+
+/* Deliver the n signals sigs[] (SIGINT, SIGTERM...) to the loop instead of
+ * their handlers: they are blocked in the calling thread (threads it
+ * starts afterwards inherit that, so start pools after this) and read from
+ * a signalfd. A signal sent before this call and already handled is not
+ * seen again. 0, or a negative errno; once per loop. */
+int async_signals_catch(struct async_loop *loop, const int *sigs, size_t n);
+
+/* Wait for the next caught signal: its number, -ECANCELED, or -EINVAL if
+ * the loop catches none. */
+int async_signal_wait(struct async_task *self);
 
 #endif

@@ -16,21 +16,6 @@ struct async_call {
 	void *arg;
 };
 
-/* A timer: the sorted list gives step 2 its order (soonest first, FIFO for
- * equal deadlines). */
-struct async_timer {
-	uint64_t deadline;
-	void (*fn)(void *arg);
-	void *arg;
-	struct async_timer *prev, *next;
-	bool armed;
-};
-
-/* What a poller event's key points at: step 5 calls fn with the events. */
-struct async_io {
-	void (*fn)(struct async_io *io, unsigned events);
-};
-
 struct afuture_cb {
 	afuture_callback fn;
 	void *arg;
@@ -79,14 +64,21 @@ struct async_bridge {
 	unsigned long outstanding; /* submitted, not yet back: the loop may wait for them */
 };
 
+struct fd_wait;
+
 struct async_loop {
 	struct poller *poller;
 	struct async_clock clock;
 	uint64_t now;                 /* step 1's reading, for the whole iteration */
 	struct async_call *ready;     /* a ring of queued calls */
 	size_t ready_cap, ready_head, ready_len;
-	struct async_timer *timers;   /* sorted by deadline */
+	struct async_timer **timers;  /* a min-heap: timers[0] is the soonest (async_timer.c) */
+	size_t ntimers, timers_cap;
+	uint64_t timer_seq;           /* arms so far: the FIFO tie-break */
+	struct async_signals *signals; /* async_signal.c, or NULL */
+	void (*signals_fini)(struct async_loop *loop); /* set with it: destroy calls it */
 	unsigned long watchers;       /* descriptors being waited on */
+	struct fd_wait *fd_waits;     /* async_readable/writable's waits (async_ops.c) */
 	unsigned long live_tasks;     /* spawned and not yet DONE */
 	unsigned long iterations;
 	struct coro_pool *stacks;
@@ -94,10 +86,10 @@ struct async_loop {
 	struct async_bridge bridge;
 };
 
-/* async_loop.c */
-void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
-		     void (*fn)(void *), void *arg);
-void async_timer_disarm(struct async_loop *loop, struct async_timer *t);
+/* async_timer.c: the heap. arm/disarm are O(log n); a timer may be armed
+ * again (it is moved). async_timer_first is the soonest, or NULL. */
+struct async_timer *async_timer_first(const struct async_loop *loop);
+void async_timers_fini(struct async_loop *loop);
 void async_loop_iterate(struct async_loop *loop);
 
 /* async_task.c: suspend the running task until something wakes it. */

@@ -1,6 +1,6 @@
 /*
- * async_loop.c: the event loop: its iteration, its ready queue and its
- * timers.
+ * async_loop.c: the event loop: its iteration and its ready queue (the
+ * timers' heap is async_timer.c).
  *
  * Course idea: one thread, many waits. The iteration below is the numbered
  * list of docs/async.md, step for step:
@@ -49,6 +49,18 @@ struct async_loop *async_loop_create(struct poller *poller, const struct async_c
 	return loop;
 }
 
+int async_loop_keep_stacks(struct async_loop *loop, unsigned keep)
+{
+	if (loop->live_tasks)
+		return -EBUSY;
+	struct coro_pool *p = coro_pool_create(ASYNC_STACK, keep);
+	if (!p)
+		return -ENOMEM;
+	coro_pool_destroy(loop->stacks);
+	loop->stacks = p;
+	return 0;
+}
+
 void async_loop_destroy(struct async_loop *loop)
 {
 	if (!loop)
@@ -57,9 +69,12 @@ void async_loop_destroy(struct async_loop *loop)
 	 * queued hold references: bring them in before freeing anything. */
 	while (loop->ready_len || loop->bridge.outstanding)
 		async_loop_iterate(loop);
+	if (loop->signals)
+		loop->signals_fini(loop);
 	async_bridge_fini(loop);
 	loop->poller->ops->destroy(loop->poller);
 	coro_pool_destroy(loop->stacks);
+	async_timers_fini(loop);
 	free(loop->ready);
 	free(loop);
 }
@@ -85,44 +100,10 @@ void async_call_soon(struct async_loop *loop, void (*fn)(void *), void *arg)
 uint64_t async_now(const struct async_loop *loop) { return loop->now; }
 unsigned long async_iterations(const struct async_loop *loop) { return loop->iterations; }
 
-void async_timer_arm(struct async_loop *loop, struct async_timer *t, uint64_t deadline,
-		     void (*fn)(void *), void *arg)
-{
-	t->deadline = deadline;
-	t->fn = fn;
-	t->arg = arg;
-	t->armed = true;
-	struct async_timer *prev = NULL, *at = loop->timers;
-	while (at && at->deadline <= deadline) /* after the equal ones: FIFO */
-		prev = at, at = at->next;
-	t->prev = prev;
-	t->next = at;
-	if (at)
-		at->prev = t;
-	if (prev)
-		prev->next = t;
-	else
-		loop->timers = t;
-}
-
-void async_timer_disarm(struct async_loop *loop, struct async_timer *t)
-{
-	if (!t->armed)
-		return;
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		loop->timers = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	t->armed = false;
-	t->prev = t->next = NULL;
-}
-
 static void run_due_timers(struct async_loop *loop)
 {
 	struct async_timer *t;
-	while ((t = loop->timers) && t->deadline <= loop->now) {
+	while ((t = async_timer_first(loop)) && t->deadline <= loop->now) {
 		async_timer_disarm(loop, t);
 		t->fn(t->arg);
 	}
@@ -142,10 +123,11 @@ static int64_t poll_timeout(struct async_loop *loop)
 {
 	if (loop->ready_len)
 		return 0;
-	if (!loop->timers) /* forever only if something can end it: a descriptor, pool work */
+	struct async_timer *first = async_timer_first(loop);
+	if (!first) /* forever only if something can end it: a descriptor, pool work */
 		return loop->watchers || loop->bridge.outstanding ? POLLER_FOREVER : 0;
 	uint64_t now = loop->clock.now(loop->clock.ctx);
-	return loop->timers->deadline > now ? (int64_t)(loop->timers->deadline - now) : 0;
+	return first->deadline > now ? (int64_t)(first->deadline - now) : 0;
 }
 
 static void poll_and_dispatch(struct async_loop *loop, int64_t timeout)
@@ -171,7 +153,7 @@ void async_loop_iterate(struct async_loop *loop)
 
 static bool can_progress(const struct async_loop *loop)
 {
-	return loop->ready_len || loop->timers || loop->watchers || loop->bridge.outstanding;
+	return loop->ready_len || loop->ntimers || loop->watchers || loop->bridge.outstanding;
 }
 
 int async_run(struct async_loop *loop)

@@ -7,6 +7,7 @@
  * returns, so nothing it armed can fire into a later await.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "async_internal.h"
 
@@ -72,6 +73,8 @@ struct fd_wait {
 	struct async_io io; /* first: the poller's key points here */
 	struct async_task *task;
 	unsigned got;
+	int fd;
+	struct fd_wait *next; /* the loop's list of waits, for async_close */
 };
 
 static void fd_ready(struct async_io *io, unsigned events)
@@ -86,14 +89,21 @@ static int wait_fd(struct async_task *self, int fd, unsigned events)
 	struct async_loop *loop = self->fut.loop;
 	if (async_take_cancel(self))
 		return -ECANCELED;
-	struct fd_wait w = { { fd_ready }, self, 0 };
+	struct fd_wait w = { { fd_ready }, self, 0, fd, loop->fd_waits };
 	int r = loop->poller->ops->watch(loop->poller, fd, events, &w.io);
 	if (r < 0)
 		return r;
+	loop->fd_waits = &w;
 	loop->watchers++;
 	while (!w.got && !self->cancelling)
 		async_suspend(self);
-	loop->poller->ops->unwatch(loop->poller, fd);
+	if (w.fd >= 0) /* async_close has already unwatched it */
+		loop->poller->ops->unwatch(loop->poller, fd);
+	for (struct fd_wait **pp = &loop->fd_waits; *pp; pp = &(*pp)->next)
+		if (*pp == &w) {
+			*pp = w.next;
+			break;
+		}
 	loop->watchers--;
 	if (!w.got) {
 		async_take_cancel(self);
@@ -103,4 +113,18 @@ static int wait_fd(struct async_task *self, int fd, unsigned events)
 }
 
 int async_readable(struct async_task *self, int fd) { return wait_fd(self, fd, POLLER_IN); }
+
+/* The waiter is woken as by an error (its next read or write says EBADF)
+ * before the descriptor goes: epoll drops a closed descriptor from its set
+ * without an event, so after a plain close() the waiter would sleep on. */
+int async_close(struct async_loop *loop, int fd)
+{
+	for (struct fd_wait *w = loop->fd_waits; w; w = w->next)
+		if (w->fd == fd) {
+			loop->poller->ops->unwatch(loop->poller, fd);
+			w->fd = -1;
+			fd_ready(&w->io, POLLER_ERR);
+		}
+	return close(fd) < 0 ? -errno : 0;
+}
 int async_writable(struct async_task *self, int fd) { return wait_fd(self, fd, POLLER_OUT); }

@@ -20,6 +20,10 @@
  *    negative errno. Errors and hang-ups are reported as POLLER_ERR together
  *    with the readiness asked for, so a waiter always wakes.
  *  - Level-triggered: a descriptor that stays ready is reported again.
+ *    With POLLER_EDGE in `events` a change is reported once instead (epoll's
+ *    EPOLLET): watch for IN and OUT once and never touch it again; a back
+ *    end that cannot do that returns -ENOTSUP. async_fd.c explains when
+ *    each is the right choice.
  *
  * Read next: poller_epoll.c, then async_loop.c (step 4 of the loop).
  */
@@ -31,6 +35,8 @@
 #define POLLER_IN  1u
 #define POLLER_OUT 2u
 #define POLLER_ERR 4u
+#define POLLER_EDGE 8u /* watch only: report changes, not states */
+#define POLLER_RDHUP 16u /* with POLLER_EDGE: the peer closed its side (with POLLER_IN) */
 #define POLLER_FOREVER (-1)
 
 struct poller_event {

@@ -26,6 +26,8 @@ static int ep_watch(struct poller *p, int fd, unsigned events, void *key)
 		ev.events |= EPOLLIN;
 	if (events & POLLER_OUT)
 		ev.events |= EPOLLOUT;
+	if (events & POLLER_EDGE) /* a peer's FIN is a change too: report it */
+		ev.events |= EPOLLET | EPOLLRDHUP;
 	return epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
 }
 
@@ -49,6 +51,8 @@ static int ep_wait(struct poller *p, struct poller_event *out, int max, int64_t 
 		unsigned got = 0;
 		if (evs[i].events & EPOLLIN)
 			got |= POLLER_IN;
+		if (evs[i].events & EPOLLRDHUP)
+			got |= POLLER_IN | POLLER_RDHUP;
 		if (evs[i].events & EPOLLOUT)
 			got |= POLLER_OUT;
 		if (evs[i].events & (EPOLLERR | EPOLLHUP))

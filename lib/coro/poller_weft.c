@@ -24,6 +24,8 @@ struct wpoller {
 static int w_watch(struct poller *p, int fd, unsigned events, void *key)
 {
     struct wpoller *w = (struct wpoller *)p;
+    if (events & POLLER_EDGE)
+        return -ENOTSUP;            /* poll reports states, not changes (poller.h) */
     for (int i = 0; i < w->n; i++)
         if (w->fds[i].fd == fd)
             return -EEXIST;

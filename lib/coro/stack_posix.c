@@ -25,7 +25,8 @@
  *
  * The table is a fixed array of slots claimed with compare-and-swap, so the
  * handler can read it at any moment without a lock (a lock in a signal
- * handler could deadlock). Stacks beyond CORO_GUARD_SLOTS still have a guard
+ * handler could deadlock). A stack's slot is looked for from a home slot
+ * its address picks, so naming a stack at each create is not a scan. Stacks beyond CORO_GUARD_SLOTS still have a guard
  * page; their overflow is reported without a name.
  */
 #ifndef _GNU_SOURCE
@@ -134,6 +135,14 @@ static void install(void)
 	sigaction(SIGSEGV, &sa, &previous);
 }
 
+/* Where a guard's search for a slot starts: its page number, mixed
+ * (Fibonacci hashing) so that stacks mapped one after another spread out. */
+static unsigned home(const void *guard)
+{
+	uint64_t pageno = (uint64_t)(uintptr_t)guard >> 12;
+	return (unsigned)((pageno * 0x9E3779B97F4A7C15ull) >> 54) % CORO_GUARD_SLOTS;
+}
+
 void *coro_os_stack_map(size_t size)
 {
 	size_t g = CORO_GUARD_SIZE;
@@ -146,7 +155,7 @@ void *coro_os_stack_map(size_t size)
 		munmap(base, size + g);
 		return NULL;
 	}
-	for (int i = 0; i < CORO_GUARD_SLOTS; i++) {
+	for (unsigned k = 0, i = home(base); k < CORO_GUARD_SLOTS; k++, i = (i + 1) % CORO_GUARD_SLOTS) {
 		uintptr_t free_slot = 0;
 		if (atomic_compare_exchange_strong(&guards[i].page, &free_slot, (uintptr_t)base))
 			break;
@@ -154,10 +163,16 @@ void *coro_os_stack_map(size_t size)
 	return base + g;
 }
 
+/* The slot of the stack whose usable part starts at lo: searched from the
+ * guard's home slot, where it was claimed or in a slot after it, so it is
+ * found at once unless many stacks share a home. A freed slot is simply
+ * zeroed; the search does not stop at a zero, so a stack claimed past it
+ * is still found (only a stack that has no slot costs a whole pass). */
 static struct guard_slot *slot_of(void *lo)
 {
 	uintptr_t page = (uintptr_t)lo - CORO_GUARD_SIZE;
-	for (int i = 0; i < CORO_GUARD_SLOTS; i++)
+	for (unsigned k = 0, i = home((void *)page); k < CORO_GUARD_SLOTS;
+	     k++, i = (i + 1) % CORO_GUARD_SLOTS)
 		if (atomic_load(&guards[i].page) == page)
 			return &guards[i];
 	return NULL;

@@ -6,8 +6,11 @@
  * request arrives, the whole request must arrive within cfg->header_ms of
  * it, however slowly the bytes trickle (an absolute deadline, not a per-read
  * timeout a client could reset with one byte at a time). Sending must make
- * progress within cfg->idle_ms per call. At shutdown a connection waiting
- * between requests closes at once; one with a request begun finishes it.
+ * progress within cfg->idle_ms per call; when it does not (or fails, or the
+ * task is cancelled), the connection is reset at once (NET_ABORT): no
+ * lingering wait for a peer that is not reading, and the peer cannot take
+ * a cut answer for a whole one. At shutdown a connection waiting between
+ * requests closes at once; one with a request begun finishes it.
  *
  * Read next: tools/net/httpd_blocking.c (threads, processes),
  * tools/net/httpd_event.c (the same steps from an epoll loop).
@@ -48,14 +51,20 @@ static int send_pending(struct netio *io, struct http_session *s, const struct h
 unsigned long http_serve(struct netio *io, struct http_session *s, const struct http_cfg *cfg)
 {
 	http_session_init(s, cfg);
+	io->parked = false;
 	/* A new connection must send its first request within header_ms,
 	 * like one that has begun a request: connecting and then sending
 	 * nothing is slowloris too. */
 	int64_t request_deadline = net_deadline_ms(cfg->header_ms);
 	bool first = true;
 	int cancel_fd = io->cancel_fd;
+	int64_t close_by = -1; /* lingering, unless an answer was cut short */
 	for (;;) {
-		if (send_pending(io, s, cfg) < 0 || http_session_finished(s))
+		if (send_pending(io, s, cfg) < 0) {
+			close_by = NET_ABORT; /* the peer must not take a cut answer for a whole one */
+			break;
+		}
+		if (http_session_finished(s))
 			break;
 		size_t room;
 		char *buf = http_session_inbuf(s, &room);
@@ -64,9 +73,17 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 			break;
 		/* A begun request is finished even at shutdown: cancel only idle waits. */
 		io->cancel_fd = begun ? -1 : cancel_fd;
+		io->between = !begun && !first && http_session_idle(s);
 		int64_t deadline = begun || first ? request_deadline : net_deadline_ms(cfg->idle_ms);
 		ssize_t k = io->ops->read(io, buf, room, deadline);
 		io->cancel_fd = cancel_fd;
+		if (k == -EAGAIN && io->between) { /* parked: quiet, nothing buffered */
+			io->between = false;
+			io->parked = true;
+			http_session_release(s);
+			return s->requests;
+		}
+		io->between = false;
 		if (k == -ETIMEDOUT && begun) {
 			http_session_timeout(s); /* 408, then close */
 			continue;
@@ -84,7 +101,7 @@ unsigned long http_serve(struct netio *io, struct http_session *s, const struct 
 	}
 	unsigned long served = s->requests;
 	http_session_release(s);
-	io->ops->close(io, net_deadline_ms(1000));
+	io->ops->close(io, close_by == NET_ABORT ? NET_ABORT : net_deadline_ms(1000));
 	return served;
 }
 

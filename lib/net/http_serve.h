@@ -17,7 +17,9 @@
 /* Serve until the peer closes, a deadline passes, an error occurs or the
  * server shuts down; then close io (lingering). s is scratch space for the
  * session (large: the caller chooses where it lives). Returns the number of
- * requests answered. */
+ * requests answered. A netio that parks (netio.h) makes it return early,
+ * between two requests, with io->parked set and io open: call it again
+ * (with any session) when the socket is readable. */
 unsigned long http_serve(struct netio *io, struct http_session *s, const struct http_cfg *cfg);
 
 #endif

@@ -44,8 +44,9 @@ void http_session_release(struct http_session *s)
 	s->file_left = 0;
 }
 
-/* The Date header's value, formatted at most once a second per thread. */
-static const char *date_now(void)
+/* The Date header's value, formatted at most once a second per thread;
+ * *sec gets the second it is for. */
+static const char *date_now(time_t *sec)
 {
 	static _Thread_local time_t cached = -1;
 	static _Thread_local char text[32];
@@ -54,6 +55,7 @@ static const char *date_now(void)
 		http_format_date(text, now);
 		cached = now;
 	}
+	*sec = now;
 	return text;
 }
 
@@ -104,16 +106,28 @@ static void log_request(struct http_session *s, int status, unsigned long long b
 	}
 }
 
+/* The status line, Server and Date: the same bytes for every answer with
+ * this status in this second, so they are built once (per thread) and then
+ * copied, as nginx keeps its Date string. */
+static void head_start(struct http_session *s, int status)
+{
+	static _Thread_local struct { time_t sec; int status; size_t len; char text[128]; } c = { -1, 0, 0, "" };
+	time_t sec;
+	const char *date = date_now(&sec);
+	if (c.sec != sec || c.status != status) {
+		int n = snprintf(c.text, sizeof c.text, "HTTP/1.1 %d %s\r\nServer: weft\r\nDate: %s\r\n",
+				 status, http_reason(status), date);
+		c.len = n > 0 && (size_t)n < sizeof c.text ? (size_t)n : 0;
+		c.sec = sec;
+		c.status = status;
+	}
+	put(s, c.text, c.len);
+}
+
 /* The head of every response: status line, Date, Server, framing. */
 static void head(struct http_session *s, int status, const char *type, unsigned long long len)
 {
-	PUT_LIT(s, "HTTP/1.1 ");
-	put_u64(s, (unsigned long long)status);
-	PUT_LIT(s, " ");
-	puts_(s, http_reason(status));
-	PUT_LIT(s, "\r\nServer: weft\r\nDate: ");
-	puts_(s, date_now());
-	PUT_LIT(s, "\r\n");
+	head_start(s, status);
 	if (type) {
 		PUT_LIT(s, "Content-Type: ");
 		puts_(s, type);

@@ -8,13 +8,15 @@
  * blocking in poll(). Each operation takes an absolute deadline (sock.h) and
  * returns a byte count or a negative errno.
  *
- * netio_blocking() fills one in with the sock.h helpers.
+ * netio_blocking() fills one in with the sock.h helpers (it never parks);
+ * netio_async() (async_sock.h) with awaits on lib/coro's loop.
  *
  * Read next: http_serve.c.
  */
 #ifndef WEFT_NETIO_H
 #define WEFT_NETIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,6 +34,13 @@ struct netio {
 	/* Readable at shutdown: a read waiting for a new request gives
 	 * -ECANCELED (writes and reads of a begun request ignore it). */
 	int cancel_fd;
+	/* Set by http_serve() around the read that waits between two requests.
+	 * A netio may answer that read with -EAGAIN, meaning "parked": nothing
+	 * is buffered and the connection is quiet; http_serve() then returns
+	 * with `parked` set and the socket left open, to be served again by a
+	 * later call (the coroutine netio does this: async_sock.h). */
+	bool between;
+	bool parked;
 };
 
 void netio_blocking(struct netio *io, int fd, int cancel_fd);

@@ -182,9 +182,18 @@ ssize_t net_sendfile_all(int fd, int file, off_t *off, size_t n, int64_t deadlin
 	return (ssize_t)done;
 }
 
+int net_abort(int fd)
+{
+	struct linger l = { 1, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+	return close(fd) < 0 ? -errno : 0;
+}
+
 int net_close(int fd, int64_t deadline)
 {
 	char sink[4096];
+	if (deadline == NET_ABORT)
+		return net_abort(fd);
 	shutdown(fd, SHUT_WR);
 	while (net_read(fd, sink, sizeof sink, deadline, -1) > 0)
 		;

@@ -11,9 +11,9 @@
  * use MSG_NOSIGNAL, and programs also ignore SIGPIPE.
  *
  * These are the blocking forms, for a thread or a process per connection
- * and for the client. The coroutine forms (lib/coro) keep the signatures and
- * replace the poll() in net_wait() by awaiting readiness on the event loop;
- * that is the one place that changes (docs/net.md, "moving onto lib/coro").
+ * and for the client. The coroutine forms (async_sock.h) keep the same
+ * loops and replace the poll() in net_wait() by awaiting readiness on
+ * lib/coro's event loop: that is the one place that changes.
  *
  * Read next: netio.h (the same calls behind an interface), sock.c.
  */
@@ -24,6 +24,10 @@
 #include <sys/types.h>
 
 #define NET_FOREVER INT64_MAX
+/* As a close's deadline: reset the connection instead (SO_LINGER 0): for a
+ * peer that stopped taking our answer, or a transfer cut short; the peer
+ * sees ECONNRESET at once rather than a stream that might look complete. */
+#define NET_ABORT 0
 
 /* CLOCK_MONOTONIC in nanoseconds; deadline = net_now_ns() + timeout. */
 int64_t net_now_ns(void);
@@ -57,5 +61,7 @@ ssize_t net_sendfile_all(int fd, int file, off_t *off, size_t n, int64_t deadlin
  * closes or the deadline passes, then close. Without it, unread input makes
  * the kernel answer with RST, which can destroy the response just sent. */
 int net_close(int fd, int64_t deadline);
+/* Close with a reset (the NET_ABORT case of net_close). */
+int net_abort(int fd);
 
 #endif

@@ -375,6 +375,71 @@ static void test_a_task_waits_for_a_pipe_while_another_writes_it(void **state)
 	async_loop_destroy(loop);
 }
 
+/* Another task closes the descriptor a reader awaits. epoll forgets a
+ * closed descriptor without a word, so a plain close() would leave the
+ * reader waiting for ever; async_close() wakes it, and its read then says
+ * EBADF (weft's poll says POLLNVAL: the same outcome). */
+struct close_under { struct async_loop *loop; int fd, closed; };
+
+static int closer(struct async_task *self, void *arg, void **result)
+{
+	(void)result;
+	struct close_under *c = arg;
+	async_sleep(self, 2 * ASYNC_MS);
+	mark("close;");
+	c->closed = async_close(c->loop, c->fd);
+	return 0;
+}
+
+static void test_a_descriptor_closed_under_its_waiter_wakes_it(void **state)
+{
+	(void)state;
+	trace[0] = 0;
+	struct async_loop *loop = async_loop_create(NULL, NULL);
+	assert_non_null(loop);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct pipe_io p = { fds[0], fds[1], "", -1 };
+	struct close_under c = { loop, fds[0], -1 };
+	struct async_task *r = async_spawn(loop, "reader", reader, &p);
+	struct async_task *k = async_spawn(loop, "closer", closer, &c);
+	assert_int_equal(async_run(loop), 0);
+	assert_string_equal(trace, "wait;close;read;");
+	assert_int_equal(c.closed, 0);
+	assert_int_equal(p.r, 0);                 /* woken: the read says what happened */
+	assert_string_equal(p.got, "");
+	char x;
+	errno = 0;
+	assert_true(read(fds[0], &x, 1) < 0 && errno == EBADF); /* it is closed */
+	afuture_release(async_task_future(r));
+	afuture_release(async_task_future(k));
+	close(fds[1]);
+	async_loop_destroy(loop);
+}
+
+/* poller.h's contract: a back end that cannot report edges says so. epoll
+ * can (EPOLLET); weft's poll reports states, so its back end refuses. */
+static void test_a_poller_refuses_edges_it_cannot_report(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+#ifdef CORO_ON_WEFT
+	struct poller *p = poller_weft_create();
+	int want = -ENOTSUP;
+#else
+	struct poller *p = poller_epoll_create();
+	int want = 0;
+#endif
+	assert_non_null(p);
+	int key;
+	assert_int_equal(p->ops->watch(p, fds[0], POLLER_IN | POLLER_EDGE, &key), want);
+	assert_int_equal(p->ops->watch(p, fds[1], POLLER_OUT, &key), 0); /* a level watch is fine */
+	p->ops->destroy(p);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static int fill_then_wait_writable(struct async_task *self, void *arg, void **result)
 {
 	(void)result;
@@ -547,6 +612,8 @@ int main(void)
 		cmocka_unit_test(test_cancellation_is_delivered_at_the_next_await_once),
 		cmocka_unit_test(test_a_task_waits_for_a_pipe_while_another_writes_it),
 		cmocka_unit_test(test_a_task_waits_for_a_full_pipe_to_drain),
+		cmocka_unit_test(test_a_descriptor_closed_under_its_waiter_wakes_it),
+		cmocka_unit_test(test_a_poller_refuses_edges_it_cannot_report),
 		cmocka_unit_test(test_pool_work_is_awaited_without_blocking_the_loop),
 		cmocka_unit_test(test_cancelling_a_task_cancels_its_queued_pool_work),
 	};

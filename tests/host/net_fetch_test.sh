@@ -3,9 +3,11 @@
 #
 # Both programs are the ASan+UBSan builds. Cases: argument errors fail with
 # a message before any IO; 12 files arrive intact (cmp) serially, on the
-# pool and in --compare's table; every failure (refused, reset, timeout,
-# short body, 404) is reported for its own file while the rest complete,
-# and no .part file is left behind; the server logs one line per request.
+# pool, as coroutines (--async) and in --compare's table; every failure
+# (refused, reset, timeout, short body, 404) is reported for its own file
+# while the rest complete (the per-file lines come from the last run of
+# --compare, the async one), and no .part file is left behind; the server
+# logs one line per request.
 set -u
 HTTPD=@HTTPD@
 FETCH=@FETCH@
@@ -41,7 +43,21 @@ rm -f "$work/out"/*
 same=1; for i in $(seq 1 12); do cmp -s "$work/www/f$i.bin" "$work/out/f$i.bin" || same=0; done
 check "pool: 12 files intact" test $rc -eq 0 -a $same -eq 1
 check "same hashes serially and on the pool" cmp -s "$work/serial.txt" "$work/pool.txt"
-check "one log line per request" test "$(grep -c '^GET /f[0-9]*.bin 200 ' "$work/httpd.log")" -eq 24
+rm -f "$work/out"/*
+"$FETCH" -o "$work/out" -j 5 --async "${urls[@]}" > "$work/async.txt"; rc=$?
+same=1; for i in $(seq 1 12); do cmp -s "$work/www/f$i.bin" "$work/out/f$i.bin" || same=0; done
+check "async: 12 files intact" test $rc -eq 0 -a $same -eq 1
+check "same hashes async (hashed on the pool)" cmp -s "$work/serial.txt" "$work/async.txt"
+check "one log line per request" test "$(grep -c '^GET /f[0-9]*.bin 200 ' "$work/httpd.log")" -eq 36
+# The run ends when the last file is done, not at the progress task's next
+# 100 ms tick: the fastest of five one-file runs is well under 100 ms (each
+# took at least 100 ms when the progress task was left to wake by itself).
+best=999999
+for _ in 1 2 3 4 5; do
+  t0=$(date +%s%N); "$FETCH" -o "$work/out" --async "${urls[0]}" > /dev/null; t1=$(date +%s%N)
+  ms=$(( (t1 - t0) / 1000000 )); [ "$ms" -lt "$best" ] && best=$ms
+done
+check "async ends with its last file (fastest of 5: ${best} ms)" test "$best" -lt 90
 
 "$FETCH" -o "$work/out" -j 4 -t 700 --compare "${urls[@]}" \
   "http://127.0.0.1:$rport/reset.bin" "http://127.0.0.1:$sport/silent.bin" \
@@ -53,10 +69,13 @@ check "timeout reported" grep -q '^silent.bin timeout ' "$work/mixed.txt"
 check "short body reported" grep -q '^short.bin short body ' "$work/mixed.txt"
 check "404 reported" grep -q '^none.bin HTTP 404 ' "$work/mixed.txt"
 check "the rest completed" test "$(grep -c '^f[0-9]*.bin ok ' "$work/mixed.txt")" -eq 12
-check "table has both rows" grep -Eq '^pool\(4\) +16 +12 +4 ' "$work/mixed.txt"
+check "table has the pool row" grep -Eq '^pool\(4\) +16 +12 +4 ' "$work/mixed.txt"
+check "table has the async row" grep -Eq '^async\(4\) +16 +12 +4 ' "$work/mixed.txt"
 check "no .part files left" test -z "$(ls -A "$work/out" | grep part)"
 "$FETCH" -o "$work/out" "http://127.0.0.1:1/x.bin" > "$work/refused.txt"
 check "refused reported" grep -q '^x.bin refused ' "$work/refused.txt"
+"$FETCH" -o "$work/out" --async "http://127.0.0.1:1/x.bin" > "$work/refused.txt"
+check "refused reported (async)" grep -q '^x.bin refused ' "$work/refused.txt"
 kill -TERM "$srv"; wait "$srv"; check "server exits 0" test $? -eq 0
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -309,6 +309,68 @@ static void test_many_keepalive_idle_cpu(void **s)
 	free(fds);
 }
 
+/* Children of pid not yet ended (zombies do not count). */
+static int live_children(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	FILE *f = fopen(path, "r");
+	int n = 0, child;
+	while (f && fscanf(f, "%d", &child) == 1) {
+		char st[64], line[256], state = 'Z';
+		snprintf(st, sizeof st, "/proc/%d/stat", child);
+		FILE *g = fopen(st, "r");
+		if (g && fgets(line, sizeof line, g) && strrchr(line, ')'))
+			state = strrchr(line, ')')[2];
+		if (g)
+			fclose(g);
+		n += state != 'Z';
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The server's own send deadline fires while a file is half sent: a client
+ * asks for a big file, takes a little and stops reading. The server gives
+ * up on it after --idle-timeout (300 ms here), resets it rather than
+ * leaving a cut answer that could pass for whole, closes the file, and
+ * keeps serving others meanwhile. */
+static void test_send_deadline_mid_file(void **s)
+{
+	(void)s;
+	static const char *const args[] = { "--model", MODEL, "--root", root, "--idle-timeout", "300", NULL };
+	struct server own = server_start(NULL, args);
+	usleep(100000);
+	int base = count_fds(own.pid);
+	int fd = tcp_connect(own.port);
+	int small = 4096;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small); /* so the server's sends block */
+	send_str(fd, "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+	char buf[4096];
+	assert_true(recv(fd, buf, sizeof buf, 0) > 0);
+	usleep(100000);
+	if (IS("process")) /* the connection lives in a child */
+		assert_int_equal(live_children(own.pid), 1);
+	else
+		assert_true(count_fds(own.pid) > base); /* the socket and the file are open */
+	int other = tcp_connect(own.port);
+	send_str(other, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(other, NULL, 0, NULL), 200);
+	close(other);
+	usleep(900000); /* well past the deadline */
+	assert_int_equal(fds_settle(own.pid, base), base); /* gave up: socket and file closed */
+	assert_int_equal(live_children(own.pid), 0);       /* (or its process ended) */
+	long got = 0;
+	ssize_t k;
+	while ((k = recv(fd, buf, sizeof buf, 0)) > 0)
+		got += k;
+	assert_true(k < 0 && errno == ECONNRESET); /* a reset, not an end that looks complete */
+	assert_true(got < 4 << 20);
+	close(fd);
+	assert_int_equal(server_stop(&own), 0);
+}
+
 /* Graceful shutdown on its own server: idle connections close, a request
  * in flight is finished (with Connection: close), new ones are refused,
  * and the server exits 0. */
@@ -333,6 +395,28 @@ static void test_graceful_shutdown(void **s)
 	close(idle);
 	close(busy);
 	assert_int_equal(server_stop(&own), 0);
+}
+
+/* SIGINT (Ctrl-C) stops it as gracefully as SIGTERM: an idle connection is
+ * closed, and the exit status is 0, not death by the signal. */
+static void test_sigint_stops_gracefully(void **s)
+{
+	(void)s;
+	struct server own = server_start(NULL, server_args());
+	int idle = tcp_connect(own.port);
+	send_str(idle, "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(read_response(idle, NULL, 0, NULL), 200);
+	kill(own.pid, SIGINT);
+	assert_true(closed_by_peer(idle));
+	close(idle);
+	int st = 0;
+	pid_t got = 0;
+	for (int i = 0; i < 500 && (got = waitpid(own.pid, &st, WNOHANG)) != own.pid; i++)
+		usleep(10000);
+	if (got != own.pid)
+		server_stop(&own); /* still running after 5 s: stop it, and fail */
+	assert_int_equal(got, own.pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 /* Out of descriptors: the server runs with 64 and 300 clients come at once.
@@ -384,7 +468,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_slowloris, check_fds),
 		cmocka_unit_test_teardown(test_resets_at_every_stage, check_fds),
 		cmocka_unit_test_teardown(test_many_keepalive_idle_cpu, check_fds),
+		cmocka_unit_test(test_send_deadline_mid_file),
 		cmocka_unit_test(test_graceful_shutdown),
+		cmocka_unit_test(test_sigint_stops_gracefully),
 		cmocka_unit_test(test_emfile),
 	};
 	return cmocka_run_group_tests_name("net_server_" MODEL, tests, group_setup, group_teardown);

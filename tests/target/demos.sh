@@ -2,7 +2,7 @@
 # demos.sh: the process demos, each run from the user shell through a pipe
 # and judged by the lines a student is told to look for.
 . "$(dirname "$0")/session.sh"
-session 'run tickets 0\nrun prodcons 500\nrun lsfd 99\nrun iomodels sideways\nrun pooldemo 9\nrun asyncdemo many\nrun procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n'
+session 'run tickets 0\nrun prodcons 500\nrun lsfd 99\nrun iomodels sideways\nrun pooldemo 9\nrun asyncdemo many\nrun procdemo\nrun globals\nrun zombie\nrun crash kwrite\nrun tickets\nrun prodcons\nrun iomodels\nrun daemons\nrun pooldemo\nrun asyncdemo\nhello async\nrun asyncdemo\nhello cr\rrun prodcons &\nrun sleeper 5\nps -t\nmem\nhalt\n'
 check "procdemo: join a child"          'child [0-9]+ exited 7'
 check "procdemo: is-alive"              'still running'
 check "procdemo: kill"                  'child [0-9]+ killed'
@@ -42,6 +42,7 @@ else echo "PASS the shell survives ps -t"; pass=$((pass + 1)); fi
 check "asyncdemo: the fast timer task"   '^fast: tick 4 at'
 check "asyncdemo: the slow timer task"   '^slow: tick 2 at'
 check "asyncdemo: the console task"      "^reader: got 'hello async'"
+check "asyncdemo: Enter in a terminal (CR) ends the line" "^reader: got 'hello cr'$"
 check "asyncdemo: one loop, all done"    'asyncdemo: [0-9]+ loop iterations, all tasks done'
 check "tickets: wrong arguments"         'usage: tickets \[SELLERS 1-10'
 check "prodcons: wrong arguments"        'usage: prodcons \[ITEMS 1-120\]'

@@ -8,12 +8,12 @@
  * (threadpool.h, future.h, used as they are), while the main thread draws a
  * progress bar from the futures. Every failure (refused, reset, timeout,
  * short body, HTTP status) is reported for its file; the others complete.
- * `--compare` runs both and prints one timed table.
+ * `--async` runs the same jobs as coroutines on one event loop
+ * (fetch_async.c); `--compare` runs all three and prints one timed table.
+ * The job, its checks and its outcome names are shared (fetch.h).
  *
- * Moving onto lib/coro: each task becomes a coroutine on the event loop,
- * with the hashing handed to the pool and awaited (docs/net.md).
- *
- * Read next: lib/net/sock.h (the deadline-bounded calls used here).
+ * Read next: lib/net/sock.h (the deadline-bounded calls used here), then
+ * fetch_async.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "future.h"
 #include "sock.h"
 #include "threadpool.h"
@@ -35,32 +36,19 @@ static const char usage[] =
 "Download each http://ADDR:PORT/PATH (IPv4 address) into DIR, hashing it.\n"
 "\n"
 "  -o, --out DIR        where files are stored (required; must exist)\n"
-"  -j, --jobs N         threads in the pool (default 8; 1..256)\n"
+"  -j, --jobs N         threads in the pool, or downloads at once with --async\n"
+"                       (default 8; 1..256)\n"
 "  -t, --timeout MS     connect and per-read deadline (default 5000)\n"
 "  -s, --serial         one file after another, no pool\n"
-"  -c, --compare        run serially, then on the pool; print a timed table\n"
+"  -a, --async          N downloads at once as coroutines on one event loop\n"
+"                       (N from --jobs), hashing on a thread pool\n"
+"  -c, --compare        run serially, on the pool, then async; print a timed table\n"
 "  -p, --progress       draw the progress bar even when stderr is no terminal\n"
 "  -h, --help           this text\n"
 "\n"
 "Prints one line per file (NAME STATUS BYTES HASH); exits 1 if any failed.\n";
 
-struct job {
-	char addr[64];
-	uint16_t port;
-	const char *path;    /* into the URL argument */
-	const char *name;    /* the stored file's name (the path's last part) */
-	/* results */
-	char status[48];     /* "ok", "refused", "HTTP 404", ... */
-	unsigned long long bytes, expected;
-	uint64_t hash;
-	_Atomic unsigned long long progress;
-};
-
-struct run {
-	const char *dir;
-	int timeout_ms;
-};
-static struct run run_cfg;
+struct run run_cfg;
 
 /* http://A.B.C.D:PORT/PATH; the name is PATH's last component. */
 static int parse_url(const char *url, struct job *j)
@@ -119,7 +107,7 @@ static ssize_t read_head(int fd, char *buf, size_t cap, char **body, int timeout
 	}
 }
 
-static uint64_t fnv1a(uint64_t h, const char *d, size_t n)
+uint64_t fnv1a(uint64_t h, const char *d, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)d[i]) * 1099511628211ull;
@@ -130,7 +118,7 @@ static uint64_t fnv1a(uint64_t h, const char *d, size_t n)
 static int receive_body(int fd, int out, struct job *j, const char *pre, size_t npre)
 {
 	static _Thread_local char buf[65536];
-	j->hash = fnv1a(14695981039346656037ull, pre, npre);
+	j->hash = fnv1a(FNV_START, pre, npre);
 	j->bytes = npre;
 	if (npre && write(out, pre, npre) != (ssize_t)npre)
 		return -errno;
@@ -149,29 +137,43 @@ static int receive_body(int fd, int out, struct job *j, const char *pre, size_t 
 	return j->bytes == j->expected ? 0 : -EPROTO;
 }
 
+int fetch_request(const struct job *j, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s:%u\r\nConnection: close\r\n\r\n",
+			 j->path, j->addr, j->port);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : n;
+}
+
+int fetch_check_head(const char *head, struct job *j)
+{
+	const char *cl = strcasestr(head, "\r\nContent-Length:");
+	if (strncmp(head, "HTTP/1.", 7) != 0 || !cl)
+		return -EBADMSG;
+	int code = atoi(head + 9);
+	if (code != 200) {
+		snprintf(j->status, sizeof j->status, "HTTP %d", code);
+		return 1;
+	}
+	j->expected = strtoull(cl + 17, NULL, 10);
+	return 0;
+}
+
 /* Request, check the head, and stream the body to DIR/.NAME.part. */
 static int transfer(int fd, struct job *j, const char *part)
 {
 	char req[1024], head[8192], *body = NULL;
-	int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%u\r\nConnection: close\r\n\r\n",
-			 j->path, j->addr, j->port);
-	if (n < 0 || (size_t)n >= sizeof req)
-		return -ENAMETOOLONG;
+	int n = fetch_request(j, req, sizeof req);
+	if (n < 0)
+		return n;
 	ssize_t r = net_write_all(fd, req, (size_t)n, net_deadline_ms(run_cfg.timeout_ms), -1);
 	if (r < 0)
 		return (int)r;
 	r = read_head(fd, head, sizeof head, &body, run_cfg.timeout_ms);
 	if (r < 0)
 		return (int)r;
-	int code = atoi(head + 9);
-	const char *cl = strcasestr(head, "\r\nContent-Length:");
-	if (strncmp(head, "HTTP/1.", 7) != 0 || !cl)
-		return -EBADMSG;
-	if (code != 200) {
-		snprintf(j->status, sizeof j->status, "HTTP %d", code);
-		return 1;
-	}
-	j->expected = strtoull(cl + 17, NULL, 10);
+	int st = fetch_check_head(head, j);
+	if (st != 0)
+		return st;
 	int out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0)
 		return -errno;
@@ -181,19 +183,14 @@ static int transfer(int fd, struct job *j, const char *part)
 	return err;
 }
 
-/* One file, start to end: the task run serially or on the pool. */
-static int fetch_one(void *arg, void **result)
+void fetch_paths(const struct job *j, char *part, char *final, size_t cap)
 {
-	struct job *j = arg;
-	char part[4096], final[4096];
-	snprintf(part, sizeof part, "%s/.%s.part", run_cfg.dir, j->name);
-	snprintf(final, sizeof final, "%s/%s", run_cfg.dir, j->name);
-	j->bytes = 0;
-	atomic_store(&j->progress, 0);
-	int fd = net_connect(j->addr, j->port, net_deadline_ms(run_cfg.timeout_ms));
-	int err = fd < 0 ? fd : transfer(fd, j, part);
-	if (fd >= 0)
-		close(fd);
+	snprintf(part, cap, "%s/.%s.part", run_cfg.dir, j->name);
+	snprintf(final, cap, "%s/%s", run_cfg.dir, j->name);
+}
+
+void fetch_finish(struct job *j, int err, const char *part, const char *final)
+{
 	if (err == 0 && rename(part, final) < 0)
 		err = -errno;
 	if (err != 0)
@@ -204,11 +201,26 @@ static int fetch_one(void *arg, void **result)
 		snprintf(j->status, sizeof j->status, "short body");
 	else if (err < 0)
 		snprintf(j->status, sizeof j->status, "%s", errname(err));
+}
+
+/* One file, start to end: the task run serially or on the pool. */
+static int fetch_one(void *arg, void **result)
+{
+	struct job *j = arg;
+	char part[4096], final[4096];
+	fetch_paths(j, part, final, sizeof part);
+	j->bytes = 0;
+	atomic_store(&j->progress, 0);
+	int fd = net_connect(j->addr, j->port, net_deadline_ms(run_cfg.timeout_ms));
+	int err = fd < 0 ? fd : transfer(fd, j, part);
+	if (fd >= 0)
+		close(fd);
+	fetch_finish(j, err, part, final);
 	*result = j;
 	return 0; /* the job records its own failure: the pool has nothing to report */
 }
 
-static void draw_progress(struct job *jobs, size_t n, size_t done, bool show)
+void draw_progress(struct job *jobs, size_t n, size_t done, bool show)
 {
 	if (!show)
 		return;
@@ -286,7 +298,7 @@ static void table_row(const char *mode, struct job *jobs, size_t n, double secs)
 
 struct options {
 	long workers;
-	bool serial, compare, show;
+	bool serial, async, compare, show;
 };
 
 static long number(int opt, const char *arg, long lo, long hi)
@@ -306,15 +318,17 @@ static void parse_options(int argc, char **argv, struct options *o)
 	static const struct option longs[] = {
 		{ "out", required_argument, 0, 'o' }, { "jobs", required_argument, 0, 'j' },
 		{ "timeout", required_argument, 0, 't' }, { "serial", no_argument, 0, 's' },
+		{ "async", no_argument, 0, 'a' },
 		{ "compare", no_argument, 0, 'c' }, { "progress", no_argument, 0, 'p' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
-	for (int c; (c = getopt_long(argc, argv, "o:j:t:scph", longs, NULL)) != -1; ) {
+	for (int c; (c = getopt_long(argc, argv, "o:j:t:sacph", longs, NULL)) != -1; ) {
 		switch (c) {
 		case 'o': run_cfg.dir = optarg; break;
 		case 'j': o->workers = number('j', optarg, 1, 256); break;
 		case 't': run_cfg.timeout_ms = (int)number('t', optarg, 1, 3600000); break;
 		case 's': o->serial = true; break;
+		case 'a': o->async = true; break;
 		case 'c': o->compare = true; break;
 		case 'p': o->show = true; break;
 		case 'h': fputs(usage, stdout); exit(0);
@@ -351,7 +365,7 @@ static struct job *parse_jobs(char **urls, size_t n)
 
 int main(int argc, char **argv)
 {
-	struct options o = { 8, false, false, isatty(2) };
+	struct options o = { 8, false, false, false, isatty(2) };
 	run_cfg.timeout_ms = 5000;
 	parse_options(argc, argv, &o);
 	size_t n = (size_t)(argc - optind);
@@ -368,7 +382,13 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		double tp = run_all(jobs, n, (unsigned)o.workers, o.show);
 		table_row(mode, jobs, n, tp);
-		printf("speed-up %.2fx\n", tp > 0 ? ts / tp : 0.0);
+		fflush(stdout);
+		double ta = run_async(jobs, n, (unsigned)o.workers, o.show);
+		snprintf(mode, sizeof mode, "async(%ld)", o.workers);
+		table_row(mode, jobs, n, ta);
+		printf("speed-up %.2fx pool, %.2fx async\n", tp > 0 ? ts / tp : 0.0, ta > 0 ? ts / ta : 0.0);
+	} else if (o.async) {
+		run_async(jobs, n, (unsigned)o.workers, o.show);
 	} else {
 		run_all(jobs, n, o.serial ? 0 : (unsigned)o.workers, o.show);
 	}
