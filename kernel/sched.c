@@ -193,8 +193,11 @@ struct thread *kernel_switch(struct thread *prev)
                 return prev;
             turn_over = prev->slice_left == 0;
         }
+        /* Its turn over, prev goes to the back of its queue. It heads the
+         * queue (the invariant above), so the node before it is the
+         * queue's own: no need to find the queue by its priority. */
         if (turn_over)
-            list_move_back(&sched_core.ready[prev->prio], &prev->link);
+            list_move_back(prev->link.prev, &prev->link);
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
         /* Nobody to yield to, or a stale request (the urgent thread
          * blocked again before we got here): prev runs on. */
