@@ -14,9 +14,11 @@
 #include "proc.h"
 
 /* init's arguments: NUL-terminated strings, ended by an empty one. A test
- * image defines its own. Not const: the compiler must not fold a weak
- * definition's contents into this file. */
-__attribute__((weak)) char init_args[] = "init\0";
+ * image defines its own. A pointer, not an array: the definitions differ
+ * in length, which the link-time optimiser would flag as a type mismatch;
+ * and not const, so the compiler cannot fold the weak definition's value
+ * into this file. */
+__attribute__((weak)) const char *init_args = "init\0";
 
 void app_start(void)
 {

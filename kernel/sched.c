@@ -30,8 +30,10 @@ struct thread *current;
 struct thread *idle_thread;
 volatile uint32_t ticks;
 
-/* The ready queues, their mask, the policy in force (sched.h). */
-struct sched_core sched_core = { .policy = &sched_rr };
+/* The ready queues, their mask, the policy in force (sched.h). Zero until
+ * sched_init() sets the policy: like current and ticks it is then in .bss,
+ * where the compiler reaches all three from one base address. */
+struct sched_core sched_core;
 void (*sched_switch_mm_hook)(struct thread *next);
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
@@ -84,6 +86,7 @@ int sched_set_policy(int i)
     if (sched_core.policy->stop)
         sched_core.policy->stop();  /* undo what the old one did to threads */
     sched_core.policy = policies[i];
+    sched_core.preemptive = policies[i]->preemptive;
     if (current)                    /* may be called before sched_start() */
         current->slice_left = SLICE_TICKS;
     arch_irq_restore(s);
@@ -117,7 +120,7 @@ static inline __attribute__((always_inline)) void make_ready(struct thread *t, i
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (sched_core.policy->preemptive && current && t->prio > current->prio)
+    if (sched_core.preemptive && current && t->prio > current->prio)
         arch_switch_request();
 }
 
@@ -142,7 +145,7 @@ void sched_requeue_locked(struct thread *t, int prio)
 void sched_reschedule_locked(void)
 {
     ASSERT_LOCKED();
-    if (sched_core.policy->preemptive && current && top_prio() > current->prio)
+    if (sched_core.preemptive && current && top_prio() > current->prio)
         arch_switch_request();
 }
 
@@ -179,15 +182,22 @@ struct thread *kernel_switch(struct thread *prev)
     enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
     int yielding = why == WHY_YIELD;
 
-    prev->leave_why = WHY_PREEMPT;  /* a request is used up by this switch */
     thread_check_stack(prev);
     if (prev->state == TS_RUNNING) {
-        /* A cooperative policy switches only when asked by the thread. */
-        if (!yielding && !sched_core.policy->preemptive)
-            return prev;
-        int turn_over = yielding || prev->slice_left == 0;
+        int turn_over = 1;
+        if (yielding) {
+            prev->leave_why = WHY_PREEMPT;  /* the request is used up */
+        } else {
+            /* A cooperative policy switches only when asked by the thread. */
+            if (!sched_core.preemptive)
+                return prev;
+            turn_over = prev->slice_left == 0;
+        }
+        /* Its turn over, prev goes to the back of its queue. It heads the
+         * queue (the invariant above), so the node before it is the
+         * queue's own: no need to find the queue by its priority. */
         if (turn_over)
-            list_move_back(&sched_core.ready[prev->prio], &prev->link);
+            list_move_back(prev->link.prev, &prev->link);
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
         /* Nobody to yield to, or a stale request (the urgent thread
          * blocked again before we got here): prev runs on. */
@@ -197,6 +207,7 @@ struct thread *kernel_switch(struct thread *prev)
             prev->slice_left = SLICE_TICKS;     /* for when it next runs */
         thread_state_switch(prev, why, next);
     } else {
+        prev->leave_why = WHY_PREEMPT;  /* a request it made is used up too */
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
@@ -350,6 +361,7 @@ void sched_init(void)
     KASSERT(policies[SCHED_COOP] == &sched_coop && policies[SCHED_RR] == &sched_rr,
             "SCHED_COOP and SCHED_RR index their policies");
     sched_core.policy = &sched_rr;
+    sched_core.preemptive = sched_rr.preemptive;
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }

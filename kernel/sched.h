@@ -22,6 +22,7 @@
 #ifndef WEFT_SCHED_H
 #define WEFT_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "list.h"
@@ -102,7 +103,14 @@ struct sched_policy;
 struct sched_core {
     uint32_t ready_mask;
     const struct sched_policy *policy;
-    struct list ready[NPRIO];
+    struct list ready[NPRIO];       /* right after the mask and the policy:
+                                       on the M3 ready[p] is at (p + 1) * 8,
+                                       which top_prio()'s 32 - clz gives to
+                                       one shifted load (docs/costs.md) */
+    bool preemptive;                /* policy->preemptive, kept here (set
+                                       with policy, by sched_set_policy and
+                                       sched_init only) so that a wake-up
+                                       and a switch test it with one load */
 };
 extern struct sched_core sched_core;
 

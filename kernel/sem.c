@@ -36,7 +36,11 @@ int sem_wait_locked(struct sem *s, uint32_t timeout)
     return sched_block_locked(&s->waiters, timeout, WHY_WAIT);
 }
 
-void sem_post(struct sem *s)
+/* flatten: the wake-up (sched_wake_one_locked, kernel/sched.c) is compiled
+ * into this function as if it were written here, which the link-time
+ * optimiser can do across files: an interrupt handler's post is on the
+ * clock of the thread it wakes (docs/costs.md). Its panics stay calls. */
+__attribute__((flatten)) void sem_post(struct sem *s)
 {
     uint32_t saved = arch_irq_save();
 

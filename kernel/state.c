@@ -32,6 +32,7 @@
 
 #include "state_names.h"
 
+#include "../arch/arch.h"
 #include "panic.h"
 #include "sched.h"
 #include "trace.h"
@@ -58,6 +59,16 @@ void thread_illegal_transition(const struct thread *t, enum thread_state to,
     panic("illegal transition %s -> %s (thread %d '%s', %s)",
           thread_state_name[t->state], thread_state_name[to], t->id, t->name,
           transition_reason_name[why]);
+}
+
+uint32_t thread_transition_count(enum thread_state from, enum thread_state to)
+{
+    uint32_t s = arch_irq_save();
+    uint32_t n = trace_log.counts[from][to];
+    if ((from == TS_RUNNING && to == TS_READY) || (from == TS_READY && to == TS_RUNNING))
+        n += trace_switches_locked();   /* each switch made one of each */
+    arch_irq_restore(s);
+    return n;
 }
 
 void thread_set_state_new(struct thread *t)

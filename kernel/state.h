@@ -10,7 +10,7 @@
  * three duties is a few instructions: the legal check is one test of a bit
  * in the table row of the current state, the count one increment, the trace
  * record three stores (kernel/trace.h; a switch records its two moves in
- * one slot). Only the panic is out of line.
+ * one slot, and that slot is their count). Only the panic is out of line.
  * docs/costs.md shows what each costs.
  */
 #ifndef WEFT_STATE_H
@@ -43,27 +43,33 @@ static const uint8_t thread_legal[TS_NSTATES] = {
 
 /* How many times each transition has happened since boot. The counters
  * live in trace_log (kernel/trace.h), next to the ring, so that a move's
- * count and record share one base address; a row is 8 words. */
+ * count and record share one base address; a row is 8 words. A switch's
+ * two moves are counted by the trace's slot count (trace_switches_locked). */
 _Static_assert(TS_NSTATES <= 8, "a row of trace_log.counts holds every state");
-static inline uint32_t thread_transition_count(enum thread_state from, enum thread_state to)
-{
-    return trace_log.counts[from][to];
-}
+uint32_t thread_transition_count(enum thread_state from, enum thread_state to);
 
 /* The panic of an illegal transition, naming both states (state.c). */
 void thread_illegal_transition(const struct thread *t, enum thread_state to,
                                enum transition_reason why) __attribute__((noreturn, cold));
 
-/* The move without its record, once the caller knows t is in `from`: the
- * legal check (one bit test of the table row; no code at all when from
- * and to are constants and the move is legal), the state, the count. */
+/* The move's check and state, once the caller knows t is in `from`: the
+ * legal check is one bit test of the table row, and no code at all when
+ * from and to are constants and the move is legal. */
 static inline __attribute__((always_inline))
-void thread_state_change(struct thread *t, enum thread_state from, enum thread_state to,
-                         enum transition_reason why)
+void thread_state_check_set(struct thread *t, enum thread_state from, enum thread_state to,
+                            enum transition_reason why)
 {
     if (!(thread_legal[from] & TS_BIT(to)))
         thread_illegal_transition(t, to, why);
     t->state = (uint8_t)to;
+}
+
+/* The move without its record: checked, set, counted. */
+static inline __attribute__((always_inline))
+void thread_state_change(struct thread *t, enum thread_state from, enum thread_state to,
+                         enum transition_reason why)
+{
+    thread_state_check_set(t, from, to, why);
     trace_log.counts[from][to]++;
 }
 
@@ -107,17 +113,19 @@ void thread_set_state_from(struct thread *t, enum thread_state expected,
 
 /* A context switch's two moves: prev, RUNNING, goes READY for `why` (a
  * yield or a preemption) and next, READY, goes RUNNING (a dispatch). Each
- * is checked and counted as above; the two are recorded in one trace slot
- * (kernel/trace.h), which the trace reads back as the same two records.
- * The caller knows that prev is RUNNING. */
+ * is checked as above (the caller knows that prev is RUNNING).
+ * They always come as a pair, recorded in one trace slot (kernel/trace.h),
+ * which the trace reads back as the same two records; the slot is their
+ * count too (thread_transition_count() adds the switches to both moves'
+ * counters). */
 static inline __attribute__((always_inline))
 void thread_state_switch(struct thread *prev, enum transition_reason why, struct thread *next)
 {
     ASSERT_LOCKED();
     if (next->state != TS_READY)
         thread_illegal_transition(next, TS_RUNNING, WHY_DISPATCH);
-    thread_state_change(prev, TS_RUNNING, TS_READY, why);
-    thread_state_change(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
+    thread_state_check_set(prev, TS_RUNNING, TS_READY, why);
+    thread_state_check_set(next, TS_READY, TS_RUNNING, WHY_DISPATCH);
     trace_record_switch_locked(prev->id, TS_RUNNING, TS_READY, why, next->id);
 }
 

@@ -52,6 +52,11 @@ struct thread {
      * with interrupts masked. */
     void *sp;
 
+    /* Lowest word of its kernel stack, where the two canary words are;
+     * right after sp, so that the stack check at every switch loads both
+     * with one instruction (thread_check_stack below). */
+    uint32_t *stack_base;
+
     /* Scheduler links, all guarded by masking interrupts:
      * `link` sits in a ready queue (READY) or a wait queue (BLOCKED);
      * `tlink` sits in the timer queue while a timeout is pending. */
@@ -85,7 +90,6 @@ struct thread {
     uint16_t slice_left;        /* ticks left in the round-robin slice */
     char name[THREAD_NAME_LEN];
 
-    uint32_t *stack_base;       /* lowest word of the stack: the canary */
     uint32_t stack_size;        /* bytes */
 
     /* Joining: the exit value and the one thread waiting for it. */
@@ -114,6 +118,8 @@ struct thread {
 _Static_assert(offsetof(struct thread, ctx) == 0, "switch.S saves registers at *current");
 _Static_assert(offsetof(struct thread, sp) == sizeof(struct arch_ctx),
                "switch.S stores ctx and sp with one store-multiple");
+_Static_assert(offsetof(struct thread, stack_base) == offsetof(struct thread, sp) + sizeof(void *),
+               "thread_check_stack loads sp and stack_base together");
 
 typedef void *(*thread_fn)(void *arg);
 
@@ -169,13 +175,15 @@ int thread_set_prio(int id, int prio);
 /* Check the canary words at the bottom of t's stack, and its saved stack
  * pointer against them; panic naming the thread if either is wrong. Called
  * at every switch away from t, so it is inline: two loads, three compares. */
-#define THREAD_CANARY 0x57EF7CA9u   /* "weft canary": any value unlikely as data */
+/* The canary is any value unlikely as data; one byte four times over (0xEF:
+ * "weft") is one a compare can hold as an immediate (a Thumb-2 modified
+ * constant), so the check loads no literal. */
+#define THREAD_CANARY 0xEFEFEFEFu
 void thread_stack_overflow(const struct thread *t) __attribute__((noreturn, cold));
 static inline void thread_check_stack(const struct thread *t)
 {
-    const uint32_t *base = t->stack_base;
-    if (base[0] != THREAD_CANARY || base[1] != THREAD_CANARY ||
-        (const uint32_t *)t->sp < base + 2)
+    const uint32_t *sp = t->sp, *base = t->stack_base;
+    if (sp < base + 2 || base[0] != THREAD_CANARY || base[1] != THREAD_CANARY)
         thread_stack_overflow(t);
 }
 

@@ -21,12 +21,26 @@ _Static_assert((TRACE_LEN & (TRACE_LEN - 1)) == 0, "TRACE_LEN must be a power of
 /* Written only by the inline writers in trace.h and state.h. */
 struct trace_log trace_log;
 
-uint32_t trace_total(void)
+/* The sum of the counters. Interrupts must be masked. */
+static uint32_t counted_moves(void)
 {
-    uint32_t s = arch_irq_save(), n = 0;
+    uint32_t n = 0;
     for (int from = 0; from < TS_NSTATES; from++)
         for (int to = 0; to < TS_NSTATES; to++)
             n += trace_log.counts[from][to];
+    return n;
+}
+
+uint32_t trace_switches_locked(void)
+{
+    ASSERT_LOCKED();
+    return trace_log.slots - counted_moves();   /* modulo 2^32, as both wrap */
+}
+
+uint32_t trace_total(void)
+{
+    uint32_t s = arch_irq_save();
+    uint32_t n = counted_moves() + 2 * trace_switches_locked();
     arch_irq_restore(s);
     return n;
 }

@@ -52,10 +52,16 @@ _Static_assert(sizeof(struct trace_slot) == 16, "a slot is found with a shift");
  * inline code that checks, counts and records a move loads one address:
  * the slot count, the ring, and the transition counters of kernel/state.h
  * (counts[from][to]; a row is 8 words, so that finding one is a shift).
+ *
+ * A slot holds either one move, which is also counted in counts[][], or a
+ * switch's two, which are not: the slot count counts them. So the switches
+ * ever made are `slots` less the sum of the counters (trace_switches()),
+ * and a switch pays for its count with the slot count's one increment.
  * For the inline writers only: read them through trace_read(),
  * trace_total() and thread_transition_count(). */
 struct trace_log {
-    uint32_t counts[8][8];              /* transitions, by from and to */
+    uint32_t counts[8][8];              /* transitions, by from and to, but
+                                           for a switch's two (below) */
     uint32_t slots;                     /* slots ever written */
     struct trace_slot ring[TRACE_LEN] __attribute__((aligned(16)));  /* slot: slots % TRACE_LEN */
 };
@@ -108,7 +114,12 @@ int trace_read(struct trace_rec *out, int n, int tid);
 int trace_find(struct trace_rec *out, int n, int tid_lo, int tid_hi, uint32_t since);
 
 /* Transitions ever recorded (so a reader can tell how many were lost):
- * every transition is counted, so this is the sum of the counters. */
+ * the counters' sum, and two for each switch. */
 uint32_t trace_total(void);
+
+/* Switches ever made (each one RUNNING -> READY and one READY -> RUNNING,
+ * in one slot): the slots not accounted for by counts[][]. Interrupts
+ * must be masked. */
+uint32_t trace_switches_locked(void);
 
 #endif

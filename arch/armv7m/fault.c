@@ -103,7 +103,7 @@ void fault_decode(struct arch_fault *af, const struct hw_frame *frame, uint32_t 
 
 /* Called by fault_entry with the stack the CPU pushed its frame on, the
  * EXC_RETURN value, and the exception number. */
-void arch_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc)
+__attribute__((used)) void arch_fault(uint32_t *frame, uint32_t exc_return, uint32_t exc)
 {
     uint32_t cfsr = SCB_CFSR, hfsr = SCB_HFSR;
     char what[120];

@@ -152,7 +152,7 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
 /* Called by svc_handler for an `svc` from user mode, with the caller's
  * frame and CONTROL: a call, fast or blocking. Returns the PSP to return
  * to; CONTROL.nPRIV is cleared for a blocking call. */
-uint32_t *svc_call(uint32_t *frame, uint32_t control)
+__attribute__((used)) uint32_t *svc_call(uint32_t *frame, uint32_t control)
 {
     struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;
@@ -176,7 +176,7 @@ uint32_t *svc_call(uint32_t *frame, uint32_t control)
 
 /* Called by svc_handler for an `svc` from the kernel: the end of a
  * blocking call, which only svc_return_stub may ask for. */
-uint32_t *svc_return(uint32_t *frame, uint32_t control)
+__attribute__((used)) uint32_t *svc_return(uint32_t *frame, uint32_t control)
 {
     struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;

@@ -56,7 +56,7 @@ void host_boot(void)
         if (thread_table[i].tlink.next)     /* ever initialised */
             timeq_remove_locked(&thread_table[i]);
     memset(thread_table, 0, sizeof thread_table);
-    memset(trace_log.counts, 0, sizeof trace_log.counts);
+    memset(&trace_log, 0, sizeof trace_log);     /* its counters and its ring */
     current = NULL;
     idle_thread = NULL;
     ticks = 0;

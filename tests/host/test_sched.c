@@ -214,6 +214,23 @@ static void test_yield_alternates_equal_priorities(void **state)
     assert_string_equal(order, "ABABABL");
 }
 
+/* Three take turns in a cycle: a yield moves the yielder to the back of
+ * its own queue, behind both others, and the queue is found from the
+ * yielder itself (it heads it): a wrong queue or a wrong place breaks the
+ * cycle, which two threads alone would not show. A thread of another
+ * priority (more urgent, then less) is in its own queue meanwhile. */
+static void test_three_yielders_take_turns_in_a_cycle(void **state)
+{
+    (void)state;
+    thread_create("A", mark_yield_3, CH('A'), 3);
+    thread_create("B", mark_yield_3, CH('B'), 3);
+    thread_create("C", mark_yield_3, CH('C'), 3);
+    thread_create("D", mark_yield_3, CH('D'), 2);
+    thread_create("E", mark_yield_3, CH('E'), 2);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "ABCABCABCDEDEDE");
+}
+
 static void test_yield_to_nobody_keeps_running(void **state)
 {
     (void)state;
@@ -424,6 +441,7 @@ int main(void)
         cmocka_unit_test_setup(test_rr_preempted_thread_resumes_before_its_peers, boot_fresh),
         cmocka_unit_test_setup(test_coop_never_preempts, boot_fresh),
         cmocka_unit_test_setup(test_yield_alternates_equal_priorities, boot_fresh),
+        cmocka_unit_test_setup(test_three_yielders_take_turns_in_a_cycle, boot_fresh),
         cmocka_unit_test_setup(test_yield_to_nobody_keeps_running, boot_fresh),
         cmocka_unit_test_setup(test_a_yield_overtaken_by_blocking_is_used_up, boot_fresh),
         cmocka_unit_test_setup(test_the_running_thread_is_the_head_of_its_queue, boot_fresh),

@@ -57,7 +57,7 @@ void uart0_rx_irq(void);
 void memmanage_handler(void);
 
 /* Called by mm_stub for the tripwire, with the timer read at its entry. */
-void pw_tripped(uint32_t t_wake)
+__attribute__((used)) void pw_tripped(uint32_t t_wake)
 {
     if (nsamples < SAMPLES)
         samples[nsamples++] = pw_t_irq - t_wake;   /* the timer counts down */

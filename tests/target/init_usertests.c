@@ -30,7 +30,7 @@
 
 #define SOFT_IRQ 31
 
-char init_args[] = "init\0usertests\0";
+const char *init_args = "init\0usertests\0";
 
 static int named(const char *name)
 {
