@@ -51,10 +51,12 @@ PROC_OBJS   := $(patsubst %,$(BUILD)/arm/%.o,$(PROC_SRCS)) $(BUILD)/arm/progtab.
 PROGS_BIN   := $(BUILD)/progs.bin     # built by mk/apps.mk from apps/
 KERNEL_OBJS := $(patsubst %,$(BUILD)/arm/%.o,$(KERNEL_SRCS))
 
-$(BUILD)/arm/%.c.o: %.c
+# The objects depend on this file too, where their flags are: a change of
+# flags (say -flto) rebuilds them, instead of linking old objects with new.
+$(BUILD)/arm/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) -c $< -o $@
-$(BUILD)/arm/%.S.o: %.S
+$(BUILD)/arm/%.S.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) -c $< -o $@
 
@@ -71,7 +73,7 @@ $(BUILD)/weft-kshell.elf: $(KERNEL_OBJS) $(BUILD)/arm/kernel/shell.c.o
 # usertests.elf: init runs usertests (hostile cases, leaks), exits with failures.
 $(BUILD)/usertests.elf: $(KERNEL_OBJS) $(PROC_OBJS) $(BUILD)/arm/tests/target/init_usertests.c.o
 
-$(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN)
+$(BUILD)/arm/progtab.o: kernel/progtab.S $(PROGS_BIN) Makefile
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) -DPROGS_BIN='"$(PROGS_BIN)"' -c $< -o $@
 

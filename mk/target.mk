@@ -29,10 +29,10 @@ $(BUILD)/ktest-fault.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_fault.c.
 # image and `make run`'s keep the checks.
 BENCH_CFLAGS := -DIRQ_CHECKS=0
 bench_objs = $(patsubst $(BUILD)/arm/%,$(BUILD)/arm-bench/%,$(1))
-$(BUILD)/arm-bench/%.c.o: %.c
+$(BUILD)/arm-bench/%.c.o: %.c Makefile mk/target.mk
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -c $< -o $@
-$(BUILD)/arm-bench/%.S.o: %.S
+$(BUILD)/arm-bench/%.S.o: %.S Makefile mk/target.mk
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -c $< -o $@
 
@@ -52,7 +52,7 @@ TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
                  tests/target/shell-pipe.sh tests/target/sched-user.sh \
                  tests/target/console.sh \
                  tests/target/bench-check.sh
-TEST_SUITES += $(TARGET_SUITES)
+TEST_SUITES += $(TARGET_SUITES) tests/host/build_flags_test.sh
 
 # The scripts are suites, but what they run must be built first.
 test-build: $(TARGET_IMAGES) $(BUILD)/weft.elf
@@ -85,10 +85,10 @@ bench-kernel bench-proc:
 # single-step execution log. docs/costs.md reads the tables.
 PROFILE_KERNEL := yield_switch sem_pingpong irq_to_thread thread_create_exit_join
 PROFILE_PROC   := syscall_roundtrip process_yield_switch thread_yield_switch_user spawn_exit_wait
-$(BUILD)/arm-prof/%/bench.c.o: tests/target/bench.c
+$(BUILD)/arm-prof/%/bench.c.o: tests/target/bench.c Makefile mk/target.mk
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -DBENCH_ONLY=$* -c $< -o $@
-$(BUILD)/arm-prof/%/bench_proc.c.o: tests/target/bench_proc.c
+$(BUILD)/arm-prof/%/bench_proc.c.o: tests/target/bench_proc.c Makefile mk/target.mk
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(KCFLAGS) $(BENCH_CFLAGS) -DBENCH_ONLY=$* -c $< -o $@
 $(PROFILE_KERNEL:%=$(BUILD)/profile-%.elf): $(BUILD)/profile-%.elf: \
