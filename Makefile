@@ -102,7 +102,8 @@ gdb: deps $(BUILD)/weft.elf
 include $(wildcard mk/*.mk)
 
 # Processes, last: the demos through the user shell, then usertests.
-TEST_SUITES += tests/target/demos.sh tests/target/serial1.sh tests/target/sync-demos.sh $(BUILD)/usertests.elf
+TEST_SUITES += tests/target/demos.sh tests/target/serial1.sh tests/target/sync-demos.sh \
+               tests/target/usertests-shell.sh $(BUILD)/usertests.elf
 test-build: $(BUILD)/weft.elf
 
 deps:

@@ -23,6 +23,12 @@ extern char msg[160];
 #define FAILMSG(...) (snprintf(msg, sizeof msg, __VA_ARGS__), msg)
 
 void judge(const char *name, const char *why);
+/* A case that cannot run here: printed as SKIP with why, counted apart. */
+void skip(const char *name, const char *why);
+/* 1 when started as `usertests seams` by the test image
+ * (tests/target/init_usertests.c), whose kernel has the test seams that
+ * make a kill land in a chosen instruction window. */
+extern int have_seams;
 int run(char **argv, char *why, int n);
 void expect_status(const char *name, char **argv, int expected);
 
