@@ -15,7 +15,7 @@ CORO_GEN   := lib/coro/gen.c lib/coro/yieldloop.c
 CORO_ASYNC := lib/coro/async_loop.c lib/coro/async_os_posix.c lib/coro/async_future.c lib/coro/async_task.c \
               lib/coro/async_ops.c lib/coro/async_pool.c lib/coro/poller_epoll.c \
               lib/coro/async_timer.c lib/coro/async_fd.c lib/coro/async_signal.c
-CORO_HDRS  := $(wildcard lib/coro/*.h) tests/host/coro_testutil.h
+CORO_HDRS  := $(wildcard lib/coro/*.h) tests/host/coro_testutil.h tests/host/async_fake.h
 CORO_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -g -pthread
 CORO_ASAN  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 CORO_TSAN  := -O1 -fsanitize=thread

@@ -15,7 +15,7 @@ BENCH_DEPS := wrk nginx-light libuv1-dev python3-uvloop
 NET_CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib/net -g -pthread
 NET_ASAN   := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 NET_OPT    := -O2
-NET_PARSER := lib/net/http_parser.c
+NET_PARSER := lib/net/http_parser.c lib/net/http_chars.c
 NET_LIB    := $(NET_PARSER) $(addprefix lib/net/,sock.c http_files.c http_session.c http_serve.c)
 # The coroutine side: lib/net's awaiting sockets on lib/coro's runtime (mk/coro.mk).
 NET_ASYNC  := lib/net/async_sock.c $(CORO_CORE) $(CORO_ASYNC) $(CORO_POOL)
@@ -44,7 +44,7 @@ $(BUILD)/host/net_async_test: tests/host/net_async_test.c $(NET_LIB) $(NET_ASYNC
 FUZZ_SECONDS ?= 600
 NET_FUZZ_FLAGS := -g -O1 -std=c11 -Wall -Wextra -Werror -Ilib/net \
                   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/net_fuzz: tests/fuzz/net_fuzz.c $(NET_PARSER) lib/net/http_parser.h mk/net.mk
+$(BUILD)/fuzz/net_fuzz: tests/fuzz/net_fuzz.c $(NET_PARSER) lib/net/http_parser.h lib/net/http_chars.h mk/net.mk
 	@mkdir -p $(@D)
 	clang $(NET_FUZZ_FLAGS) -o $@ $< $(NET_PARSER)
 

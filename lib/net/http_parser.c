@@ -18,9 +18,11 @@
  *            -CR-> T_END -LF-> DONE
  * Any byte not drawn is an error with the status of the rule it breaks.
  *
- * Read next: http_session.c, which feeds this from a connection's buffer.
+ * Byte classes and the fast scan: http_chars.h. Read next: http_session.c,
+ * which feeds this from a connection's buffer.
  */
 #include "http_parser.h"
+#include "http_chars.h"
 
 #include <string.h>
 
@@ -34,96 +36,12 @@ enum {
 /* The header fields the parser acts on (p->field). */
 enum { FIELD_OTHER, FIELD_LENGTH, FIELD_TE, FIELD_HOST, FIELD_CONNECTION, FIELD_IMS };
 
-/* Character classes, one table lookup each (the parser's hottest test; a
- * strchr per byte was 2-3% of a pipelined /hello). Built by build_classes()
- * from the RFC's definitions when the program loads, before any thread:
- *   TCHAR  RFC 9110 5.6.2: "!#$%&'*+-.^_`|~" / DIGIT / ALPHA
- *   FIELD  field-vchar / SP / HTAB, obs-text (0x80-0xff) allowed (5.5)
- *   TARGET visible ASCII, 0x21-0x7e
- * CR is in none of them, so a span stops at a line's end. */
-enum { C_TCHAR = 1, C_FIELD = 2, C_TARGET = 4 };
-static unsigned char classes[256];
-
-__attribute__((constructor)) static void build_classes(void)
-{
-	for (int c = 0; c < 256; c++) {
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-		bool tchar = alnum || (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-		bool field = c == ' ' || c == '\t' || (c >= 0x21 && c != 0x7f);
-		classes[c] = (unsigned char)((tchar ? C_TCHAR : 0) | (field ? C_FIELD : 0) |
-					     (c >= 0x21 && c <= 0x7e ? C_TARGET : 0));
-	}
-}
-
-static bool is_tchar(unsigned char c) { return classes[c] & C_TCHAR; }
-static bool is_field_char(unsigned char c) { return classes[c] & C_FIELD; }
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-
-/* Sixteen bytes at once: a bit set in the result for each byte of `v` in
- * the TARGET class (0x21-0x7e) or the FIELD class (HTAB, SP, 0x21-0xff but
- * DEL), the same sets build_classes() writes (test_every_byte_in_target_
- * and_value checks every byte value both ways). Compares are signed, so
- * 0x80-0xff are below 0x00. */
-static unsigned class_mask16(__m128i v, unsigned cls)
-{
-	__m128i dont = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f));
-	__m128i in;
-	if (cls == C_TARGET) {
-		in = _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)); /* 0x21-0x7f */
-	} else {
-		in = _mm_or_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1f)), /* SP-0x7f */
-				  _mm_or_si128(_mm_cmplt_epi8(v, _mm_setzero_si128()), /* 0x80-0xff */
-					       _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))));
-	}
-	return (unsigned)_mm_movemask_epi8(_mm_andnot_si128(dont, in));
-}
-#endif
-
-/* How many leading bytes of d[0, n) (at most max) are in class `cls`: the
- * fast path through a target, a name or a header value, which would
- * otherwise go through the state switch once per byte. Targets and values
- * are tested sixteen bytes at a time while sixteen are left (SSE2). */
-static size_t span(const char *d, size_t n, size_t max, unsigned cls)
-{
-	size_t lim = n < max ? n : max, k = 0;
-#ifdef __SSE2__
-	if (cls != C_TCHAR) {
-		while (k + 16 <= lim) {
-			unsigned in = class_mask16(_mm_loadu_si128((const __m128i *)(d + k)), cls);
-			if (in != 0xffff)
-				return k + (size_t)__builtin_ctz(~in);
-			k += 16;
-		}
-	}
-#endif
-	while (k < lim && (classes[(unsigned char)d[k]] & cls))
-		k++;
-	return k;
-}
-
 static int hex_value(unsigned char c)
 {
 	if (c >= '0' && c <= '9') return c - '0';
 	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
 	return -1;
-}
-
-static bool ieq(const char *a, size_t alen, const char *b)
-{
-	size_t blen = strlen(b);
-	if (alen != blen)
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		char c = a[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != b[i])
-			return false;
-	}
-	return true;
 }
 
 static size_t fail(struct http_parser *p, int status, size_t consumed)
@@ -217,9 +135,9 @@ static void take_connection(struct http_parser *p)
 		size_t start = i;
 		while (i < p->vlen && p->value[i] != ',' && p->value[i] != ' ' && p->value[i] != '\t')
 			i++;
-		if (ieq(p->value + start, i - start, "close"))
+		if (http_ieq(p->value + start, i - start, "close"))
 			p->conn_close = true;
-		else if (ieq(p->value + start, i - start, "keep-alive"))
+		else if (http_ieq(p->value + start, i - start, "keep-alive"))
 			p->conn_keep = true;
 	}
 }
@@ -242,7 +160,7 @@ static int end_field(struct http_parser *p)
 		if (p->saw_te)
 			return 400;
 		p->saw_te = true;
-		if (!ieq(p->value, p->vlen, "chunked"))
+		if (!http_ieq(p->value, p->vlen, "chunked"))
 			return 501;
 		p->req.chunked = true;
 		break;
@@ -271,11 +189,11 @@ static int field_of(const struct http_parser *p)
 	if (p->name_long)
 		return FIELD_OTHER;
 	switch (p->nlen) {
-	case 4:  return ieq(n, 4, "host") ? FIELD_HOST : FIELD_OTHER;
-	case 10: return ieq(n, 10, "connection") ? FIELD_CONNECTION : FIELD_OTHER;
-	case 14: return ieq(n, 14, "content-length") ? FIELD_LENGTH : FIELD_OTHER;
-	case 17: return ieq(n, 17, "transfer-encoding") ? FIELD_TE
-		      : ieq(n, 17, "if-modified-since") ? FIELD_IMS : FIELD_OTHER;
+	case 4:  return http_ieq(n, 4, "host") ? FIELD_HOST : FIELD_OTHER;
+	case 10: return http_ieq(n, 10, "connection") ? FIELD_CONNECTION : FIELD_OTHER;
+	case 14: return http_ieq(n, 14, "content-length") ? FIELD_LENGTH : FIELD_OTHER;
+	case 17: return http_ieq(n, 17, "transfer-encoding") ? FIELD_TE
+		      : http_ieq(n, 17, "if-modified-since") ? FIELD_IMS : FIELD_OTHER;
 	default: return FIELD_OTHER;
 	}
 }
@@ -368,7 +286,7 @@ static bool past_run(size_t *count, size_t limit, size_t n, size_t *i, size_t ru
 
 static int line_method(struct http_parser *p, const char *d, size_t n, size_t *i)
 {
-	size_t run = span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, C_TCHAR);
+	size_t run = http_span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, HTTP_TCHAR);
 	if (run > 0) {
 		if (run > HTTP_MAX_METHOD - p->nlen) { /* fail where the first extra byte is */
 			*i += HTTP_MAX_METHOD - p->nlen;
@@ -388,7 +306,7 @@ static int line_method(struct http_parser *p, const char *d, size_t n, size_t *i
 
 static int line_target(struct http_parser *p, const char *d, size_t n, size_t *i)
 {
-	size_t run = span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, C_TARGET);
+	size_t run = http_span(d + *i, n - *i, HTTP_MAX_LINE - p->line_len + 1, HTTP_TARGET);
 	if (run > 0) {
 		/* tlen + run < line_len + run - 1 <= HTTP_MAX_LINE: it fits, with the NUL */
 		memcpy(p->req.target + p->tlen, d + *i, run);
@@ -424,7 +342,7 @@ static bool line_version_fast(struct http_parser *p, const char *d, size_t n, si
 
 static int header_name(struct http_parser *p, const char *d, size_t n, size_t *i)
 {
-	size_t run = span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, C_TCHAR);
+	size_t run = http_span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, HTTP_TCHAR);
 	if (run > 0) {
 		size_t room = sizeof p->name - p->nlen, take = run < room ? run : room;
 		memcpy(p->name + p->nlen, d + *i, take);
@@ -443,7 +361,7 @@ static int header_name(struct http_parser *p, const char *d, size_t n, size_t *i
 
 static int header_value(struct http_parser *p, const char *d, size_t n, size_t *i)
 {
-	size_t run = span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, C_FIELD);
+	size_t run = http_span(d + *i, n - *i, HTTP_MAX_HEADERS - p->head_len + 1, HTTP_FIELD);
 	if (run > 0) {
 		if (p->value_ours) {
 			size_t room = HTTP_MAX_VALUE - p->vlen, take = run < room ? run : room;
@@ -472,7 +390,7 @@ static size_t feed_line(struct http_parser *p, const char *d, size_t n)
 		case L_START: /* RFC 9112 2.2: empty lines before a request are ignored */
 			if (c == '\r' && !p->digits) { p->digits = 1; continue; }
 			if (c == '\n' && p->digits) { p->digits = 0; continue; }
-			if (p->digits || !is_tchar(c))
+			if (p->digits || !http_is_tchar(c))
 				return fail(p, 400, i);
 			p->sub = L_METHOD;
 			/* fall through */
@@ -530,7 +448,7 @@ static size_t feed_headers(struct http_parser *p, const char *d, size_t n)
 		case H_START:
 			if (c == '\r') {
 				p->sub = H_END;
-			} else if (is_tchar(c)) {
+			} else if (http_is_tchar(c)) {
 				if (++p->fields > HTTP_MAX_FIELDS)
 					return fail(p, 431, i);
 				begin_field(p, c);
@@ -604,7 +522,7 @@ static size_t feed_chunked(struct http_parser *p, const char *d, size_t n)
 			break;
 		case C_EXT:
 			if (c == '\r') p->sub = C_SIZE_LF;
-			else if (!is_field_char(c)) st = 400;
+			else if (!http_is_field_char(c)) st = 400;
 			break;
 		case C_SIZE_LF:
 			if (c != '\n') st = 400;
@@ -625,12 +543,12 @@ static size_t feed_chunked(struct http_parser *p, const char *d, size_t n)
 		case C_DATA_LF: if (c != '\n') st = 400; else p->sub = C_SIZE; break;
 		case T_START:
 			if (c == '\r') p->sub = T_END;
-			else if (is_tchar(c)) p->sub = T_LINE;
+			else if (http_is_tchar(c)) p->sub = T_LINE;
 			else st = 400;
 			break;
 		case T_LINE:
 			if (c == '\r') p->sub = T_LF;
-			else if (!is_field_char(c)) st = 400;
+			else if (!http_is_field_char(c)) st = 400;
 			break;
 		case T_LF: if (c != '\n') st = 400; else p->sub = T_START; break;
 		case T_END:

@@ -22,34 +22,7 @@
 #include "../../lib/coro/async_internal.h" /* the loop's steps, white-box */
 #include "../../lib/coro/async_pool.h"
 #include "coro_testutil.h" /* pipe2 on weft */
-
-/* ---- A fake clock and the poller that moves it ---- */
-
-static uint64_t fake_now;
-static uint64_t fake_clock(void *ctx) { (void)ctx; return fake_now; }
-static const struct async_clock fake = { fake_clock, NULL };
-
-static int fake_watch(struct poller *p, int fd, unsigned e, void *k) { (void)p, (void)fd, (void)e, (void)k; return 0; }
-static int fake_unwatch(struct poller *p, int fd) { (void)p, (void)fd; return 0; }
-static int fake_wait(struct poller *p, struct poller_event *ev, int max, int64_t timeout)
-{
-	(void)p, (void)ev, (void)max;
-	if (timeout == POLLER_FOREVER)
-		fail_msg("the loop would sleep forever");
-	fake_now += (uint64_t)timeout; /* time passes only while the loop sleeps */
-	return 0;
-}
-static void fake_destroy(struct poller *p) { (void)p; }
-static const struct poller_ops fake_ops = { "fake", fake_watch, fake_unwatch, fake_wait, fake_destroy };
-static struct poller fake_poller = { &fake_ops };
-
-static struct async_loop *fake_loop(void)
-{
-	fake_now = 1000 * ASYNC_S;
-	struct async_loop *loop = async_loop_create(&fake_poller, &fake);
-	assert_non_null(loop);
-	return loop;
-}
+#include "async_fake.h"     /* fake_loop(): timers without waiting */
 
 static char trace[256];
 static void mark(const char *s) { strncat(trace, s, sizeof trace - strlen(trace) - 1); }
@@ -353,6 +326,15 @@ static int writer(struct async_task *self, void *arg, void **result)
 	return write(p->wr, "hello", 5) == 5 ? 0 : -EIO;
 }
 
+/* Runs task a then task b (in spawn order) on loop to the end. */
+static void run_pair(struct async_loop *loop, async_fn a, void *aa, async_fn b, void *ba)
+{
+	struct async_task *ta = async_spawn(loop, "a", a, aa), *tb = async_spawn(loop, "b", b, ba);
+	assert_int_equal(async_run(loop), 0);
+	afuture_release(async_task_future(ta));
+	afuture_release(async_task_future(tb));
+}
+
 static void test_a_task_waits_for_a_pipe_while_another_writes_it(void **state)
 {
 	(void)state;
@@ -362,14 +344,10 @@ static void test_a_task_waits_for_a_pipe_while_another_writes_it(void **state)
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
 	struct pipe_io p = { fds[0], fds[1], "", -1 };
-	struct async_task *r = async_spawn(loop, "reader", reader, &p);
-	struct async_task *w = async_spawn(loop, "writer", writer, &p);
-	assert_int_equal(async_run(loop), 0);
+	run_pair(loop, reader, &p, writer, &p);
 	assert_string_equal(trace, "wait;write;read;");
 	assert_int_equal(p.r, 0);
 	assert_string_equal(p.got, "hello");
-	afuture_release(async_task_future(r));
-	afuture_release(async_task_future(w));
 	close(fds[0]);
 	close(fds[1]);
 	async_loop_destroy(loop);
@@ -401,9 +379,7 @@ static void test_a_descriptor_closed_under_its_waiter_wakes_it(void **state)
 	assert_int_equal(pipe(fds), 0);
 	struct pipe_io p = { fds[0], fds[1], "", -1 };
 	struct close_under c = { loop, fds[0], -1 };
-	struct async_task *r = async_spawn(loop, "reader", reader, &p);
-	struct async_task *k = async_spawn(loop, "closer", closer, &c);
-	assert_int_equal(async_run(loop), 0);
+	run_pair(loop, reader, &p, closer, &c);
 	assert_string_equal(trace, "wait;close;read;");
 	assert_int_equal(c.closed, 0);
 	assert_int_equal(p.r, 0);                 /* woken: the read says what happened */
@@ -411,8 +387,6 @@ static void test_a_descriptor_closed_under_its_waiter_wakes_it(void **state)
 	char x;
 	errno = 0;
 	assert_true(read(fds[0], &x, 1) < 0 && errno == EBADF); /* it is closed */
-	afuture_release(async_task_future(r));
-	afuture_release(async_task_future(k));
 	close(fds[1]);
 	async_loop_destroy(loop);
 }
@@ -473,13 +447,9 @@ static void test_a_task_waits_for_a_full_pipe_to_drain(void **state)
 	int fds[2];
 	assert_int_equal(pipe2(fds, O_NONBLOCK), 0);
 	struct pipe_io p = { fds[0], fds[1], "", -1 };
-	struct async_task *a = async_spawn(loop, "filler", fill_then_wait_writable, &p);
-	struct async_task *b = async_spawn(loop, "drainer", drain, &p);
-	assert_int_equal(async_run(loop), 0);
+	run_pair(loop, fill_then_wait_writable, &p, drain, &p);
 	assert_string_equal(trace, "full;drain;writable;");
 	assert_int_equal(p.r, 0);
-	afuture_release(async_task_future(a));
-	afuture_release(async_task_future(b));
 	close(fds[0]);
 	close(fds[1]);
 	async_loop_destroy(loop);
