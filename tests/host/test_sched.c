@@ -407,25 +407,37 @@ static void test_an_interrupt_handler_that_blocks_panics(void **state)
     assert_non_null(strstr(host_console(), "an interrupt handler never blocks"));
 }
 
+/* arg: which of the two canary words to smash (the check reads both with
+ * one load: each word must still be compared). */
 static void *smash_canary(void *arg)
 {
-    (void)arg;
-    current->stack_base[0] = 0;
+    current->stack_base[(intptr_t)arg] = 0;
     thread_yield();                 /* the switch away checks the canary */
     mark('!');
     return NULL;
 }
 
-static void test_a_smashed_stack_canary_panics_naming_the_thread(void **state)
+static void smashed_canary_word_panics(int word)
 {
-    (void)state;
     char want[64];
-    int id = thread_create("victim", smash_canary, NULL, 3);
+    int id = thread_create("victim", smash_canary, (void *)(intptr_t)word, 3);
     thread_create("B", mark_and_exit, CH('B'), 3);
     assert_int_equal(host_run(), EXIT_PANIC);
     snprintf(want, sizeof want, "stack overflow in thread %d 'victim'", id);
     assert_non_null(strstr(host_console(), want));
     assert_string_equal(order, "");
+}
+
+static void test_a_smashed_stack_canary_panics_naming_the_thread(void **state)
+{
+    (void)state;
+    smashed_canary_word_panics(0);
+}
+
+static void test_a_smashed_second_canary_word_panics_too(void **state)
+{
+    (void)state;
+    smashed_canary_word_panics(1);
 }
 
 int main(void)
@@ -450,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup(test_host_stop_ends_the_run, boot_fresh),
         cmocka_unit_test_setup(test_an_interrupt_handler_that_blocks_panics, boot_fresh),
         cmocka_unit_test_setup(test_a_smashed_stack_canary_panics_naming_the_thread, boot_fresh),
+        cmocka_unit_test_setup(test_a_smashed_second_canary_word_panics_too, boot_fresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
