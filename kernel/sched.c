@@ -60,6 +60,28 @@ void sched_dequeue_locked(struct thread *t)
         sched_core.ready_mask &= ~(1u << t->prio);
 }
 
+/* The running thread t leaves its ready queue (it blocks or exits). It
+ * heads the queue (kernel_switch says why), so the node before it is the
+ * queue's own, and the queue is empty once t is gone if the node after it
+ * is that one too: no lookup by priority. t's node is left stale: the
+ * caller links it elsewhere or resets it. */
+static inline void leave_ready_queue(struct thread *t)
+{
+    struct list *head = t->link.prev, *after = t->link.next;
+
+    head->next = after;
+    after->prev = head;
+    if (after == head)
+        sched_core.ready_mask &= ~(1u << t->prio);
+}
+
+void sched_dequeue_running_locked(struct thread *t)
+{
+    ASSERT_LOCKED();
+    leave_ready_queue(t);
+    list_init(&t->link);
+}
+
 /* The most urgent priority with a ready thread. The idle thread is always
  * ready or running, so when this is called (by a thread that is leaving the
  * CPU) the mask is never empty. */
@@ -254,9 +276,9 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
         return -ETIMEDOUT;
 
     thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
-    sched_dequeue_locked(t);        /* `link` goes to the wait queue instead */
-    t->wait_result = 0;
+    leave_ready_queue(t);           /* `link` goes to the wait queue instead */
     t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs */
+    /* (wait_result is the waker's to set: wake() is the only way out.) */
     if (q) {
         /* Most urgent first; FIFO among equals (insert after them). */
         struct list *pos = q->threads.next;
@@ -265,6 +287,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
             pos = pos->next;
         list_insert_before(pos, &t->link);
         t->waiting_on = q;
+    } else {
+        list_init(&t->link);        /* on no queue: a wake-up unlinks it */
     }
     if (timeout != WAIT_FOREVER)
         timeq_insert_locked(t, ticks + timeout);

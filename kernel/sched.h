@@ -155,6 +155,11 @@ void sched_set_prio_locked(struct thread *t, int prio);
  * BLOCKED or TERMINATED). Masked. */
 void sched_dequeue_locked(struct thread *t);
 
+/* The same for the thread that was RUNNING until the caller moved it
+ * (current, now BLOCKED or TERMINATED): it heads its ready queue, so no
+ * lookup by priority is needed (kernel/sched.c). Masked. */
+void sched_dequeue_running_locked(struct thread *t);
+
 /* Called by kernel_switch for an incoming user thread: the process layer
  * loads its address space (kernel/proc.c). NULL when there are none. */
 extern void (*sched_switch_mm_hook)(struct thread *next);

@@ -150,7 +150,7 @@ void thread_exit(void *value)
     arch_irq_disable();
     t->exit_value = value;
     thread_set_state(t, TS_TERMINATED, WHY_EXIT);
-    sched_dequeue_locked(t);
+    sched_dequeue_running_locked(t);
     if (t->proc && thread_end_hook)
         thread_end_hook(t);             /* kernel/proc.c: may end the process */
     sched_wake_all_locked(&t->joiners, 0);
