@@ -30,7 +30,7 @@ enum {
 /* Registers a port keeps in the thread control block rather than on the
  * thread's stack (the ARMv7-M port keeps R4-R11 and CONTROL here, so that a
  * user thread's stack only ever receives what the CPU itself pushed with the
- * user's permissions). It is the first member of struct thread. */
+ * user's permissions). It follows `sp`, the first member of struct thread. */
 struct arch_ctx {
     uintptr_t saved[9];
 };
@@ -218,11 +218,11 @@ void arch_halt(int status) __attribute__((noreturn));
 
 /* The C half of the context switch, called with interrupts masked. It is
  * handed the outgoing thread (`current`), whose registers the port has
- * saved in its arch_ctx and whose stack pointer in its `sp`, and returns
- * the incoming one, `current` from then on, whose arch_ctx and sp the port
- * restores. See kernel/sched.c. */
+ * saved in its arch_ctx and whose stack pointer in its `sp` (and passes as
+ * prev_sp too), and returns the incoming one, `current` from then on, whose
+ * arch_ctx and sp the port restores. See kernel/sched.c. */
 struct thread;
-struct thread *kernel_switch(struct thread *prev);
+struct thread *kernel_switch(struct thread *prev, void *prev_sp);
 
 /* The tick interrupt: advances time, wakes sleepers, ends time slices. */
 void kernel_tick(void);

@@ -183,7 +183,9 @@ void sched_set_prio_locked(struct thread *t, int prio)
 
 /*
  * Called by the port with interrupts masked, on the interrupt stack, with the
- * outgoing thread's registers and stack pointer (prev->sp) already saved.
+ * outgoing thread's registers and stack pointer (prev->sp) already saved;
+ * the port passes that stack pointer too (prev_sp: it has it in a register,
+ * so the stack check need not load it).
  * Returns the thread to run, which is `current` from then on. The outgoing
  * thread is RUNNING (it yields, or it is preempted), or already BLOCKED or
  * TERMINATED (it put itself there, and out of its ready queue, before
@@ -198,13 +200,13 @@ void sched_set_prio_locked(struct thread *t, int prio)
  * (blocking and creation give a fresh one too), so the dispatch never has
  * to look.
  */
-struct thread *kernel_switch(struct thread *prev)
+struct thread *kernel_switch(struct thread *prev, void *prev_sp)
 {
     struct thread *next;
     enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
     int yielding = why == WHY_YIELD;
 
-    thread_check_stack(prev);
+    thread_check_stack(prev, prev_sp);
     if (prev->state == TS_RUNNING) {
         int turn_over = 1;
         if (yielding) {

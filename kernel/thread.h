@@ -43,18 +43,19 @@ struct waitq {
 #define WAITQ_INIT(q) { LIST_INIT((q).threads) }
 
 struct thread {
-    /* Registers the port saves outside the stack (arch/arch.h). It must be
-     * the first member: switch.S finds it at the address in `current`. */
-    struct arch_ctx ctx;
-
-    /* Saved stack pointer while not running, right after ctx. Written by
-     * the port's switch (arch/armv7m/switch.S) and read by kernel_switch(),
-     * with interrupts masked. */
+    /* Saved stack pointer while not running: the first member, and ctx
+     * right after it, so that switch.S saves and restores both with one
+     * store-multiple and one load-multiple at the address in `current`
+     * (the stack pointer in the lowest register, R1, which is also
+     * kernel_switch()'s second argument). Written by the port's switch
+     * (arch/armv7m/switch.S) with interrupts masked. */
     void *sp;
 
-    /* Lowest word of its kernel stack, where the two canary words are;
-     * right after sp, so that the stack check at every switch loads both
-     * with one instruction (thread_check_stack below). */
+    /* Registers the port saves outside the stack (arch/arch.h). */
+    struct arch_ctx ctx;
+
+    /* Lowest word of its kernel stack, where the two canary words are
+     * (thread_check_stack below). */
     uint32_t *stack_base;
 
     /* Scheduler links, all guarded by masking interrupts:
@@ -115,11 +116,9 @@ struct thread {
 };
 
 /* A thread's body. Returning from it is the same as thread_exit(value). */
-_Static_assert(offsetof(struct thread, ctx) == 0, "switch.S saves registers at *current");
-_Static_assert(offsetof(struct thread, sp) == sizeof(struct arch_ctx),
-               "switch.S stores ctx and sp with one store-multiple");
-_Static_assert(offsetof(struct thread, stack_base) == offsetof(struct thread, sp) + sizeof(void *),
-               "thread_check_stack loads sp and stack_base together");
+_Static_assert(offsetof(struct thread, sp) == 0, "switch.S saves sp at *current");
+_Static_assert(offsetof(struct thread, ctx) == sizeof(void *),
+               "switch.S stores sp and ctx with one store-multiple");
 
 typedef void *(*thread_fn)(void *arg);
 
@@ -173,9 +172,10 @@ struct thread *thread_by_id(int id);
 int thread_set_prio(int id, int prio);
 
 /* Check the canary words at the bottom of t's stack, and its saved stack
- * pointer against them; panic naming the thread if either is wrong. Called
- * at every switch away from t, so it is inline: three loads (sp, the base,
- * both canary words at once), three compares. */
+ * pointer sp (t->sp, which the caller has in a register) against them;
+ * panic naming the thread if either is wrong. Called at every switch away
+ * from t, so it is inline: two loads (the base, both canary words at
+ * once), three compares. */
 /* The canary is any value unlikely as data; one byte four times over (0xEF:
  * "weft") is one a compare can hold as an immediate (a Thumb-2 modified
  * constant), so the check loads no literal. */
@@ -187,11 +187,11 @@ int thread_set_prio(int id, int prio);
 typedef uint64_t thread_canary_pair __attribute__((may_alias));
 #define THREAD_CANARY_PAIR ((uint64_t)THREAD_CANARY << 32 | THREAD_CANARY)
 void thread_stack_overflow(const struct thread *t) __attribute__((noreturn, cold));
-static inline void thread_check_stack(const struct thread *t)
+static inline void thread_check_stack(const struct thread *t, const void *saved_sp)
 {
-    const uint32_t *sp = t->sp, *base = t->stack_base;
+    const uint32_t *sp = saved_sp, *base = t->stack_base;
     uint64_t words = *(const thread_canary_pair *)base;
-    if (sp < base + 2 || (uint32_t)words != THREAD_CANARY || (uint32_t)(words >> 32) != THREAD_CANARY)
+    if ((uint32_t)words != THREAD_CANARY || (uint32_t)(words >> 32) != THREAD_CANARY || sp < base + 2)
         thread_stack_overflow(t);
 }
 

@@ -136,7 +136,7 @@ void port_switch(void)
 
     port_pending = false;
     port_masked = true;             /* as PendSV does around kernel_switch */
-    next = kernel_switch(current)->sp;  /* a host thread's sp never moves */
+    next = kernel_switch(current, current->sp)->sp;  /* a host thread's sp never moves */
     if (next != prev) {
         port_running = next;
         port_fiber_leave(&prev->asan_fake, next->stack_lo, next->stack_len);
