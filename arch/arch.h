@@ -181,10 +181,14 @@ static inline void arch_irq_enable(void)
 
 static inline void arch_irq_disable(void) { __asm volatile ("cpsid i" ::: "memory"); }
 
-/* ICSR's VECTACTIVE (bits 8..0): the exception being handled, 0 in a thread. */
+/* IPSR: the number of the exception being handled, 0 in a thread (the
+ * same number as ICSR's VECTACTIVE, read from a register instead of the
+ * system control space: one MRS, not a load, a mask and a literal). */
 static inline bool arch_in_isr(void)
 {
-    return (*(volatile uint32_t *)0xE000ED04u & 0x1FFu) != 0;
+    uint32_t ipsr;
+    __asm volatile ("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0;
 }
 
 /* PendSV runs when nothing more urgent is running and PRIMASK is clear. */

@@ -228,12 +228,13 @@ static void sem_wakes_most_urgent_first(void)
 
 /* ---- An interrupt handler posting ---------------------------------------- */
 
-static volatile uint32_t soft_irqs;
+static volatile uint32_t soft_irqs, soft_irq_in_isr;
 
 /* IRQ 31's handler (overrides the weak one in arch/armv7m/start.c). */
 void soft_irq(void)
 {
     soft_irqs++;
+    soft_irq_in_isr = arch_in_isr();    /* the blocking check relies on it */
     sem_post_from_isr(&sem);
 }
 
@@ -255,6 +256,8 @@ static void sem_post_from_irq_preempts(void)
     KT_EQ((intptr_t)v, 0);
     KT_EQ(soft_irqs, 1);
     KT_STREQ(trail_get(), "PWR");
+    KT_EQ(soft_irq_in_isr, 1);          /* a handler knows it is one */
+    KT_EQ(arch_in_isr(), 0);            /* and a thread that it is not */
 }
 
 /* ---- Cooperative starvation, preemptive fairness ------------------------- */
