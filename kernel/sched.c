@@ -136,20 +136,24 @@ int sched_policy_find(const char *name)
 /* ---- Ready, yield, priorities ------------------------------------------- */
 
 /* The body of sched_make_ready_locked(), inline in the wake-up path too
- * (an interrupt handler's wake-up is on the clock: docs/costs.md). */
-static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why)
+ * (an interrupt handler's wake-up is on the clock: docs/costs.md). A
+ * thread may be created before sched_start(), when there is no `current`
+ * to preempt; a wake-up never is (only a thread that ran can be BLOCKED),
+ * so the wake-up passes started = true and skips that test. */
+static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why,
+                                                             bool started)
 {
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (sched_core.preemptive && current && t->prio > current->prio)
+    if (sched_core.preemptive && (started || current) && t->prio > current->prio)
         arch_switch_request();
 }
 
 void sched_make_ready_locked(struct thread *t, int why)
 {
     ASSERT_LOCKED();
-    make_ready(t, why);
+    make_ready(t, why, false);
 }
 
 void sched_requeue_locked(struct thread *t, int prio)
@@ -313,7 +317,7 @@ static inline __attribute__((always_inline)) void wake(struct thread *t, int res
     timeq_remove_locked(t);
     t->wait_result = result;
     t->wakeups++;
-    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE);
+    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE, true);
 }
 
 void sched_wake_locked(struct thread *t, int result)
