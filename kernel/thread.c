@@ -26,14 +26,32 @@ void (*thread_end_hook)(struct thread *t);
 static uint32_t kstacks[MAX_THREADS][KSTACK_SIZE / 4] __attribute__((aligned(8)));
 static int next_id = 1;
 
+/* Where to look first for a thread by its id: id_hint[id % ID_HINTS] is
+ * the slot of the newest thread whose id leaves that remainder (admit()
+ * writes it). So a lookup is most often one compare; a thread whose entry
+ * a newer one has taken (ID_HINTS creations later) is found by the scan of
+ * the table, as every lookup once was. The ids themselves are as before:
+ * 1, 2, 3..., never reused. */
+#define ID_HINTS 64
+static struct thread *id_hint[ID_HINTS];
+
 static void thread_return(void *value) __attribute__((noreturn));
 
-struct thread *thread_by_id(int id)
+/* The lookup without the hint: the whole table. */
+static __attribute__((noinline)) struct thread *scan_for_id(int id)
 {
     for (int i = 0; i < MAX_THREADS; i++)
         if (thread_table[i].in_use && thread_table[i].id == id)
             return &thread_table[i];
     return NULL;
+}
+
+struct thread *thread_by_id(int id)
+{
+    struct thread *t = id_hint[(unsigned)id % ID_HINTS];
+    if (t && t->in_use && t->id == id)
+        return t;
+    return scan_for_id(id);
 }
 
 /* Claim a free slot and fill in everything but the first frame. */
@@ -90,6 +108,7 @@ static int admit(struct thread *t, struct proc *p, void (*hook)(struct thread *t
     uint32_t s = arch_irq_save();
     t->proc = p;
     t->id = next_id++;
+    id_hint[(unsigned)t->id % ID_HINTS] = t;
     t->created_at = ticks;
     thread_set_state_new(t);
     if (hook)

@@ -174,6 +174,48 @@ static void test_a_full_table_is_eagain_until_a_join_frees_a_slot(void **state)
     assert_int_equal(slots_in_use(), 2);
 }
 
+/* thread_by_id() looks first where the newest thread with a like id went
+ * (kernel/thread.c, id_hint): an older thread whose hint was taken long
+ * ago is still found, and a reaped id whose hint now points at a slot
+ * that holds another thread is not. */
+static struct thread *found[4];
+
+static void *create_and_join_many(void *arg)
+{
+    (void)arg;
+    int old = thread_create("old", return_1234, NULL, 2);  /* waits: less urgent */
+    int first = 0, last = 0;
+    r[0] = 0;
+    for (int i = 0; i < 200; i++) {
+        last = thread_create("c", return_1234, NULL, 4);  /* runs and ends at once */
+        if (!first)
+            first = last;
+        r[0] |= thread_join(last, NULL, WAIT_FOREVER);
+    }
+    found[0] = thread_by_id(old);
+    found[1] = thread_by_id(first);     /* reaped, its slot reused since */
+    found[2] = thread_by_id(last);      /* reaped just now */
+    found[3] = thread_by_id(current->id);
+    r[1] = thread_join(old, NULL, WAIT_FOREVER);
+    return NULL;
+}
+
+static void test_lookup_by_id_finds_old_threads_and_never_reaped_ones(void **state)
+{
+    (void)state;
+    thread_create("main", create_and_join_many, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_int_equal(r[0], 0);
+    assert_non_null(found[0]);
+    assert_string_equal(found[0]->name, "old");
+    assert_null(found[1]);
+    assert_null(found[2]);
+    assert_non_null(found[3]);
+    assert_string_equal(found[3]->name, "main");
+    assert_int_equal(r[1], 0);
+    assert_int_equal(slots_in_use(), 2);    /* idle, and main (never joined) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup(test_join_and_create_errors, setup),
         cmocka_unit_test_setup(test_join_timeout_and_a_second_joiner_is_busy, setup),
         cmocka_unit_test_setup(test_a_full_table_is_eagain_until_a_join_frees_a_slot, setup),
+        cmocka_unit_test_setup(test_lookup_by_id_finds_old_threads_and_never_reaped_ones, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
