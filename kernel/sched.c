@@ -212,15 +212,10 @@ struct thread *kernel_switch(struct thread *prev, void *prev_sp)
 
     thread_check_stack(prev, prev_sp);
     if (prev->state == TS_RUNNING) {
-        int turn_over = 1;
-        if (yielding) {
-            prev->leave_why = WHY_PREEMPT;  /* the request is used up */
-        } else {
-            /* A cooperative policy switches only when asked by the thread. */
-            if (!sched_core.preemptive)
-                return prev;
-            turn_over = prev->slice_left == 0;
-        }
+        /* A cooperative policy switches only when asked by the thread. */
+        if (!yielding && !sched_core.preemptive)
+            return prev;
+        int turn_over = yielding || prev->slice_left == 0;
         /* Its turn over, prev goes to the back of its queue. It heads the
          * queue (the invariant above), so the node before it is the
          * queue's own: no need to find the queue by its priority. */
@@ -228,11 +223,19 @@ struct thread *kernel_switch(struct thread *prev, void *prev_sp)
             list_move_back(prev->link.prev, &prev->link);
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
         /* Nobody to yield to, or a stale request (the urgent thread
-         * blocked again before we got here): prev runs on. */
-        if (next == prev)
+         * blocked again before we got here): prev runs on, its request
+         * used up. */
+        if (next == prev) {
+            if (yielding)
+                prev->leave_why = WHY_PREEMPT;
             return prev;
-        if (turn_over)
-            prev->slice_left = SLICE_TICKS;     /* for when it next runs */
+        }
+        if (turn_over) {
+            /* A fresh slice for when it next runs, and a yield request is
+             * used up (the two bytes are side by side: one store). */
+            prev->slice_left = SLICE_TICKS;
+            prev->leave_why = WHY_PREEMPT;
+        }
         thread_state_switch(prev, why, next);
     } else {
         prev->leave_why = WHY_PREEMPT;  /* a request it made is used up too */

@@ -88,7 +88,9 @@ struct thread {
                                    WHY_PREEMPT, or WHY_YIELD once it asked to
                                    yield (sched_yield_locked); every switch
                                    sets it back to WHY_PREEMPT (kernel_switch) */
-    uint16_t slice_left;        /* ticks left in the round-robin slice */
+    uint8_t slice_left;         /* ticks left in the round-robin slice; right
+                                   after leave_why, so that a turn's end sets
+                                   both with one store (kernel_switch) */
     char name[THREAD_NAME_LEN];
 
     uint32_t stack_size;        /* bytes */
@@ -117,6 +119,9 @@ struct thread {
 
 /* A thread's body. Returning from it is the same as thread_exit(value). */
 _Static_assert(offsetof(struct thread, sp) == 0, "switch.S saves sp at *current");
+_Static_assert(SLICE_TICKS <= 255, "slice_left is a byte");
+_Static_assert(offsetof(struct thread, slice_left) == offsetof(struct thread, leave_why) + 1,
+               "kernel_switch sets leave_why and slice_left with one store");
 _Static_assert(offsetof(struct thread, ctx) == sizeof(void *),
                "switch.S stores sp and ctx with one store-multiple");
 

@@ -276,6 +276,33 @@ static void test_a_yield_overtaken_by_blocking_is_used_up(void **state)
     assert_true(preempted >= 1);
 }
 
+/* A yield request whose peer is gone by the time the switch comes (here:
+ * lowered below the yielder in the same critical section) finds nobody to
+ * yield to: the yielder runs on, and the request is used up all the same,
+ * so that its next preemption is not traced as a yield. */
+static int peer_tid, why_after_stale_yield;
+
+static void *yield_to_a_vanishing_peer(void *arg)
+{
+    uint32_t s = arch_irq_save();
+    sched_yield_locked();                               /* B is ready: asked */
+    sched_set_prio_locked(thread_by_id(peer_tid), 1);   /* now it is not */
+    arch_irq_restore(s);                                /* the switch: nobody */
+    why_after_stale_yield = current->leave_why;
+    return mark_and_exit(arg);
+}
+
+static void test_a_stale_yield_request_is_used_up(void **state)
+{
+    (void)state;
+    why_after_stale_yield = -1;
+    thread_create("A", yield_to_a_vanishing_peer, CH('A'), 3);
+    peer_tid = thread_create("B", mark_and_exit, CH('B'), 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "AB");
+    assert_int_equal(why_after_stale_yield, WHY_PREEMPT);
+}
+
 /* The running thread stays at the head of its ready queue (kernel/sched.c,
  * kernel_switch), whatever moved it there: a dispatch, a yield coming back,
  * a preemption coming back, a priority it changed itself (an equal already
@@ -456,6 +483,7 @@ int main(void)
         cmocka_unit_test_setup(test_three_yielders_take_turns_in_a_cycle, boot_fresh),
         cmocka_unit_test_setup(test_yield_to_nobody_keeps_running, boot_fresh),
         cmocka_unit_test_setup(test_a_yield_overtaken_by_blocking_is_used_up, boot_fresh),
+        cmocka_unit_test_setup(test_a_stale_yield_request_is_used_up, boot_fresh),
         cmocka_unit_test_setup(test_the_running_thread_is_the_head_of_its_queue, boot_fresh),
         cmocka_unit_test_setup(test_idle_advances_time_to_the_next_wakeup, boot_fresh),
         cmocka_unit_test_setup(test_a_deadlock_ends_the_run, boot_fresh),
