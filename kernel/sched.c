@@ -238,7 +238,8 @@ struct thread *kernel_switch(struct thread *prev, void *prev_sp)
         }
         thread_state_switch(prev, why, next);
     } else {
-        prev->leave_why = WHY_PREEMPT;  /* a request it made is used up too */
+        /* Blocked (a yield request it made was used up when it blocked:
+         * sched_block_locked), or ended for good. */
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
@@ -286,7 +287,8 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
 
     thread_set_state_from(t, TS_RUNNING, TS_BLOCKED, (enum transition_reason)why);
     leave_ready_queue(t);           /* `link` goes to the wait queue instead */
-    t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs */
+    t->slice_left = SLICE_TICKS;    /* a fresh slice when it next runs, */
+    t->leave_why = WHY_PREEMPT;     /* and a yield it asked for is used up */
     /* (wait_result is the waker's to set: wake() is the only way out.) */
     if (q) {
         /* Most urgent first; FIFO among equals (insert after them). */

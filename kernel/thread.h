@@ -86,8 +86,10 @@ struct thread {
     uint8_t leave_why;          /* why it goes READY if the next switch takes
                                    the CPU from it (enum transition_reason):
                                    WHY_PREEMPT, or WHY_YIELD once it asked to
-                                   yield (sched_yield_locked); every switch
-                                   sets it back to WHY_PREEMPT (kernel_switch) */
+                                   yield (sched_yield_locked); set back to
+                                   WHY_PREEMPT when the request is used up: by
+                                   the switch it asked for (kernel_switch) or
+                                   by blocking first (sched_block_locked) */
     uint8_t slice_left;         /* ticks left in the round-robin slice; right
                                    after leave_why, so that a turn's end sets
                                    both with one store (kernel_switch) */
