@@ -207,11 +207,11 @@ void sched_set_prio_locked(struct thread *t, int prio)
 struct thread *kernel_switch(struct thread *prev, void *prev_sp)
 {
     struct thread *next;
-    enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
-    int yielding = why == WHY_YIELD;
 
     thread_check_stack(prev, prev_sp);
     if (prev->state == TS_RUNNING) {
+        enum transition_reason why = prev->leave_why;   /* WHY_YIELD if it asked */
+        int yielding = why == WHY_YIELD;
         /* A cooperative policy switches only when asked by the thread. */
         if (!yielding && !sched_core.preemptive)
             return prev;
