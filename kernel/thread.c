@@ -79,10 +79,10 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->detached = (uint8_t)detached;
     t->slice_left = SLICE_TICKS;  /* every thread not RUNNING has a slice to run */
     t->leave_why = WHY_PREEMPT;
-    int n = 0;                      /* the name, cut to fit, terminated */
-    for (; n < THREAD_NAME_LEN - 1 && name[n]; n++)
-        t->name[n] = name[n];
-    t->name[n] = '\0';
+    char *to = t->name, *end = t->name + THREAD_NAME_LEN - 1;
+    while (to < end && *name)       /* the name, cut to fit, terminated */
+        *to++ = *name++;
+    *to = '\0';
     list_init(&t->link);
     list_init(&t->tlink);
     list_init(&t->joiners.threads);
