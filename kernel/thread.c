@@ -57,21 +57,18 @@ struct thread *thread_by_id(int id)
 /* Claim a free slot and fill in everything but the first frame. */
 static struct thread *claim(const char *name, int prio, int detached)
 {
-    struct thread *t = NULL;
+    struct thread *t = thread_table, *end = thread_table + MAX_THREADS;
     uint32_t s = arch_irq_save();
-    int i;
 
-    for (i = 0; i < MAX_THREADS; i++) {
-        if (!thread_table[i].in_use) {
-            t = &thread_table[i];
-            t->in_use = 1;          /* claimed: nobody else can take it now */
-            t->id = 0;              /* and nobody finds it by its old id */
-            t->proc = NULL;         /* nor as a thread of its old process */
-            break;
-        }
+    while (t < end && t->in_use)
+        t++;
+    if (t < end) {
+        t->in_use = 1;              /* claimed: nobody else can take it now */
+        t->id = 0;                  /* and nobody finds it by its old id */
+        t->proc = NULL;             /* nor as a thread of its old process */
     }
     arch_irq_restore(s);
-    if (!t)
+    if (t == end)
         return NULL;
 
     t->prio = t->base_prio = (uint8_t)prio;
@@ -79,8 +76,8 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->detached = (uint8_t)detached;
     t->slice_left = SLICE_TICKS;  /* every thread not RUNNING has a slice to run */
     t->leave_why = WHY_PREEMPT;
-    char *to = t->name, *end = t->name + THREAD_NAME_LEN - 1;
-    while (to < end && *name)       /* the name, cut to fit, terminated */
+    char *to = t->name, *last = t->name + THREAD_NAME_LEN - 1;
+    while (to < last && *name)      /* the name, cut to fit, terminated */
         *to++ = *name++;
     *to = '\0';
     list_init(&t->link);
@@ -95,7 +92,7 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->in_syscall = t->daemon = t->kill_pending = 0;
     t->uguard = 0;
     t->ticks_run = t->switches = t->wakeups = 0;
-    t->stack_base = kstacks[i];
+    t->stack_base = kstacks[t - thread_table];
     t->stack_size = KSTACK_SIZE;
     t->stack_base[0] = t->stack_base[1] = THREAD_CANARY;
     return t;
