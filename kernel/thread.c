@@ -165,7 +165,7 @@ void thread_exit(void *value)
 
     arch_irq_disable();
     t->exit_value = value;
-    thread_set_state(t, TS_TERMINATED, WHY_EXIT);
+    thread_set_state_from(t, TS_RUNNING, TS_TERMINATED, WHY_EXIT);    /* it runs this */
     sched_dequeue_running_locked(t);
     if (t->proc && thread_end_hook)
         thread_end_hook(t);             /* kernel/proc.c: may end the process */
