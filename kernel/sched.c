@@ -297,10 +297,10 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
                container_of(pos, struct thread, link)->prio >= t->prio)
             pos = pos->next;
         list_insert_before(pos, &t->link);
-        t->waiting_on = q;
     } else {
         list_init(&t->link);        /* on no queue: a wake-up unlinks it */
     }
+    t->waiting_on = q;              /* (read only while it is BLOCKED) */
     if (timeout != WAIT_FOREVER)
         timeq_insert_locked(t, ticks + timeout);
 
@@ -318,7 +318,6 @@ static inline __attribute__((always_inline)) void wake(struct thread *t, int res
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
     list_unlink(&t->link);          /* make_ready links it into a ready queue */
-    t->waiting_on = NULL;
     timeq_remove_locked(t);
     t->wait_result = result;
     t->wakeups++;

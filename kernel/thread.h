@@ -64,7 +64,10 @@ struct thread {
     struct list link;
     struct list tlink;
     uint32_t wake_at;           /* tick at which the timeout fires */
-    struct waitq *waiting_on;   /* the wait queue holding `link`, if any */
+    struct waitq *waiting_on;   /* while BLOCKED: the wait queue holding
+                                   `link`, or NULL (a sleep); stale once
+                                   woken (kernel/kmutex.c looks at it only
+                                   while the thread is BLOCKED) */
     struct kobj *mutex_wait;    /* the mutex it is locking, while it may block
                                    (kernel/kmutex.c: priority inheritance and
                                    the wait-for graph follow it) */
