@@ -19,7 +19,12 @@ void sem_init(struct sem *s, int count)
     waitq_init(&s->waiters);
 }
 
-int sem_wait(struct sem *s, uint32_t timeout)
+/* flatten, as sem_post below: the block (sched_block_locked) is compiled
+ * into it, with no call and no second prologue. noipa: the optimiser must
+ * not specialise it for its callers (in a bench image every one of them
+ * waits forever, and the timeout's tests would vanish from the measured
+ * path); it is compiled for any timeout, as a program would use it. */
+__attribute__((flatten, noipa)) int sem_wait(struct sem *s, uint32_t timeout)
 {
     uint32_t saved = arch_irq_save();
     int r = sem_wait_locked(s, timeout);
