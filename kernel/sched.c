@@ -238,8 +238,9 @@ struct thread *kernel_switch(struct thread *prev, void *prev_sp)
         }
         thread_state_switch(prev, why, next);
     } else {
-        /* Blocked (a yield request it made was used up when it blocked:
-         * sched_block_locked), or ended for good. */
+        /* Blocked, or woken again already (a yield request it made was
+         * used up when it blocked: sched_block_locked), or ended for good
+         * (a request no longer matters). */
         if (prev->state == TS_TERMINATED && prev->detached)
             prev->in_use = 0;           /* reap: nobody will join it */
         next = container_of(sched_core.ready[top_prio()].next, struct thread, link);
