@@ -237,6 +237,8 @@ undo:
 int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintptr_t a0,
                        uintptr_t a1, uintptr_t stack_top, uintptr_t guard, int daemon)
 {
+    KASSERT(guard != 0 && !(guard & (ARCH_GUARD_SIZE - 1)),
+            "a user thread has a guard, aligned (arch_mm_load)");
     uint32_t s = arch_irq_save();
     int first = p->state == PROC_NEW;
     if (p->killed) {                /* ending: no new threads */
