@@ -37,7 +37,6 @@ static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
 static const struct prog_header *progs[PROG_MAX_COUNT];  /* the table, */
 static int nprogs;                  /* checked once at boot (prog_index) */
-static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
 {
@@ -52,7 +51,6 @@ void proc_init(void)
     arena_bytes = 1u << log2;
     arch_user_mode_init();          /* system calls, user faults */
     thread_end_hook = proc_thread_ended_locked;
-    sched_switch_mm_hook = proc_switch_mm_locked;
 }
 
 struct proc *proc_current(void)
@@ -517,7 +515,7 @@ void proc_info(const struct proc *p, struct proc_info *out)
  * its stack guard; the port loads only what is not loaded already. A
  * kernel thread keeps whatever is loaded (it is privileged: the regions do
  * not limit it, and the guard lets it write). */
-static void proc_switch_mm_locked(struct thread *next)
+void proc_switch_mm_locked(struct thread *next)
 {
     arch_mm_load(&next->proc->mm, next->uguard);
 }
