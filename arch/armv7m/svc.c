@@ -61,14 +61,17 @@
 #include "frame.h"
 #include "regs.h"
 
-/* Seams for tests (tests/target/init_usertests.c); NULL elsewhere. The
+/* Seams for tests (tests/target/init_usertests.c defines them). The
  * first is kernel/syscall.c's: after a call's work, before the last
  * check. The second runs inside the last check, under the mask, between
  * the check and the clearing of in_syscall. The third runs as a fast
- * call enters, before in_syscall is set. */
-extern void syscall_return_test_hook(void) __attribute__((weak));
-extern void svc_leave_test_hook(int fast) __attribute__((weak));
-extern void svc_enter_test_hook(void) __attribute__((weak));
+ * call enters, before in_syscall is set. Elsewhere they are these empty
+ * weak functions, which link-time optimisation compiles into nothing (a
+ * weak reference tested for NULL cost two instructions a seam, every
+ * call). */
+void syscall_return_test_hook(void);
+__attribute__((weak)) void svc_leave_test_hook(int fast) { (void)fast; }
+__attribute__((weak)) void svc_enter_test_hook(void) {}
 
 /* The end of every blocking call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
@@ -112,8 +115,7 @@ static uint32_t *leave(struct thread *t, struct hw_frame *u, uint32_t r,
         __asm volatile ("cpsie i" ::: "memory");
         return no_way_back(control);
     }
-    if (svc_leave_test_hook)
-        svc_leave_test_hook(fast);
+    svc_leave_test_hook(fast);
     u->r0 = r;                  /* the frame was stacked with the user's
                                    permissions at entry: it is writable */
     t->in_syscall = 0;          /* from here a kill ends the thread at once */
@@ -131,8 +133,7 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     t->sysargs[1] = (long)f->r1;
     t->sysargs[2] = (long)f->r2;
     t->sysargs[3] = (long)f->r3;
-    if (svc_enter_test_hook)
-        svc_enter_test_hook();
+    svc_enter_test_hook();
     t->in_syscall = 1;                  /* to a kill, it is in the kernel now */
     __asm volatile ("" ::: "memory");   /* (the store before the load below) */
     /* An interrupt handler that killed it before that found it in user mode
@@ -144,8 +145,7 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     if (IRQ_CHECKS && arch_irq_depth() != 0)
         panic("fast system call %lu returned at irq depth %lu in thread %d '%s'",
               (unsigned long)f->r12, (unsigned long)arch_irq_depth(), t->id, t->name);
-    if (syscall_return_test_hook)
-        syscall_return_test_hook();
+    syscall_return_test_hook();
     return leave(t, f, (uint32_t)r, control, 1);
 }
 
