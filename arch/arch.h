@@ -87,7 +87,8 @@ void arch_mm_switch(const struct arch_mm *mm);
 /* Make [guard, guard + ARCH_GUARD_SIZE) inaccessible to user mode: the
  * running thread's stack guard (0: none). guard is ARCH_GUARD_SIZE-aligned. */
 #define ARCH_GUARD_SIZE 32u
-/* The context switch's call, for an incoming user thread: mm (its
+/* The context switch's call (only there: an exception return follows it,
+ * which the port may count on), for an incoming user thread: mm (its
  * process's memory) and guard (its stack's guard, never 0: every user
  * thread has one, kernel/proc.c) become what user mode sees. The guard
  * names the thread's memory (guards lie in their process's block): the

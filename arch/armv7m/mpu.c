@@ -178,8 +178,14 @@ void arch_mm_forget(const struct arch_mm *mm)
  * gave the same stack) have the same process too, and one compare tells
  * whether anything must be loaded. (A process's memory is forgotten,
  * arch_mm_forget, before its block can be anyone else's.) Otherwise its
- * process's regions and the guard, with one barrier pair: the MPU takes
- * the new map before the exception return resumes the thread. */
+ * process's regions and the guard.
+ *
+ * One barrier: the DSB completes the writes to the MPU. The ISB that
+ * arch_mm_switch adds (so that the very next instructions see the new
+ * map) is the exception return's job here: this runs only inside PendSV
+ * (kernel_switch), and "DSB followed by an ISB or an exception return" is
+ * what the Cortex-M3 generic user guide asks for the new map to be used.
+ * The few kernel instructions between lie under no user region. */
 void arch_mm_load(const struct arch_mm *mm, uintptr_t guard)
 {
     if (guard == loaded.guard)
@@ -187,7 +193,7 @@ void arch_mm_load(const struct arch_mm *mm, uintptr_t guard)
     load_regions(mm, guard);
     loaded.mm = mm;
     loaded.guard = guard;
-    __asm volatile ("dsb\n\tisb" ::: "memory");
+    __asm volatile ("dsb" ::: "memory");
 }
 
 void arch_mpu_init(void)
