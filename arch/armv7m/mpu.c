@@ -138,10 +138,12 @@ _Static_assert(ARCH_GUARD_SIZE == 1u << 5, "GUARD_RASR's size field is for 32 by
  * one base address replaces one per register. */
 static inline void load_regions(const struct arch_mm *mm, uintptr_t guard)
 {
-    register uint32_t guard_rbar __asm__("r4") = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
-    register uint32_t guard_rasr __asm__("r5") = GUARD_RASR;
     _Static_assert(sizeof mm->regs == 4 * sizeof(uint32_t), "block RBAR, RASR, code RBAR, RASR");
     load_segs(mm, mm->segs);
+    /* (Declared after the call above: GCC keeps a register variable in
+     * its register only for the asm that names it, not across a call.) */
+    register uint32_t guard_rbar __asm__("r4") = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
+    register uint32_t guard_rasr __asm__("r5") = GUARD_RASR;
     __asm volatile ("ldm %[words], {r0-r3}\n\t"
                     "stm %[rbar], {r0-r5}"
                     :
