@@ -87,11 +87,13 @@ void arch_mm_switch(const struct arch_mm *mm);
 /* Make [guard, guard + ARCH_GUARD_SIZE) inaccessible to user mode: the
  * running thread's stack guard (0: none). guard is ARCH_GUARD_SIZE-aligned. */
 #define ARCH_GUARD_SIZE 32u
-/* The context switch's call, for an incoming user thread: mm (its
- * process's memory) and guard (its stack's guard) become what user mode
- * sees. The port remembers what it loaded and loads only what differs: on
- * a switch within one process, the guard if the thread's is another one;
- * on a switch between processes, both, with one barrier. */
+/* The context switch's call (only there: an exception return follows it,
+ * which the port may count on), for an incoming user thread: mm (its
+ * process's memory) and guard (its stack's guard, never 0: every user
+ * thread has one, kernel/proc.c) become what user mode sees. The guard
+ * names the thread's memory (guards lie in their process's block): the
+ * port remembers the guard it loaded, and loads nothing for the same one,
+ * everything, with one barrier, for another. */
 void arch_mm_load(const struct arch_mm *mm, uintptr_t guard);
 /* mm's memory is being freed: if it is loaded, unload it (as
  * arch_mm_switch(NULL)), so that no region outlives the memory. */

@@ -37,7 +37,6 @@ static int next_pid = 1;
 static struct proc *init_proc;      /* pid 1: adopts orphans */
 static const struct prog_header *progs[PROG_MAX_COUNT];  /* the table, */
 static int nprogs;                  /* checked once at boot (prog_index) */
-static void proc_switch_mm_locked(struct thread *next);
 
 void proc_init(void)
 {
@@ -52,7 +51,6 @@ void proc_init(void)
     arena_bytes = 1u << log2;
     arch_user_mode_init();          /* system calls, user faults */
     thread_end_hook = proc_thread_ended_locked;
-    sched_switch_mm_hook = proc_switch_mm_locked;
 }
 
 struct proc *proc_current(void)
@@ -237,6 +235,8 @@ undo:
 int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintptr_t a0,
                        uintptr_t a1, uintptr_t stack_top, uintptr_t guard, int daemon)
 {
+    KASSERT(guard != 0 && !(guard & (ARCH_GUARD_SIZE - 1)),
+            "a user thread has a guard, aligned (arch_mm_load)");
     uint32_t s = arch_irq_save();
     int first = p->state == PROC_NEW;
     if (p->killed) {                /* ending: no new threads */
@@ -515,7 +515,7 @@ void proc_info(const struct proc *p, struct proc_info *out)
  * its stack guard; the port loads only what is not loaded already. A
  * kernel thread keeps whatever is loaded (it is privileged: the regions do
  * not limit it, and the guard lets it write). */
-static void proc_switch_mm_locked(struct thread *next)
+void proc_switch_mm_locked(struct thread *next)
 {
     arch_mm_load(&next->proc->mm, next->uguard);
 }

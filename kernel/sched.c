@@ -34,7 +34,10 @@ volatile uint32_t ticks;
  * sched_init() sets the policy: like current and ticks it is then in .bss,
  * where the compiler reaches all three from one base address. */
 struct sched_core sched_core;
-void (*sched_switch_mm_hook)(struct thread *next);
+/* The stand-in for images without processes (sched.h). noipa: the compiler
+ * must not see that it is empty, so that such an image (bench-kernel) tests
+ * next->proc on every switch, as a kernel with processes does. */
+__attribute__((weak, noipa)) void proc_switch_mm_locked(struct thread *next) { (void)next; }
 
 /* The policies, in SCHED_POLICIES order (kernel/sched_policy.h). */
 #define SCHED_POLICY_ENTRY(name) &sched_##name,
@@ -248,7 +251,7 @@ struct thread *kernel_switch(struct thread *prev, void *prev_sp)
     }
     next->switches++;
     if (next->proc)
-        sched_switch_mm_hook(next);     /* a user thread: its memory */
+        proc_switch_mm_locked(next);    /* a user thread: its memory */
     current = next;
     return next;
 }

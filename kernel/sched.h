@@ -161,8 +161,10 @@ void sched_dequeue_locked(struct thread *t);
 void sched_dequeue_running_locked(struct thread *t);
 
 /* Called by kernel_switch for an incoming user thread: the process layer
- * loads its address space (kernel/proc.c). NULL when there are none. */
-extern void (*sched_switch_mm_hook)(struct thread *next);
+ * loads its address space (kernel/proc.c). A direct call, so the linker's
+ * optimiser compiles it into the switch; an image without processes has
+ * no user threads and gets sched.c's empty stand-in (weak). */
+void proc_switch_mm_locked(struct thread *next);
 
 /* The idle thread, for tests and ps. */
 extern struct thread *idle_thread;

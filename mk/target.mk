@@ -23,6 +23,7 @@ $(BUILD)/ktest-regs.elf:  $(KERNEL_OBJS) $(KTEST_OBJ) $(BUILD)/arm/tests/target/
                           $(BUILD)/arm/tests/target/regtest.S.o
 $(BUILD)/ktest-stack.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_stack.c.o
 $(BUILD)/ktest-fault.elf: $(KERNEL_OBJS) $(BUILD)/arm/tests/target/test_fault.c.o
+$(BUILD)/ktest-mpu.elf:   $(KERNEL_OBJS) $(KTEST_OBJ) $(BUILD)/arm/tests/target/test_mpu.c.o
 # The bench images leave the locking checks out (IRQ_CHECKS=0, arch/arch.h:
 # the interrupt-mask test in every _locked function, the nesting count), so
 # they are built from their own objects under $(BUILD)/arm-bench/. Every test
@@ -43,11 +44,12 @@ $(BUILD)/bench-proc.elf: $(call bench_objs,$(KERNEL_OBJS) $(BUILD)/arm/tests/tar
                          $(BUILD)/arm/progtab.o
 
 TARGET_IMAGES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-regs.elf \
-                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/weft-kshell.elf \
+                 $(BUILD)/ktest-stack.elf $(BUILD)/ktest-fault.elf $(BUILD)/ktest-mpu.elf \
+                 $(BUILD)/weft-kshell.elf \
                  $(BUILD)/bench-kernel.elf $(BUILD)/bench-proc.elf \
                  $(BUILD)/profile-yield_switch.elf $(BUILD)/profile-syscall_roundtrip.elf \
                  $(BUILD)/profile-irq_to_thread.elf $(BUILD)/user/ubench.elf
-TARGET_SUITES := $(BUILD)/ktest-sched.elf tests/target/ktest-regs.sh \
+TARGET_SUITES := $(BUILD)/ktest-sched.elf $(BUILD)/ktest-mpu.elf tests/target/ktest-regs.sh \
                  tests/target/expect-stack.sh tests/target/expect-fault.sh \
                  tests/target/shell-pipe.sh tests/target/sched-user.sh \
                  tests/target/console.sh \

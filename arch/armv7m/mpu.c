@@ -11,15 +11,14 @@
  *   region 5  the process's block      user RW, never executable
  *   region 6  its code (block start)   user RO + executable, kernel RO
  *   region 7  the running thread's     no user access; the kernel may
- *             stack guard (32 bytes)   (see load_guard)
+ *             stack guard (32 bytes)   (see GUARD_RASR)
  *
  * Where regions overlap the higher number wins, so the code region carves
  * the executable part out of the block and the guard a hole in it.
- * Regions 5 and 6 are four stores, made on a switch between processes only;
- * region 7 is two, made on a switch to a thread with another guard (both
- * together, with one barrier, in arch_mm_load, which remembers what is
- * loaded); regions 3 and 4 are touched only while some process has a
- * segment mapped.
+ * Regions 5, 6 and 7 are loaded together, by one store-multiple with one
+ * barrier (arch_mm_load, load_regions), on a switch to a user thread with
+ * another guard than the one loaded; regions 3 and 4 are touched only
+ * while some process has a segment mapped.
  * Read next: kernel/proc.c (which lays a block out), svc.c (user faults).
  */
 #include <stddef.h>
@@ -111,17 +110,52 @@ static inline void load_segs(const struct arch_mm *mm, uint32_t want)
  * stacks. Clearing, it is not: moving a live execute-never region to base 0
  * would put kernel code under it, and the very next fetch would fault. So a
  * region is cleared by selecting it (RNR) and disabling it (RASR) alone. */
-static inline void load_regions(const struct arch_mm *mm)
+static inline void load_block_code(const struct arch_mm *mm)
 {
     load_segs(mm, mm->segs);
     MPU_RBAR = mm->regs[0]; MPU_RASR = mm->regs[1];
     MPU_RBAR = mm->regs[2]; MPU_RASR = mm->regs[3];
 }
 
+/* A guard only has to stop the thread itself: its stack running off the
+ * bottom faults, in the thread's own access or in the CPU's exception
+ * stacking (which uses the thread's privilege). The kernel may still write
+ * there: a thread's guard is a part of its process's memory (the bottom of
+ * a malloc'ed stack, say), and a system call's buffer may lie across it;
+ * the kernel checks such pointers against the process's memory instead. */
+#define GUARD_RASR (RASR_XN | AP_PRIV | ATTR_SRAM | ((5 - 1) << 1) | RASR_ENABLE)  /* 2^5 bytes */
+_Static_assert(ARCH_GUARD_SIZE == 1u << 5, "GUARD_RASR's size field is for 32 bytes");
+
+/* The block, the code and the guard, three regions, in one store-multiple.
+ * RBAR_A1..A3 and RASR_A1..A3, the four words after RBAR and RASR, are
+ * aliases of them (ARMv7-M ARM B3.5.10): since each RBAR word names its
+ * region (RBAR_VALID), the six words RBAR, RASR, RBAR_A1, RASR_A1,
+ * RBAR_A2, RASR_A2 load three regions, in that order, as six single
+ * stores would. The block's and the code's four words are loaded as
+ * they are in mm (whatever bits arch_mm_init put in them); the guard's
+ * two are made here. On a Cortex-M3 an LDM or STM of N words takes 1+N
+ * cycles, what N pipelined single loads or stores take at best, and
+ * one base address replaces one per register. */
+static inline void load_regions(const struct arch_mm *mm, uintptr_t guard)
+{
+    _Static_assert(sizeof mm->regs == 4 * sizeof(uint32_t), "block RBAR, RASR, code RBAR, RASR");
+    load_segs(mm, mm->segs);
+    /* (Declared after the call above: GCC keeps a register variable in
+     * its register only for the asm that names it, not across a call.) */
+    register uint32_t guard_rbar __asm__("r4") = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
+    register uint32_t guard_rasr __asm__("r5") = GUARD_RASR;
+    __asm volatile ("ldm %[words], {r0-r3}\n\t"
+                    "stm %[rbar], {r0-r5}"
+                    :
+                    : [words] "r"(mm->regs), [rbar] "r"(&MPU_RBAR),
+                      "r"(guard_rbar), "r"(guard_rasr)
+                    : "r0", "r1", "r2", "r3", "memory");
+}
+
 void arch_mm_switch(const struct arch_mm *mm)
 {
     if (mm) {
-        load_regions(mm);
+        load_block_code(mm);
     } else {
         load_segs(NULL, 0);
         for (uint32_t r = REGION_BLOCK; r <= REGION_GUARD; r++) {
@@ -140,40 +174,28 @@ void arch_mm_forget(const struct arch_mm *mm)
         arch_mm_switch(NULL);
 }
 
-/* A guard only has to stop the thread itself: its stack running off the
- * bottom faults, in the thread's own access or in the CPU's exception
- * stacking (which uses the thread's privilege). The kernel may still write
- * there: a thread's guard is a part of its process's memory (the bottom of
- * a malloc'ed stack, say), and a system call's buffer may lie across it;
- * the kernel checks such pointers against the process's memory instead. */
-#define GUARD_RASR (RASR_XN | AP_PRIV | ATTR_SRAM | ((5 - 1) << 1) | RASR_ENABLE)  /* 2^5 bytes */
-_Static_assert(ARCH_GUARD_SIZE == 1u << 5, "GUARD_RASR's size field is for 32 bytes");
-
-static inline void load_guard(uintptr_t guard)
-{
-    if (guard) {
-        MPU_RBAR = (uint32_t)guard | RBAR_VALID | REGION_GUARD;
-        MPU_RASR = GUARD_RASR;
-    } else {
-        MPU_RNR = REGION_GUARD;
-        MPU_RASR = 0;
-    }
-}
-
-/* Called on every switch to a user thread: another process's regions and
- * the guard, or only the guard, or nothing; one barrier pair for all (the
- * MPU takes the new map before the exception return resumes the thread). */
+/* Called on every switch to a user thread. Its guard names it: a guard
+ * lies in its process's block, and the blocks of live processes do not
+ * overlap, so threads with the same guard (one thread, or two a program
+ * gave the same stack) have the same process too, and one compare tells
+ * whether anything must be loaded. (A process's memory is forgotten,
+ * arch_mm_forget, before its block can be anyone else's.) Otherwise its
+ * process's regions and the guard.
+ *
+ * One barrier: the DSB completes the writes to the MPU. The ISB that
+ * arch_mm_switch adds (so that the very next instructions see the new
+ * map) is the exception return's job here: this runs only inside PendSV
+ * (kernel_switch), and "DSB followed by an ISB or an exception return" is
+ * what the Cortex-M3 generic user guide asks for the new map to be used.
+ * The few kernel instructions between lie under no user region. */
 void arch_mm_load(const struct arch_mm *mm, uintptr_t guard)
 {
-    if (mm == loaded.mm && guard == loaded.guard)
-        return;                     /* another thread with the same guard */
-    if (mm != loaded.mm) {
-        load_regions(mm);
-        loaded.mm = mm;
-    }
-    load_guard(guard);
+    if (guard == loaded.guard)
+        return;
+    load_regions(mm, guard);
+    loaded.mm = mm;
     loaded.guard = guard;
-    __asm volatile ("dsb\n\tisb" ::: "memory");
+    __asm volatile ("dsb" ::: "memory");
 }
 
 void arch_mpu_init(void)

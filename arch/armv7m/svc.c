@@ -61,14 +61,17 @@
 #include "frame.h"
 #include "regs.h"
 
-/* Seams for tests (tests/target/init_usertests.c); NULL elsewhere. The
+/* Seams for tests (tests/target/init_usertests.c defines them). The
  * first is kernel/syscall.c's: after a call's work, before the last
  * check. The second runs inside the last check, under the mask, between
  * the check and the clearing of in_syscall. The third runs as a fast
- * call enters, before in_syscall is set. */
-extern void syscall_return_test_hook(void) __attribute__((weak));
-extern void svc_leave_test_hook(int fast) __attribute__((weak));
-extern void svc_enter_test_hook(void) __attribute__((weak));
+ * call enters, before in_syscall is set. Elsewhere they are these empty
+ * weak functions, which link-time optimisation compiles into nothing (a
+ * weak reference tested for NULL cost two instructions a seam, every
+ * call). */
+void syscall_return_test_hook(void);
+__attribute__((weak)) void svc_leave_test_hook(int fast) { (void)fast; }
+__attribute__((weak)) void svc_enter_test_hook(void) {}
 
 /* The end of every blocking call: hand the result to the SVCall handler. */
 __attribute__((naked)) static void svc_return_stub(void)
@@ -92,47 +95,68 @@ static struct hw_frame *to_kernel(uintptr_t fn, uint32_t a0, uint32_t a1,
     return k;
 }
 
+/* The stack the exception return unstacks from. The handler returns to
+ * the frame it was given unless it says otherwise here. */
+static inline void set_psp(const void *sp)
+{
+    __asm volatile ("msr psp, %0" :: "r"(sp) : "memory");
+}
+
 /* A thread whose process is ending never returns to user mode: it runs
  * kernel_thread_killed() privileged on its kernel stack instead, and ends.
  * (Out of line: the way back keeps no stack frame for it.) */
-static __attribute__((noinline, cold)) uint32_t *no_way_back(uint32_t control)
+static __attribute__((noinline, cold)) void no_way_back(void)
 {
+    uint32_t control;
+    __asm volatile ("mrs %0, control" : "=r"(control));
     __asm volatile ("msr control, %0" :: "r"(control & ~1u) : "memory");
-    return (uint32_t *)to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0);
+    set_psp(to_kernel((uintptr_t)kernel_thread_killed, 0, 0, 0xFFFFFFFFu, 0));
 }
 
-/* The way back to user mode of every call: the last kill check. Returns
- * the PSP to return to: the user frame u with R0 = r, or, for a killed
- * thread, a frame that runs kernel_thread_killed() privileged. */
-static uint32_t *leave(struct thread *t, struct hw_frame *u, uint32_t r,
-                       uint32_t control, int fast)
+/* The way back to user mode of every call: the last kill check. The
+ * exception return then resumes the user frame u with R0 = r, or, for a
+ * killed thread, a frame that runs kernel_thread_killed() privileged. A
+ * fast call's PSP and CONTROL are the user's already; a blocking call's
+ * are its kernel stack's, and are set back here. */
+static void leave(struct thread *t, struct hw_frame *u, uint32_t r, int fast)
 {
     __asm volatile ("cpsid i" ::: "memory");
     if (t->kill_pending) {
         __asm volatile ("cpsie i" ::: "memory");
-        return no_way_back(control);
+        no_way_back();
+        return;
     }
-    if (svc_leave_test_hook)
-        svc_leave_test_hook(fast);
+    svc_leave_test_hook(fast);
     u->r0 = r;                  /* the frame was stacked with the user's
                                    permissions at entry: it is writable */
     t->in_syscall = 0;          /* from here a kill ends the thread at once */
     __asm volatile ("cpsie i" ::: "memory");
-    if (!fast)                  /* a fast call never left user mode's CONTROL */
+    if (!fast) {                /* a fast call never left user mode's stack */
+        uint32_t control;
+        __asm volatile ("mrs %0, control" : "=r"(control));
         __asm volatile ("msr control, %0" :: "r"(control | 1u) : "memory");
-    return (uint32_t *)u;
+        set_psp(u);
+    }
+}
+
+/* R0-R3 from the frame to the thread's sysargs (the handlers' arg_*): one
+ * load-multiple and one store-multiple. On a Cortex-M3 each takes 1+4
+ * cycles, what four pipelined loads or four stores take at best. */
+static inline void copy_args(long *to, const struct hw_frame *f)
+{
+    _Static_assert(offsetof(struct hw_frame, r0) == 0 && offsetof(struct hw_frame, r3) == 12,
+                   "R0-R3 are the frame's first four words");
+    __asm volatile ("ldm %1, {r0-r3}\n\t"
+                    "stm %0, {r0-r3}"
+                    :: "r"(to), "r"(f) : "r0", "r1", "r2", "r3", "memory");
 }
 
 /* A FAST call, run here in the handler. */
-static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(void),
-                          uint32_t control)
+static void run_fast(struct thread *t, struct hw_frame *f, long (*call)(void))
 {
-    t->sysargs[0] = (long)f->r0;
-    t->sysargs[1] = (long)f->r1;
-    t->sysargs[2] = (long)f->r2;
-    t->sysargs[3] = (long)f->r3;
-    if (svc_enter_test_hook)
-        svc_enter_test_hook();
+    _Static_assert(sizeof t->sysargs == 4 * sizeof(long), "R0-R3");
+    copy_args(t->sysargs, f);
+    svc_enter_test_hook();
     t->in_syscall = 1;                  /* to a kill, it is in the kernel now */
     __asm volatile ("" ::: "memory");   /* (the store before the load below) */
     /* An interrupt handler that killed it before that found it in user mode
@@ -144,22 +168,24 @@ static uint32_t *run_fast(struct thread *t, struct hw_frame *f, long (*call)(voi
     if (IRQ_CHECKS && arch_irq_depth() != 0)
         panic("fast system call %lu returned at irq depth %lu in thread %d '%s'",
               (unsigned long)f->r12, (unsigned long)arch_irq_depth(), t->id, t->name);
-    if (syscall_return_test_hook)
-        syscall_return_test_hook();
-    return leave(t, f, (uint32_t)r, control, 1);
+    syscall_return_test_hook();
+    leave(t, f, (uint32_t)r, 1);
 }
 
-/* Called by svc_handler for an `svc` from user mode, with the caller's
- * frame and CONTROL: a call, fast or blocking. Returns the PSP to return
- * to; CONTROL.nPRIV is cleared for a blocking call. */
-__attribute__((used)) uint32_t *svc_call(uint32_t *frame, uint32_t control)
+/* Entered from svc_handler for an `svc` from user mode, with the caller's
+ * frame and CONTROL: a call, fast or blocking. Its return is the
+ * exception return; a blocking call leaves by the thread's kernel stack,
+ * with CONTROL.nPRIV cleared. */
+__attribute__((used)) void svc_call(uint32_t *frame, uint32_t control)
 {
     struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;
     uint32_t n = f->r12;
     long (*fast)(void) = n < SYS_NCALLS ? kernel_fast_syscalls[n] : NULL;
-    if (fast)
-        return run_fast(t, f, fast, control);
+    if (fast) {
+        run_fast(t, f, fast);
+        return;
+    }
 
     /* Blocking: send the thread to kernel_syscall() on its kernel stack;
      * it comes back through svc_return_stub, to svc_return(). */
@@ -171,37 +197,32 @@ __attribute__((used)) uint32_t *svc_call(uint32_t *frame, uint32_t control)
                                    (uintptr_t)svc_return_stub, 0);
     k->r2 = f->r2;
     k->r3 = f->r3;
-    return (uint32_t *)k;
+    set_psp(k);
 }
 
-/* Called by svc_handler for an `svc` from the kernel: the end of a
+/* Entered from svc_handler for an `svc` from the kernel: the end of a
  * blocking call, which only svc_return_stub may ask for. */
-__attribute__((used)) uint32_t *svc_return(uint32_t *frame, uint32_t control)
+__attribute__((used)) void svc_return(uint32_t *frame)
 {
     struct hw_frame *f = (struct hw_frame *)frame;
     struct thread *t = current;
     if (!t->in_syscall || (f->pc & ~1u) != ((uintptr_t)svc_return_stub & ~1u) + 2)
         panic("svc from kernel code at %p in thread %d '%s'", (void *)f->pc, t->id, t->name);
-    return leave(t, (struct hw_frame *)t->user_sp, f->r0, control, 0);
+    leave(t, (struct hw_frame *)t->user_sp, f->r0, 0);
 }
 
 /* SVCall: entered with EXC_RETURN in LR; threads always use the PSP.
- * Privilege tells a call (from user mode) from the end of one. */
+ * Privilege tells a call (from user mode) from the end of one. The C
+ * half is jumped to, not called: LR still holds EXC_RETURN, so its own
+ * return is the exception return. */
 __attribute__((naked)) void svc_handler(void)
 {
     __asm volatile (
         "mrs    r0, psp         \n"
         "mrs    r1, control     \n"
-        "push   {r4, lr}        \n"
         "tst    r1, #1          \n"
-        "beq    1f              \n"
-        "bl     svc_call        \n"    /* nPRIV: from user mode */
-        "msr    psp, r0         \n"
-        "pop    {r4, pc}        \n"
-        "1:                     \n"
-        "bl     svc_return      \n"    /* from svc_return_stub */
-        "msr    psp, r0         \n"
-        "pop    {r4, pc}        \n");
+        "bne.w  svc_call        \n"    /* nPRIV: from user mode */
+        "b.w    svc_return      \n");  /* from svc_return_stub */
 }
 
 /* ---- User faults -------------------------------------------------------- */

@@ -23,8 +23,8 @@
 static inline __attribute__((always_inline)) long sys0(long num)
 {
     register long r12 __asm__("r12") = num;
-    register long r0 __asm__("r0") = 0;
-    __asm__ volatile("svc 0" : "+r"(r0) : "r"(r12) : "memory");
+    register long r0 __asm__("r0");     /* the result only: no argument */
+    __asm__ volatile("svc 0" : "=r"(r0) : "r"(r12) : "memory");
     return r0;
 }
 

@@ -303,6 +303,23 @@ static void test_a_background_reader_waits_for_the_console(void **state)
     assert_int_equal(p->state, PROC_ZOMBIE);
 }
 
+/* Every user thread has a stack guard: the switch knows a thread's memory
+ * by it (arch_mm_load: one compare), so a thread made without one is a
+ * kernel bug, stopped where it is made. (The process is one being killed:
+ * without the check the call would just refuse, -EINTR.) */
+static void make_guardless(void *arg)
+{
+    proc_thread_create(arg, "noguard", 0x1001, 0, 0, 0x2000, 0, 0);
+}
+
+static void test_a_user_thread_without_a_guard_panics(void **state)
+{
+    (void)state;
+    static struct proc dying = { .killed = 1 };
+    assert_int_equal(host_catch_halt(make_guardless, &dying), EXIT_PANIC);
+    assert_non_null(strstr(host_console(), "a user thread has a guard"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup(test_pythons_rule_releases_the_process_once, setup),
         cmocka_unit_test_setup(test_a_spawn_that_cannot_make_its_thread_leaves_nothing, setup),
         cmocka_unit_test_setup(test_a_background_reader_waits_for_the_console, setup),
+        cmocka_unit_test_setup(test_a_user_thread_without_a_guard_panics, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
