@@ -83,6 +83,11 @@ void uart_drain_polled(void)
         uart_putc_polled((char)c);
 }
 
+int uart_tx_idle(void)
+{
+    return !tx_busy && ring_count(&tx) == 0;
+}
+
 static void console_write_irq(const char *buf, size_t n)
 {
     if (arch_in_isr() || !current) {

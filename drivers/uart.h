@@ -17,6 +17,9 @@ void uart_init(void);
 void uart_putc_polled(char c);
 /* Send whatever the transmit ring still holds, by polling. */
 void uart_drain_polled(void);
+/* True when nothing waits to be sent and no byte is on the wire (its
+ * interrupt handled): the console is quiet. */
+int uart_tx_idle(void);
 
 /* Switch to interrupt mode; the kernel's console output then goes through
  * uart_write. Call once the scheduler is set up. */

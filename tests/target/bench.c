@@ -173,7 +173,7 @@ static void *bench_main(void *arg)
 {
     (void)arg;
     timer_start();
-    thread_sleep(2);                /* let boot-time console output finish */
+    bench_quiet_console();          /* boot-time output out before measuring */
 
     int64_t loop = bench_per_op(run_empty, 1, 0);
     int64_t yield = 0, pingpong = 0, create = 0, irq = 0;

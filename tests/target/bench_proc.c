@@ -104,7 +104,7 @@ static void *bench_main(void *arg)
     (void)arg;
     waitq_init(&harness.child_wait);
     timer_start();
-    thread_sleep(2);                    /* let boot-time console output finish */
+    bench_quiet_console();              /* boot-time output out before measuring */
 
     uint32_t mem0 = proc_mem_free();
     int slots0 = proc_free_slots();
