@@ -49,7 +49,7 @@ static int header_ok(const struct prog_header *h)
 static const struct prog_header *walk(const void *table, const struct prog_header *h)
 {
     const uint8_t *p = h ? (const uint8_t *)h + prog_image_bytes(h) : table;
-    h = (const struct prog_header *)p;  /* < 4 * PROG_MAX_BLOCK + 52 on: no wrap */
+    h = (const struct prog_header *)p;  /* < 4 * PROG_MAX_BLOCK + 68 on: no wrap */
     return header_ok(h) ? h : NULL;     /* also the zeroed end marker */
 }
 
@@ -76,16 +76,33 @@ const struct prog_header *prog_find(const void *table, const char *name)
     return NULL;
 }
 
-/* Every relocation names an aligned word of the linked text or data. */
+/* The parts (progimg.h) add up to nrelocs, and every relocation names an
+ * aligned word of its part's section whose linked value points where its
+ * part says: the judgement the loader no longer makes word by word. */
 static int relocs_ok(const struct prog_header *h)
 {
-    const uint8_t *relocs = (const uint8_t *)(h + 1) + h->text_size + h->data_size;
-    uint32_t linked_end = h->text_size + h->data_size;     /* 4-aligned */
-    for (uint32_t i = 0; i < h->nrelocs; i++) {
-        uint32_t off;
-        memcpy(&off, relocs + 4 * i, 4);
-        if (off % 4 != 0 || off >= linked_end)
-            return 0;
+    const uint8_t *text = (const uint8_t *)(h + 1);
+    const uint8_t *relocs = text + h->text_size + h->data_size;
+    uint32_t text_size = h->text_size;
+    uint32_t linked_end = text_size + h->data_size;        /* 4-aligned */
+    uint64_t sum = 0;
+    for (int k = 0; k < RELOC_PARTS; k++)
+        sum += h->relocs_in[k];
+    if (sum != h->nrelocs)
+        return 0;
+    uint32_t i = 0;
+    for (int k = 0; k < RELOC_PARTS; k++) {
+        int in_text = k == RELOC_TEXT_TO_TEXT || k == RELOC_TEXT_TO_DATA;
+        int to_text = k == RELOC_TEXT_TO_TEXT || k == RELOC_DATA_TO_TEXT;
+        for (uint32_t end = i + h->relocs_in[k]; i < end; i++) {
+            uint32_t off, v;
+            memcpy(&off, relocs + 4 * i, 4);
+            if (off % 4 != 0 || off >= linked_end || (off < text_size) != in_text)
+                return 0;
+            memcpy(&v, text + off, 4);  /* data follows text in the image */
+            if ((v < text_size) != to_text)
+                return 0;
+        }
     }
     return 1;
 }
@@ -170,6 +187,18 @@ static void zero_words(uint32_t *p, uint32_t *end)
         *w++ = 0;
 }
 
+/* Adds `moves` to each of the n words named by the offsets at `off`, in a
+ * section whose linked address 0 is now at `at`. Returns the offsets after
+ * these n: the next part's. */
+static const uint32_t *relocate(uint8_t *at, const uint32_t *off, uint32_t n, uint32_t moves)
+{
+    for (const uint32_t *end = off + n; off < end; off++) {
+        uint32_t *word = (uint32_t *)(at + *off);
+        *word += moves;
+    }
+    return off;
+}
+
 int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layout *l)
 {
     if (!header_ok(h) || ((uintptr_t)base & 3) != 0)
@@ -201,16 +230,15 @@ void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct 
     zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->block_size));
 
     /* A relocation's offset (a linked address) says where the word is now:
-     * text moved to base, data to base + data_offset. The word's value
-     * says which section it points into, and so how far it moves. */
-    uint32_t text_size = h->text_size, nrelocs = h->nrelocs;
-    uint32_t text_at = (uint32_t)(uintptr_t)base;
-    uint32_t data_moves = (uint32_t)(uintptr_t)base + l->data_offset - text_size;
+     * text moved to base, data to base + data_offset. Its part says which
+     * section its value points into, and so how far the value moves. */
+    uint32_t text_size = h->text_size;
     uint8_t *data_in_block = base + l->data_offset - text_size;
-    for (uint32_t i = 0; i < nrelocs; i++) {
-        uint32_t off = relocs[i];
-        uint32_t *word = (uint32_t *)((off < text_size ? base : data_in_block) + off);
-        uint32_t v = *word;
-        *word = v + (v < text_size ? text_at : data_moves);
-    }
+    uint32_t text_moves = (uint32_t)(uintptr_t)base;
+    uint32_t data_moves = (uint32_t)(uintptr_t)data_in_block;
+    const uint32_t *n = h->relocs_in;
+    relocs = relocate(base, relocs, n[RELOC_TEXT_TO_TEXT], text_moves);
+    relocs = relocate(base, relocs, n[RELOC_TEXT_TO_DATA], data_moves);
+    relocs = relocate(data_in_block, relocs, n[RELOC_DATA_TO_TEXT], text_moves);
+    relocate(data_in_block, relocs, n[RELOC_DATA_TO_DATA], data_moves);
 }

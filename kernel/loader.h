@@ -70,8 +70,10 @@ const struct prog_header *prog_find(const void *table, const char *name);
  * checking again (kernel/proc.c). */
 
 /* Everything prog_layout() and prog_load() would refuse h for: the checks
- * of prog_at(), a stack below PROG_MIN_STACK, a relocation that is not an
- * aligned word of the linked text or data. 0 or -EINVAL. */
+ * of prog_at(), a stack below PROG_MIN_STACK, relocation parts that do not
+ * add up to nrelocs, a relocation that is not an aligned word of its part's
+ * section (text or data), or whose word's linked value does not point where
+ * its part says (progimg.h). 0 or -EINVAL. */
 int prog_check(const struct prog_header *h);
 
 /* Fills index[0..max) with the table's programs in order, each one passing

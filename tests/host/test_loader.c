@@ -111,7 +111,7 @@ static void test_corrupt_tables_end_the_walk(void **state)
     a->entry &= ~1u;                                    /* not Thumb */
     assert_null(prog_at(table, 0));
     *a = saved;
-    a->version = 2;
+    a->version = PROG_VERSION - 1;                      /* the format before */
     assert_null(prog_at(table, 0));
     *a = saved;
     assert_ptr_equal(prog_at(table, 1), b);
@@ -384,6 +384,42 @@ static void test_index_checks_each_image_once(void **state)
     free(table);
 }
 
+/* The loader moves each relocation part by one displacement without
+ * looking at the words, so the boot check must refuse a relocation in the
+ * wrong part and parts that do not add up. The fixture has words of all
+ * four parts (its probes point from text and data into both). */
+static void test_relocation_parts_are_checked(void **state)
+{
+    (void)state;
+    size_t isize;
+    uint8_t *image = load_file("relocme.prog", &isize);
+    struct prog_header *h = (struct prog_header *)image;
+    uint32_t *n = h->relocs_in;
+    for (int k = 0; k < RELOC_PARTS; k++)
+        assert_true(n[k] > 0);
+    assert_int_equal(n[0] + n[1] + n[2] + n[3], h->nrelocs);
+    assert_int_equal(prog_check(h), 0);
+
+    /* Each boundary moved by one: its word lands in a neighbouring part. */
+    for (int k = 0; k + 1 < RELOC_PARTS; k++) {
+        n[k]++; n[k + 1]--;
+        assert_int_equal(prog_check(h), -EINVAL);
+        n[k] -= 2; n[k + 1] += 2;
+        assert_int_equal(prog_check(h), -EINVAL);
+        n[k]++; n[k + 1]--;
+        assert_int_equal(prog_check(h), 0);
+    }
+    n[RELOC_DATA_TO_DATA]--;                              /* the sum is short */
+    assert_int_equal(prog_check(h), -EINVAL);
+    n[RELOC_DATA_TO_DATA] += 2;                           /* or long */
+    assert_int_equal(prog_check(h), -EINVAL);
+    n[RELOC_DATA_TO_DATA]--;
+    n[RELOC_TEXT_TO_TEXT] += 0x80000000u;                 /* a sum that wraps */
+    n[RELOC_TEXT_TO_DATA] += 0x80000000u;
+    assert_int_equal(prog_check(h), -EINVAL);
+    free(image);
+}
+
 /* prog_layout_checked + prog_load_checked make exactly the block that
  * prog_layout + prog_load make, and write nothing outside it. */
 static void test_checked_load_is_the_same_block(void **state)
@@ -474,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_load_relocates_every_pointer),
         cmocka_unit_test(test_corrupt_images_leave_the_block_untouched),
         cmocka_unit_test(test_index_checks_each_image_once),
+        cmocka_unit_test(test_relocation_parts_are_checked),
         cmocka_unit_test(test_checked_load_is_the_same_block),
         cmocka_unit_test(test_mkprog_refuses_what_cannot_move),
     };
