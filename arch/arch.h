@@ -76,7 +76,16 @@ struct arch_mm {
     uint32_t seg[ARCH_MM_SEGS][2];  /* a segment's RBAR, RASR; RASR 0: none */
     uint32_t segs;                  /* bit i: slot i holds a segment */
 };
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
+/* The block [base, base + size) with its code region [base, base +
+ * code_size) (both powers of two, aligned to their size), of which only
+ * [base, base + code_used) is code: code_used is a multiple of code_size / 8
+ * (the MPU's subregions), or code_size. Nothing hidden. */
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size,
+                  uint32_t code_used);
+/* Make [lo, hi) of mm's block inaccessible to user mode, and the rest of
+ * the block (outside the code) accessible again: whole eighths of the
+ * block (lo == hi: none hidden). Takes effect now if mm is loaded. */
+void arch_mm_hide(struct arch_mm *mm, uintptr_t lo, uintptr_t hi);
 /* Put segment [base, base + size) in slot i of mm (size 0: empty the
  * slot). Takes effect at the next arch_mm_switch(mm). */
 void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size);

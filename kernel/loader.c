@@ -145,7 +145,8 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
         return -ENOMEM;
 
     uint64_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
-    uint64_t data_end = code + h->data_size + h->bss_size;
+    uint64_t data_at = code >= PROG_PARTS_MIN ? round_up(h->text_size, code / PROG_PARTS) : code;
+    uint64_t data_end = data_at + h->data_size + h->bss_size;
     uint64_t heap = round_up(data_end, 8);
     uint64_t guard = round_up(heap + h->heap_size, PROG_GUARD_SIZE);
     uint64_t stack = round_up(h->stack_size, PROG_GUARD_SIZE);
@@ -159,7 +160,7 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     /* The stack and the extra bytes sit at the very top; any slack lies
      * between the heap and the guard, where SYS_SBRK can use it. */
     out->code_size = (uint32_t)code;
-    out->data_offset = (uint32_t)code;
+    out->data_offset = (uint32_t)data_at;
     out->data_end = (uint32_t)data_end;
     out->heap_offset = (uint32_t)heap;
     out->heap_size = h->heap_size;
@@ -169,6 +170,13 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     out->stack_guard = out->stack_lo - PROG_GUARD_SIZE;
     out->block_size = (uint32_t)block;
     out->entry = h->entry;
+
+    /* The eighths of the block between the heap's start and the guard. */
+    uint32_t part = out->block_size / PROG_PARTS;
+    out->hidden_lo = (uint32_t)round_up(heap, part);
+    out->hidden_hi = out->stack_guard & ~(part - 1);
+    if (block < PROG_PARTS_MIN || out->hidden_lo >= out->hidden_hi)
+        out->hidden_lo = out->hidden_hi = out->stack_guard;
     return 0;
 }
 
@@ -204,9 +212,11 @@ int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layo
     if (!header_ok(h) || ((uintptr_t)base & 3) != 0)
         return -EINVAL;
     /* The layout must be one prog_layout() could have made for h. */
+    uint64_t data_end = (uint64_t)l->data_offset + h->data_size + h->bss_size;
     if (l->block_size > PROG_MAX_BLOCK || l->data_offset < h->text_size ||
-        l->data_offset % 4 != 0 ||
-        (uint64_t)l->data_offset + h->data_size + h->bss_size > l->block_size)
+        l->data_offset % 4 != 0 || data_end > l->block_size ||
+        l->hidden_lo % 4 != 0 || l->hidden_hi % 4 != 0 || l->hidden_lo < data_end ||
+        l->hidden_lo > l->hidden_hi || l->hidden_hi > l->block_size)
         return -EINVAL;
     if (!relocs_ok(h))
         return -EINVAL;
@@ -220,14 +230,16 @@ void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct 
     const uint8_t *data = text + h->text_size;
     const uint32_t *relocs = (const uint32_t *)(data + h->data_size);  /* 4-aligned */
 
-    /* Every byte the two copies do not cover is zeroed: a process never
-     * sees what the block's previous owner left there. Every offset here
-     * is a multiple of 4 (sizes are, the data offset is a power of two). */
+    /* Every byte the two copies do not cover is zeroed, but for the hidden
+     * eighths: a process never sees what the block's previous owner left
+     * there (the hidden ones are zeroed when SYS_SBRK shows them). Every
+     * offset here is a multiple of 4 (sizes are, and the layout's offsets). */
     uint32_t data_end = l->data_offset + h->data_size;
     memcpy(base, text, h->text_size);
     zero_words((uint32_t *)(base + h->text_size), (uint32_t *)(base + l->data_offset));
     memcpy(base + l->data_offset, data, h->data_size);
-    zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->block_size));
+    zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->hidden_lo));
+    zero_words((uint32_t *)(base + l->hidden_hi), (uint32_t *)(base + l->block_size));
 
     /* A relocation's offset (a linked address) says where the word is now:
      * text moved to base, data to base + data_offset. Its part says which

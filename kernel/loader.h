@@ -9,14 +9,28 @@
  * The block of one process, from its base (offsets below are from there):
  *
  *   0            text        code and read-only data     MPU: read-only, executable
- *   code_size    data, bss   (code_size is a power of two, the text's MPU region)
- *   heap_offset  heap        heap_size bytes; SYS_SBRK may grow it up to stack_guard
+ *   data_offset  data, bss   (text_size rounded up to an eighth of code_size)
+ *   heap_offset  heap        SYS_SBRK gives it out from here up to stack_guard
+ *   hidden_lo    hidden      eighths of the block above the break: no access
+ *   hidden_hi                for anyone in user mode, not zeroed at spawn;
+ *                            SYS_SBRK zeroes and shows each as the break
+ *                            reaches it (kernel/sys_proc.c)
  *   stack_guard  guard       32 bytes, no access: catches a stack overflow
  *   stack_lo     stack       grows down from stack_top
  *   extra_offset extra       argv and its strings, put there by the spawner
  *   block_size   (end)       a power of two >= 2 * code_size, so the code
  *                            region is never the whole block
  *
+ * code_size is a power of two: the text's MPU region, [0, code_size). The
+ * MPU splits a region of PROG_PARTS_MIN bytes or more into eighths that can
+ * be switched off one by one, so only the eighths the text needs are code;
+ * the rest of the code region is the block's (read-write, never
+ * executable), and the data starts there, at data_offset. A smaller code
+ * region is all code, and the data starts at code_size. The block's eighths
+ * that lie wholly inside [heap_offset, stack_guard) are [hidden_lo,
+ * hidden_hi) (empty, hidden_lo == hidden_hi, if there are none): memory a
+ * process has not been given yet, so it never sees what was there before.
+
  * The table is part of the kernel image, made by `mkprog --table`, but the
  * walk still checks every header, so a corrupt table ends the walk instead
  * of sending the kernel to read far away; the kernel checks every image
@@ -39,13 +53,18 @@
 #define PROG_MIN_STACK   256u       /* bytes, as for SYS_THREAD_CREATE */
 #define PROG_MAX_COUNT   64         /* prog_at() gives up after this many */
 #define PROG_GUARD_SIZE  32u        /* the smallest MPU region */
+#define PROG_PARTS       8u         /* an MPU region's eighths (subregions)... */
+#define PROG_PARTS_MIN   256u       /* ...in a region of at least this many bytes */
 
 struct prog_layout {                /* offsets from the block's base, bytes */
     uint32_t code_size;             /* power of two >= max(text_size, 32) */
-    uint32_t data_offset;           /* == code_size */
+    uint32_t data_offset;           /* text_size rounded up to code_size / 8,
+                                       or code_size if that is below PROG_PARTS_MIN */
     uint32_t data_end;              /* data_offset + data_size + bss_size */
     uint32_t heap_offset;           /* data_end rounded up to 8 */
     uint32_t heap_size;             /* from the header */
+    uint32_t hidden_lo, hidden_hi;  /* eighths of the block above the heap's
+                                       start and below the guard; lo == hi: none */
     uint32_t stack_guard;           /* 32-aligned, PROG_GUARD_SIZE bytes */
     uint32_t stack_lo;              /* stack_guard + 32: lowest stack byte */
     uint32_t stack_top;             /* initial SP, 32-aligned (so 8-aligned) */
@@ -92,9 +111,10 @@ const struct prog_header *prog_lookup(const struct prog_header *const *index, in
 int prog_layout(const struct prog_header *h, uint32_t extra, struct prog_layout *out);
 
 /* Fills the block [base, base + l->block_size), which must be aligned to at
- * least 4 and laid out by prog_layout() for this h: zeroes it (a process
- * never sees what the previous owner left), copies text and data, and
- * relocates. Every relocation is checked before anything is written; on
+ * least 4 and laid out by prog_layout() for this h: zeroes it but for the
+ * hidden eighths (a process never sees what the previous owner left; the
+ * hidden ones it cannot see until SYS_SBRK zeroes them), copies text and
+ * data, and relocates. Every relocation is checked before anything is written; on
  * -EINVAL (a corrupt image or a layout that does not fit h) the block is
  * untouched, and nothing outside it is ever written. Relocated words hold
  * the low 32 bits of the address: the board's addresses are 32 bits. */

@@ -141,11 +141,14 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->heap_hi = base + l->stack_guard;
     memset(&p->umem, 0, sizeof p->umem);
     p->umem.base = base;
-    p->umem.code_end = base + l->code_size;
+    p->umem.code_end = base + l->data_offset;  /* the text's eighths of the code region */
     p->umem.end = base + l->block_size;
     p->umem.guard_lo = base + l->stack_guard;
     p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
-    arch_mm_init(&p->mm, base, l->block_size, l->code_size);
+    p->umem.hidden_lo = base + l->hidden_lo;    /* sys_sbrk shows it */
+    p->umem.hidden_hi = base + l->hidden_hi;
+    arch_mm_init(&p->mm, base, l->block_size, l->code_size, l->data_offset);
+    arch_mm_hide(&p->mm, p->umem.hidden_lo, p->umem.hidden_hi);
 
     memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_check found its NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';
@@ -507,6 +510,8 @@ void proc_info(const struct proc *p, struct proc_info *out)
     out->created = p->created;
     out->mem_base = (uint32_t)(uintptr_t)p->mem;
     out->mem_size = p->mem ? p->mem_size : 0;
+    out->hidden_lo = p->mem ? (uint32_t)p->umem.hidden_lo : 0;
+    out->hidden_hi = p->mem ? (uint32_t)p->umem.hidden_hi : 0;
     memcpy(out->name, p->name, PROC_NAME_LEN);
     memcpy(out->why, p->why, sizeof out->why);
 }

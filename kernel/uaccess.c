@@ -39,15 +39,16 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
         return a >= m->base && a <= m->end;
     if (a < m->base || a >= m->end || n > m->end - a)
         return 0;
-    if (overlaps(a, n, m->guard_lo, m->guard_hi))
+    if (overlaps(a, n, m->guard_lo, m->guard_hi) || overlaps(a, n, m->hidden_lo, m->hidden_hi))
         return 0;
     if (write && a < m->code_end)       /* the text is the bottom of the block */
         return 0;
     return 1;
 }
 
-/* How many bytes from a on can be read: up to the end of the block or the
- * guard if it lies above a; 0 if a itself cannot be read. */
+/* How many bytes from a on can be read: up to the end of the block, or to
+ * the guard or the hidden range if it lies above a; 0 if a itself cannot
+ * be read. */
 static size_t readable_from(const struct umem *m, uintptr_t a)
 {
     for (int i = 0; i < UMEM_SEGS; i++)
@@ -58,6 +59,8 @@ static size_t readable_from(const struct umem *m, uintptr_t a)
     uintptr_t stop = m->end;
     if (m->guard_lo < m->guard_hi && m->guard_lo > a && m->guard_lo < stop)
         stop = m->guard_lo;
+    if (m->hidden_lo < m->hidden_hi && m->hidden_lo > a && m->hidden_lo < stop)
+        stop = m->hidden_lo;
     return stop - a;
 }
 

@@ -148,6 +148,8 @@ static void test_layout_exact_offsets(void **state)
     assert_int_equal(l.extra_offset, 8128);
     assert_int_equal(l.block_size, 8192);
     assert_int_equal(l.entry, 1);
+    assert_int_equal(l.hidden_lo, 1024);     /* the eighths of the block wholly */
+    assert_int_equal(l.hidden_hi, 5120);     /* inside [heap_offset, stack_guard) */
 
     /* The smallest program: 32 + 32 + 256 = 320 bytes -> a 512-byte block,
      * the stack at its top and the slack (sbrk's room) below the guard. */
@@ -160,6 +162,8 @@ static void test_layout_exact_offsets(void **state)
     assert_int_equal(l.stack_top, 512);
     assert_int_equal(l.extra_offset, 512);
     assert_int_equal(l.block_size, 512);
+    assert_int_equal(l.hidden_lo, 64);
+    assert_int_equal(l.hidden_hi, 192);
 
     h = hdr(3000, 4, 0, 300, 0);             /* stack rounds up to 320 */
     assert_int_equal(prog_layout(&h, 1, &l), 0);
@@ -168,6 +172,29 @@ static void test_layout_exact_offsets(void **state)
     assert_int_equal(l.extra_offset, 8192 - 32);
     assert_int_equal(l.stack_lo, 8192 - 32 - 320);
     assert_int_equal(l.stack_guard % 32, 0);
+    assert_int_equal(l.data_offset, 3072);   /* six eighths of the code region */
+    assert_int_equal(l.hidden_lo, 4096);
+    assert_int_equal(l.hidden_hi, 7168);
+
+    /* ubench's shape: 4560 bytes of text in an 8 KiB code region; the data
+     * starts at its sixth eighth, not at 8192. */
+    h = hdr(4560, 104, 560, 2048, 4096);
+    assert_int_equal(prog_layout(&h, 24, &l), 0);
+    assert_int_equal(l.code_size, 8192);
+    assert_int_equal(l.data_offset, 5120);
+    assert_int_equal(l.heap_offset, 5784);
+    assert_int_equal(l.block_size, 16384);
+    assert_int_equal(l.stack_guard, 16384 - 32 - 2048 - 32);
+    assert_int_equal(l.hidden_lo, 6144);
+    assert_int_equal(l.hidden_hi, 12288);
+
+    /* No eighth fits between the heap and the guard: none hidden. */
+    h = hdr(4, 180, 0, 256, 0);
+    assert_int_equal(prog_layout(&h, 0, &l), 0);
+    assert_int_equal(l.block_size, 512);
+    assert_int_equal(l.heap_offset, 216);
+    assert_int_equal(l.stack_guard, 224);
+    assert_int_equal(l.hidden_lo, l.hidden_hi);
 }
 
 static void test_layout_refuses_absurd_sizes(void **state)
@@ -293,11 +320,13 @@ static void test_load_relocates_every_pointer(void **state)
             assert_int_equal(word(copy + i), word(text_img + i));
     }
     /* The block was 0xA5 before: the gap after the text and everything
-     * after the data must have been zeroed. */
+     * after the data must have been zeroed, but for the hidden eighths,
+     * which are left as they were (SYS_SBRK zeroes them as it shows them). */
+    assert_true(l.hidden_lo < l.hidden_hi);
     for (uint32_t i = h->text_size; i < l.data_offset; i++)
         assert_int_equal(base[i], 0);
     for (uint32_t i = l.data_offset + h->data_size; i < l.block_size; i++)
-        assert_int_equal(base[i], 0);
+        assert_int_equal(base[i], i >= l.hidden_lo && i < l.hidden_hi ? 0xA5 : 0);
     assert_true(h->nrelocs >= 8);                          /* the probes' own 8 */
     munmap(map, map_size);
     free(copy);
@@ -330,6 +359,15 @@ static void test_corrupt_images_leave_the_block_untouched(void **state)
     assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
     bad_l = l;
     bad_l.block_size = l.data_offset + h->data_size;        /* no room for the bss */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_lo = l.data_offset;                        /* would skip the data's zeroing */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_hi = l.block_size + 4;                     /* past the block */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_lo = l.hidden_hi + 4;                      /* backwards */
     assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
     assert_int_equal(prog_load(h, base + 2, &l), -EINVAL);  /* misaligned block */
     h->nrelocs = 0xFFFFFFFFu;

@@ -187,6 +187,37 @@ static void test_copyinstr_copies_once_and_always_terminates(void **state)
     assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, 0), -EINVAL);
 }
 
+/* Heap room above the break that sbrk has not given out is hidden: not
+ * the process's yet, and holding the previous owner's bytes. The gateway
+ * refuses it both ways, at every edge, and a string stops before it. */
+static void test_the_hidden_range_is_refused(void **state)
+{
+    (void)state;
+    struct umem h = m;
+    h.hidden_lo = B + 2048;
+    h.hidden_hi = B + 3072;
+    assert_int_equal(uaccess_ok(&h, P(B + 2047), 1, 1), 1);          /* just below */
+    assert_int_equal(uaccess_ok(&h, P(B + 2047), 2, 0), 0);          /* touches lo */
+    assert_int_equal(uaccess_ok(&h, P(B + 2048), 1, 0), 0);
+    assert_int_equal(uaccess_ok(&h, P(B + 2048), 4, 1), 0);
+    assert_int_equal(uaccess_ok(&h, P(B + 3071), 1, 0), 0);          /* last hidden byte */
+    assert_int_equal(uaccess_ok(&h, P(B + 1024), 3000, 1), 0);       /* spans it */
+    assert_int_equal(uaccess_ok(&m, P(B + 2048), 4, 1), 1);          /* m hides nothing */
+
+    struct umem r = real();
+    char k[16];
+    r.hidden_lo = (uintptr_t)mem + 1536;
+    r.hidden_hi = (uintptr_t)mem + 2560;
+    memset(mem, 'x', sizeof mem);
+    mem[2000] = '\0';                                              /* a NUL in hiding */
+    assert_int_equal(uaccess_strnlen(&r, mem + 1530, 100), -EFAULT);
+    assert_int_equal(uaccess_copyinstr(&r, k, (uintptr_t)mem + 1530, sizeof k), -EFAULT);
+    assert_int_equal(uaccess_strnlen(&r, mem + 1600, 1000), -EFAULT);  /* starts in it */
+    assert_int_equal(uaccess_copyin(&r, k, (uintptr_t)mem + 1530, 16), -EFAULT);
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)mem + 2558, k, 4), -EFAULT);
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)mem + 2560, k, 4), 0);   /* just above */
+}
+
 /* A mapped shared segment is user memory too, readable and writable. */
 static void test_a_mapped_segment_is_user_memory(void **state)
 {
@@ -217,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_copies_are_whole_or_nothing),
         cmocka_unit_test(test_copyinstr_copies_once_and_always_terminates),
         cmocka_unit_test(test_a_mapped_segment_is_user_memory),
+        cmocka_unit_test(test_the_hidden_range_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
