@@ -147,36 +147,34 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     uint64_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
     uint64_t data_at = code >= PROG_PARTS_MIN ? round_up(h->text_size, code / PROG_PARTS) : code;
     uint64_t data_end = data_at + h->data_size + h->bss_size;
-    uint64_t heap = round_up(data_end, 8);
-    uint64_t guard = round_up(heap + h->heap_size, PROG_GUARD_SIZE);
-    uint64_t stack = round_up(h->stack_size, PROG_GUARD_SIZE);
-    uint64_t top_part = PROG_GUARD_SIZE + stack + round_up(extra, PROG_GUARD_SIZE);
-    uint64_t block = pow2_at_least(guard + top_part);
+    uint64_t guard = round_up(data_end, PROG_GUARD_SIZE);
+    uint64_t stack_top = guard + PROG_GUARD_SIZE + round_up(h->stack_size, PROG_GUARD_SIZE);
+    uint64_t heap = round_up(stack_top + extra, 8);
+    uint64_t block = pow2_at_least(heap + h->heap_size);
     if (block < 2 * code)
         block = 2 * code;
     if (block > PROG_MAX_BLOCK)
         return -ENOMEM;
 
-    /* The stack and the extra bytes sit at the very top; any slack lies
-     * between the heap and the guard, where SYS_SBRK can use it. */
+    /* The heap is last: any slack up to the end of the block is sbrk's. */
     out->code_size = (uint32_t)code;
     out->data_offset = (uint32_t)data_at;
     out->data_end = (uint32_t)data_end;
+    out->stack_guard = (uint32_t)guard;
+    out->stack_lo = (uint32_t)guard + PROG_GUARD_SIZE;
+    out->stack_top = (uint32_t)stack_top;
+    out->extra_offset = (uint32_t)stack_top;
     out->heap_offset = (uint32_t)heap;
     out->heap_size = h->heap_size;
-    out->extra_offset = (uint32_t)(block - round_up(extra, PROG_GUARD_SIZE));
-    out->stack_top = out->extra_offset;
-    out->stack_lo = (uint32_t)(out->stack_top - stack);
-    out->stack_guard = out->stack_lo - PROG_GUARD_SIZE;
     out->block_size = (uint32_t)block;
     out->entry = h->entry;
 
-    /* The eighths of the block between the heap's start and the guard. */
+    /* The eighths of the block above the heap's start: all sbrk's room. */
     uint32_t part = out->block_size / PROG_PARTS;
     out->hidden_lo = (uint32_t)round_up(heap, part);
-    out->hidden_hi = out->stack_guard & ~(part - 1);
+    out->hidden_hi = out->block_size;
     if (block < PROG_PARTS_MIN || out->hidden_lo >= out->hidden_hi)
-        out->hidden_lo = out->hidden_hi = out->stack_guard;
+        out->hidden_lo = out->hidden_hi = out->block_size;
     return 0;
 }
 

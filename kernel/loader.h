@@ -10,16 +10,20 @@
  *
  *   0            text        code and read-only data     MPU: read-only, executable
  *   data_offset  data, bss   (text_size rounded up to an eighth of code_size)
- *   heap_offset  heap        SYS_SBRK gives it out from here up to stack_guard
- *   hidden_lo    hidden      eighths of the block above the break: no access
- *   hidden_hi                for anyone in user mode, not zeroed at spawn;
- *                            SYS_SBRK zeroes and shows each as the break
- *                            reaches it (kernel/sys_proc.c)
  *   stack_guard  guard       32 bytes, no access: catches a stack overflow
  *   stack_lo     stack       grows down from stack_top
  *   extra_offset extra       argv and its strings, put there by the spawner
+ *   heap_offset  heap        SYS_SBRK gives it out from here up to block_size
+ *   hidden_lo    hidden      eighths of the block above the break: no access
+ *                            for anyone in user mode, not zeroed at spawn;
+ *                            SYS_SBRK zeroes and shows each as the break
+ *                            reaches it (kernel/sys_proc.c)
  *   block_size   (end)       a power of two >= 2 * code_size, so the code
  *                            region is never the whole block
+ *
+ * The stack lies below the heap, as in xv6: an overflowing stack runs into
+ * its guard, and the heap's room runs to the end of the block, so the most
+ * of it is whole eighths that can stay hidden.
  *
  * code_size is a power of two: the text's MPU region, [0, code_size). The
  * MPU splits a region of PROG_PARTS_MIN bytes or more into eighths that can
@@ -27,8 +31,8 @@
  * the rest of the code region is the block's (read-write, never
  * executable), and the data starts there, at data_offset. A smaller code
  * region is all code, and the data starts at code_size. The block's eighths
- * that lie wholly inside [heap_offset, stack_guard) are [hidden_lo,
- * hidden_hi) (empty, hidden_lo == hidden_hi, if there are none): memory a
+ * that lie wholly above heap_offset are [hidden_lo, hidden_hi) (empty,
+ * hidden_lo == hidden_hi == block_size, if there are none): memory a
  * process has not been given yet, so it never sees what was there before.
 
  * The table is part of the kernel image, made by `mkprog --table`, but the
@@ -61,14 +65,14 @@ struct prog_layout {                /* offsets from the block's base, bytes */
     uint32_t data_offset;           /* text_size rounded up to code_size / 8,
                                        or code_size if that is below PROG_PARTS_MIN */
     uint32_t data_end;              /* data_offset + data_size + bss_size */
-    uint32_t heap_offset;           /* data_end rounded up to 8 */
-    uint32_t heap_size;             /* from the header */
-    uint32_t hidden_lo, hidden_hi;  /* eighths of the block above the heap's
-                                       start and below the guard; lo == hi: none */
-    uint32_t stack_guard;           /* 32-aligned, PROG_GUARD_SIZE bytes */
+    uint32_t stack_guard;           /* data_end rounded up to 32: PROG_GUARD_SIZE bytes */
     uint32_t stack_lo;              /* stack_guard + 32: lowest stack byte */
     uint32_t stack_top;             /* initial SP, 32-aligned (so 8-aligned) */
     uint32_t extra_offset;          /* == stack_top: start of the extra bytes */
+    uint32_t heap_offset;           /* after the extra bytes, rounded up to 8 */
+    uint32_t heap_size;             /* from the header: room the block has for it */
+    uint32_t hidden_lo, hidden_hi;  /* the eighths of the block above
+                                       heap_offset; lo == hi: none */
     uint32_t block_size;            /* power of two: what to ask buddy_alloc() for */
     uint32_t entry;                 /* entry point offset, Thumb bit set */
 };

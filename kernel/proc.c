@@ -138,7 +138,7 @@ static void setup(struct proc *p, const struct prog_header *h,
     uintptr_t base = (uintptr_t)p->mem;
     p->mem_size = l->block_size;
     p->heap_lo = p->brk = base + l->heap_offset;
-    p->heap_hi = base + l->stack_guard;
+    p->heap_hi = base + l->block_size;
     memset(&p->umem, 0, sizeof p->umem);
     p->umem.base = base;
     p->umem.code_end = base + l->data_offset;  /* the text's eighths of the code region */

@@ -138,43 +138,43 @@ static void test_layout_exact_offsets(void **state)
     struct prog_header h = hdr(100, 8, 12, 2048, 4096);
     assert_int_equal(prog_layout(&h, 64, &l), 0);
     assert_int_equal(l.code_size, 128);
-    assert_int_equal(l.data_offset, 128);
+    assert_int_equal(l.data_offset, 128);    /* below 256 bytes: no eighths */
     assert_int_equal(l.data_end, 148);
-    assert_int_equal(l.heap_offset, 152);
+    assert_int_equal(l.stack_guard, 160);
+    assert_int_equal(l.stack_lo, 192);
+    assert_int_equal(l.stack_top, 2240);     /* 192 + 2048 */
+    assert_int_equal(l.extra_offset, 2240);
+    assert_int_equal(l.heap_offset, 2304);   /* 2240 + 64 */
     assert_int_equal(l.heap_size, 4096);
-    assert_int_equal(l.stack_guard, 6048);   /* 8192 - 64 - 2048 - 32 */
-    assert_int_equal(l.stack_lo, 6080);
-    assert_int_equal(l.stack_top, 8128);
-    assert_int_equal(l.extra_offset, 8128);
     assert_int_equal(l.block_size, 8192);
     assert_int_equal(l.entry, 1);
-    assert_int_equal(l.hidden_lo, 1024);     /* the eighths of the block wholly */
-    assert_int_equal(l.hidden_hi, 5120);     /* inside [heap_offset, stack_guard) */
+    assert_int_equal(l.hidden_lo, 3072);     /* the eighths of the block wholly */
+    assert_int_equal(l.hidden_hi, 8192);     /* above heap_offset */
 
     /* The smallest program: 32 + 32 + 256 = 320 bytes -> a 512-byte block,
-     * the stack at its top and the slack (sbrk's room) below the guard. */
+     * the heap (sbrk's room) from the top of the stack to the end. */
     h = hdr(4, 0, 0, 256, 0);
     assert_int_equal(prog_layout(&h, 0, &l), 0);
     assert_int_equal(l.code_size, 32);
-    assert_int_equal(l.heap_offset, 32);
-    assert_int_equal(l.stack_guard, 224);
-    assert_int_equal(l.stack_lo, 256);
-    assert_int_equal(l.stack_top, 512);
-    assert_int_equal(l.extra_offset, 512);
+    assert_int_equal(l.stack_guard, 32);
+    assert_int_equal(l.stack_lo, 64);
+    assert_int_equal(l.stack_top, 320);
+    assert_int_equal(l.extra_offset, 320);
+    assert_int_equal(l.heap_offset, 320);
     assert_int_equal(l.block_size, 512);
-    assert_int_equal(l.hidden_lo, 64);
-    assert_int_equal(l.hidden_hi, 192);
+    assert_int_equal(l.hidden_lo, 320);
+    assert_int_equal(l.hidden_hi, 512);
 
     h = hdr(3000, 4, 0, 300, 0);             /* stack rounds up to 320 */
     assert_int_equal(prog_layout(&h, 1, &l), 0);
     assert_int_equal(l.code_size, 4096);
-    assert_int_equal(l.block_size, 8192);
-    assert_int_equal(l.extra_offset, 8192 - 32);
-    assert_int_equal(l.stack_lo, 8192 - 32 - 320);
-    assert_int_equal(l.stack_guard % 32, 0);
     assert_int_equal(l.data_offset, 3072);   /* six eighths of the code region */
+    assert_int_equal(l.stack_guard, 3104);
+    assert_int_equal(l.stack_top, 3136 + 320);
+    assert_int_equal(l.heap_offset, 3464);   /* 3456 + 1, rounded up to 8 */
+    assert_int_equal(l.block_size, 8192);    /* twice the code region */
     assert_int_equal(l.hidden_lo, 4096);
-    assert_int_equal(l.hidden_hi, 7168);
+    assert_int_equal(l.hidden_hi, 8192);
 
     /* ubench's shape: 4560 bytes of text in an 8 KiB code region; the data
      * starts at its sixth eighth, not at 8192. */
@@ -182,19 +182,19 @@ static void test_layout_exact_offsets(void **state)
     assert_int_equal(prog_layout(&h, 24, &l), 0);
     assert_int_equal(l.code_size, 8192);
     assert_int_equal(l.data_offset, 5120);
-    assert_int_equal(l.heap_offset, 5784);
+    assert_int_equal(l.stack_guard, 5792);
+    assert_int_equal(l.heap_offset, 7896);
     assert_int_equal(l.block_size, 16384);
-    assert_int_equal(l.stack_guard, 16384 - 32 - 2048 - 32);
-    assert_int_equal(l.hidden_lo, 6144);
-    assert_int_equal(l.hidden_hi, 12288);
+    assert_int_equal(l.hidden_lo, 8192);
+    assert_int_equal(l.hidden_hi, 16384);
 
-    /* No eighth fits between the heap and the guard: none hidden. */
+    /* No eighth lies wholly above the heap's start: none hidden. */
     h = hdr(4, 180, 0, 256, 0);
     assert_int_equal(prog_layout(&h, 0, &l), 0);
     assert_int_equal(l.block_size, 512);
-    assert_int_equal(l.heap_offset, 216);
-    assert_int_equal(l.stack_guard, 224);
-    assert_int_equal(l.hidden_lo, l.hidden_hi);
+    assert_int_equal(l.heap_offset, 512);
+    assert_int_equal(l.hidden_lo, 512);
+    assert_int_equal(l.hidden_hi, 512);
 }
 
 static void test_layout_refuses_absurd_sizes(void **state)
