@@ -107,9 +107,21 @@ static int relocs_ok(const struct prog_header *h)
     return 1;
 }
 
+/* The name is zero-padded after its NUL (as mkprog writes it), so that
+ * prog_lookup() can compare whole words. */
+static int name_padded(const struct prog_header *h)
+{
+    const char *end = memchr(h->name, '\0', PROG_NAME_LEN);   /* header_ok found one */
+    while (++end < h->name + PROG_NAME_LEN)
+        if (*end != '\0')
+            return 0;
+    return 1;
+}
+
 int prog_check(const struct prog_header *h)
 {
-    return header_ok(h) && h->stack_size >= PROG_MIN_STACK && relocs_ok(h) ? 0 : -EINVAL;
+    return header_ok(h) && h->stack_size >= PROG_MIN_STACK && name_padded(h) && relocs_ok(h)
+           ? 0 : -EINVAL;
 }
 
 int prog_index(const void *table, const struct prog_header **index, int max)
@@ -123,12 +135,33 @@ int prog_index(const void *table, const struct prog_header **index, int max)
     return n;
 }
 
+/* The word at p (4-aligned): four bytes of a name. */
+static uint32_t word_at(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* Both names are zero-padded to PROG_NAME_LEN (the table's: prog_check()),
+ * so they are equal if and only if their four words are; most programs'
+ * names differ from the one looked for in the first. */
 const struct prog_header *prog_lookup(const struct prog_header *const *index, int n,
                                       const char *name)
 {
-    for (int i = 0; i < n; i++)     /* the first byte first: one load, most differ */
-        if (index[i]->name[0] == name[0] && strncmp(index[i]->name, name, PROG_NAME_LEN) == 0)
+    uint32_t key[PROG_NAME_LEN / 4] = { 0 };
+    char *padded = (char *)key;
+    for (int i = 0; name[i] != '\0'; i++) {
+        if (i == PROG_NAME_LEN - 1)
+            return NULL;            /* too long to be any program's name */
+        padded[i] = name[i];
+    }
+    for (int i = 0; i < n; i++) {
+        const char *c = index[i]->name;
+        if (word_at(c) == key[0] && word_at(c + 4) == key[1] && word_at(c + 8) == key[2] &&
+            word_at(c + 12) == key[3])
             return index[i];
+    }
     return NULL;
 }
 

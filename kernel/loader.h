@@ -93,7 +93,8 @@ const struct prog_header *prog_find(const void *table, const char *name);
  * checking again (kernel/proc.c). */
 
 /* Everything prog_layout() and prog_load() would refuse h for: the checks
- * of prog_at(), a stack below PROG_MIN_STACK, relocation parts that do not
+ * of prog_at(), a stack below PROG_MIN_STACK, a name not zero-padded after
+ * its NUL (prog_lookup() compares whole words), relocation parts that do not
  * add up to nrelocs, a relocation that is not an aligned word of its part's
  * section (text or data), or whose word's linked value does not point where
  * its part says (progimg.h). 0 or -EINVAL. */
@@ -104,7 +105,8 @@ int prog_check(const struct prog_header *h);
  * (the table is corrupt from there). Returns how many. */
 int prog_index(const void *table, const struct prog_header **index, int max);
 
-/* The program called name among the n of index, or NULL. */
+/* The program called name among the n of index (each one passed
+ * prog_check(), so its name is zero-padded), or NULL. */
 const struct prog_header *prog_lookup(const struct prog_header *const *index, int n,
                                       const char *name);
 

@@ -419,6 +419,17 @@ static void test_index_checks_each_image_once(void **state)
     a->stack_size = stack;
     a->name[0] = '\0';                                    /* a header check */
     assert_int_equal(prog_check(a), -EINVAL);
+    a->name[0] = 'r';
+    assert_int_equal(prog_check(a), 0);
+    a->name[PROG_NAME_LEN - 1] = 'x';                     /* no NUL: a header check */
+    assert_int_equal(prog_check(a), -EINVAL);
+    a->name[PROG_NAME_LEN - 1] = '\0';
+    a->name[PROG_NAME_LEN - 2] = 'x';                     /* not zero-padded */
+    assert_int_equal(prog_check(a), -EINVAL);
+    a->name[PROG_NAME_LEN - 2] = '\0';
+    assert_int_equal(prog_check(a), 0);
+    assert_null(prog_lookup(idx, 2, "relocme-and-a-long-tail"));   /* 16 bytes or more */
+    assert_ptr_equal(prog_lookup(idx, 2, "relocme\0x"), a);       /* up to the NUL */
     free(table);
 }
 
