@@ -154,7 +154,7 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->name[PROC_NAME_LEN - 1] = '\0';
     p->daemon = (flags & SPAWN_DAEMON) != 0;
     p->killed = p->main_done = 0;
-    p->nthreads = p->nondaemon = 0;
+    p->nthreads = p->nondaemon = p->nmade = 0;
     p->main_tid = 0;
     p->exit_status = 0;
     p->why[0] = '\0';
@@ -247,6 +247,7 @@ int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintpt
         return -EINTR;
     }
     p->nthreads++;
+    p->nmade++;
     p->nondaemon += !first && !daemon;
     arch_irq_restore(s);
 
@@ -255,6 +256,7 @@ int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintpt
     s = arch_irq_save();
     if (r < 0) {
         p->nthreads--;
+        p->nmade--;
         p->nondaemon -= !first && !daemon;
     } else if (p->killed) {
         proc_end_locked(p, p->exit_status, NULL);  /* killed meanwhile: sweep again */
@@ -375,6 +377,17 @@ static void release_locked(struct proc *p)
         sched_wake_all_locked(&p->parent->child_wait, 0);
 }
 
+/* Give back the slot of o, an ended thread of a process that is being
+ * released. The running one is still on its way out: kernel_switch reaps
+ * it when it switches away for the last time. */
+static void reap_locked(struct thread *o)
+{
+    if (o == current)
+        o->detached = 1;
+    else
+        o->in_use = 0;
+}
+
 void proc_thread_ended_locked(struct thread *t)
 {
     ASSERT_LOCKED();
@@ -397,16 +410,16 @@ void proc_thread_ended_locked(struct thread *t)
     if (p->nthreads > 0 || p->state != PROC_ALIVE)
         return;                     /* others live on, or released already */
     /* The last thread: reap every ended thread of p that nobody will
-     * join. The running one is still on its way out: kernel_switch reaps
-     * it when it switches away for the last time. */
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *o = &thread_table[i];
-        if (!o->in_use || o->proc != p || o->state != TS_TERMINATED)
-            continue;
-        if (o == current)
-            o->detached = 1;
-        else
-            o->in_use = 0;
+     * join, t among them. A process that never made a second thread has
+     * only t; else the table is searched. */
+    if (p->nmade == 1) {
+        reap_locked(t);
+    } else {
+        for (int i = 0; i < MAX_THREADS; i++) {
+            struct thread *o = &thread_table[i];
+            if (o->in_use && o->proc == p && o->state == TS_TERMINATED)
+                reap_locked(o);
+        }
     }
     release_locked(p);
 }
