@@ -121,8 +121,8 @@ static int claim_locked(uint32_t block_size, struct proc **out)
         if (!p->mem)
             return -ENOMEM;
         p->state = PROC_NEW;
-        for (int f = 0; f < MAX_FDS; f++)
-            p->fds[f].obj = NULL;   /* no descriptors until pass_fds_locked */
+        for (int f = 0; f < MAX_FDS; f++)   /* a fresh table (fd_table_init_locked) */
+            p->fds[f] = (struct fd){ NULL, 0, 0 };
         for (int g = 0; g < UMEM_SEGS; g++)
             p->segs[g] = NULL;
         *out = p;
