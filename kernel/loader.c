@@ -2,9 +2,10 @@
  * loader.c: the program table walk, the block layout and the loader (see
  * loader.h for the layout drawing and the contracts).
  *
- * Arithmetic on sizes taken from an image is done in 64 bits: every input
- * is below 2^32, so a sum of a few of them cannot wrap, and a result above
- * PROG_MAX_BLOCK is refused before it is narrowed back to 32 bits.
+ * Arithmetic on sizes taken from an image is done only after header_ok()
+ * has held each of them to PROG_MAX_BLOCK (at most 2^28, below): a sum of
+ * up to eight of them is below 2^31, so nothing wraps in 32 bits, and a
+ * result above PROG_MAX_BLOCK is refused.
  *
  * Read next: kernel/uaccess.c.
  */
@@ -14,14 +15,16 @@
 #include <stddef.h>
 #include <string.h>
 
-static uint64_t round_up(uint64_t x, uint64_t align)   /* align: a power of 2 */
+_Static_assert(PROG_MAX_BLOCK <= (1u << 28), "the layout's sums fit in 32 bits");
+
+static uint32_t round_up(uint32_t x, uint32_t align)   /* align: a power of 2 */
 {
     return (x + align - 1) & ~(align - 1);
 }
 
-static uint64_t pow2_at_least(uint64_t x)      /* x < 2^63 */
+static uint32_t pow2_at_least(uint32_t x)      /* x <= 2^31 */
 {
-    return x <= 1 ? 1 : (uint64_t)1 << (64 - __builtin_clzll(x - 1));
+    return x <= 1 ? 1 : 1u << (32 - __builtin_clz(x - 1));
 }
 
 /* The checks every header must pass before any of its sizes is trusted. */
@@ -177,34 +180,34 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     if (extra > PROG_MAX_BLOCK)
         return -ENOMEM;
 
-    uint64_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
-    uint64_t data_at = code >= PROG_PARTS_MIN ? round_up(h->text_size, code / PROG_PARTS) : code;
-    uint64_t data_end = data_at + h->data_size + h->bss_size;
-    uint64_t guard = round_up(data_end, PROG_GUARD_SIZE);
-    uint64_t stack_top = guard + PROG_GUARD_SIZE + round_up(h->stack_size, PROG_GUARD_SIZE);
-    uint64_t heap = round_up(stack_top + extra, 8);
-    uint64_t block = pow2_at_least(heap + h->heap_size);
+    uint32_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
+    uint32_t data_at = code >= PROG_PARTS_MIN ? round_up(h->text_size, code / PROG_PARTS) : code;
+    uint32_t data_end = data_at + h->data_size + h->bss_size;
+    uint32_t guard = round_up(data_end, PROG_GUARD_SIZE);
+    uint32_t stack_top = guard + PROG_GUARD_SIZE + round_up(h->stack_size, PROG_GUARD_SIZE);
+    uint32_t heap = round_up(stack_top + extra, 8);
+    uint32_t block = pow2_at_least(heap + h->heap_size);
     if (block < 2 * code)
         block = 2 * code;
     if (block > PROG_MAX_BLOCK)
         return -ENOMEM;
 
     /* The heap is last: any slack up to the end of the block is sbrk's. */
-    out->code_size = (uint32_t)code;
-    out->data_offset = (uint32_t)data_at;
-    out->data_end = (uint32_t)data_end;
-    out->stack_guard = (uint32_t)guard;
-    out->stack_lo = (uint32_t)guard + PROG_GUARD_SIZE;
-    out->stack_top = (uint32_t)stack_top;
-    out->extra_offset = (uint32_t)stack_top;
-    out->heap_offset = (uint32_t)heap;
+    out->code_size = code;
+    out->data_offset = data_at;
+    out->data_end = data_end;
+    out->stack_guard = guard;
+    out->stack_lo = guard + PROG_GUARD_SIZE;
+    out->stack_top = stack_top;
+    out->extra_offset = stack_top;
+    out->heap_offset = heap;
     out->heap_size = h->heap_size;
-    out->block_size = (uint32_t)block;
+    out->block_size = block;
     out->entry = h->entry;
 
     /* The eighths of the block above the heap's start: all sbrk's room. */
     uint32_t part = out->block_size / PROG_PARTS;
-    out->hidden_lo = (uint32_t)round_up(heap, part);
+    out->hidden_lo = round_up(heap, part);
     out->hidden_hi = out->block_size;
     if (block < PROG_PARTS_MIN || out->hidden_lo >= out->hidden_hi)
         out->hidden_lo = out->hidden_hi = out->block_size;
