@@ -214,24 +214,46 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     return 0;
 }
 
-/* Zero the words [p, end): thirty-two stores a pass, as an unrolled
- * memset's inner loop does, then four, then one at a time. The stores are volatile so
- * that each is one word store, as written (not a call to memset, not
- * paired or multiple stores, which the instruction count would flatter). */
+/* The word loops below move one word per instruction pair (an LDR and an
+ * STR, or an STR alone): volatile, so that each is a single word access as
+ * written, never a call to memset, never paired or multiple transfers
+ * (LDRD/STRD, LDM/STM), which the instruction count would flatter; on a
+ * Cortex-M3 those move a word no faster anyway. Thirty-two words a pass,
+ * as an unrolled memset's or memcpy's inner loop does: the loop's own
+ * three instructions, spread over 32 words, cost almost nothing. */
+#define WORDS_A_PASS 32
+
+/* Zero the words [p, end). */
 static void zero_words(uint32_t *p, uint32_t *end)
 {
     volatile uint32_t *w = p;
-    for (; w + 32 <= end; w += 32) {
-        w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0; w[4] = 0; w[5] = 0; w[6] = 0; w[7] = 0;
-        w[8] = 0; w[9] = 0; w[10] = 0; w[11] = 0; w[12] = 0; w[13] = 0; w[14] = 0; w[15] = 0;
-        w[16] = 0; w[17] = 0; w[18] = 0; w[19] = 0; w[20] = 0; w[21] = 0; w[22] = 0; w[23] = 0;
-        w[24] = 0; w[25] = 0; w[26] = 0; w[27] = 0; w[28] = 0; w[29] = 0; w[30] = 0; w[31] = 0;
+    for (; w + WORDS_A_PASS <= end; w += WORDS_A_PASS) {
+#pragma GCC unroll 32
+        for (int i = 0; i < WORDS_A_PASS; i++)
+            w[i] = 0;
     }
     for (; w + 4 <= end; w += 4) {
         w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0;
     }
     while (w < end)
         *w++ = 0;
+}
+
+/* Copy the n words at src to dst. */
+static void copy_words(uint32_t *dst, const uint32_t *src, uint32_t n)
+{
+    volatile uint32_t *d = dst;
+    const volatile uint32_t *s = src, *end = src + n;
+    for (; s + WORDS_A_PASS <= end; s += WORDS_A_PASS, d += WORDS_A_PASS) {
+#pragma GCC unroll 32
+        for (int i = 0; i < WORDS_A_PASS; i++)
+            d[i] = s[i];
+    }
+    for (; s + 4 <= end; s += 4, d += 4) {
+        d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3];
+    }
+    while (s < end)
+        *d++ = *s++;
 }
 
 /* Adds `moves` to each of the n words named by the offsets at `off`, in a
@@ -274,9 +296,9 @@ void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct 
      * there (the hidden ones are zeroed when SYS_SBRK shows them). Every
      * offset here is a multiple of 4 (sizes are, and the layout's offsets). */
     uint32_t data_end = l->data_offset + h->data_size;
-    memcpy(base, text, h->text_size);
+    copy_words((uint32_t *)base, (const uint32_t *)text, h->text_size / 4);
     zero_words((uint32_t *)(base + h->text_size), (uint32_t *)(base + l->data_offset));
-    memcpy(base + l->data_offset, data, h->data_size);
+    copy_words((uint32_t *)(base + l->data_offset), (const uint32_t *)data, h->data_size / 4);
     zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->hidden_lo));
     zero_words((uint32_t *)(base + l->hidden_hi), (uint32_t *)(base + l->block_size));
 
