@@ -261,7 +261,9 @@ static void copy_words(uint32_t *dst, const uint32_t *src, uint32_t n)
  * these n: the next part's. */
 static const uint32_t *relocate(uint8_t *at, const uint32_t *off, uint32_t n, uint32_t moves)
 {
-    for (const uint32_t *end = off + n; off < end; off++) {
+    const uint32_t *end = off + n;
+#pragma GCC unroll 4
+    for (; off < end; off++) {
         uint32_t *word = (uint32_t *)(at + *off);
         *word += moves;
     }
