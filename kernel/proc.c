@@ -362,9 +362,8 @@ static void release_locked(struct proc *p)
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
     p->state = PROC_ZOMBIE;
-    for (int i = 0; i < MAX_PROCS; i++) {                   /* 5 */
-        struct proc *c = &proc_table[i];
-        if (c->state < PROC_ALIVE || c->parent != p)
+    for (struct proc *c = proc_table; c < proc_table + MAX_PROCS; c++) {     /* 5 */
+        if (c->parent != p || c->state < PROC_ALIVE)
             continue;
         c->parent = init_proc;
         if (c->daemon && c->state == PROC_ALIVE)
@@ -471,10 +470,9 @@ int proc_wait(struct proc *p, int pid, int *status, uint32_t timeout)
     for (;;) {
         int children = 0;
         struct proc *z = NULL;
-        for (int i = 0; i < MAX_PROCS; i++) {
-            struct proc *c = &proc_table[i];
-            if (c->state < PROC_ALIVE || c->parent != p || (pid != WAIT_ANY && c->pid != pid))
-                continue;
+        for (struct proc *c = proc_table; c < proc_table + MAX_PROCS; c++) {
+            if (c->parent != p || c->state < PROC_ALIVE || (pid != WAIT_ANY && c->pid != pid))
+                continue;           /* (a free slot's parent may be stale: state next) */
             children++;
             if (c->state == PROC_ZOMBIE) {
                 z = c;
