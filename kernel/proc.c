@@ -101,9 +101,11 @@ static uintptr_t put_args(uint8_t *at, const char *args, int args_len, int argc)
     char **argv = (char **)at;
     char *str = (char *)(argv + argc + 1);
     memcpy(str, args, (size_t)args_len);
-    for (int i = 0; i < argc; i++) {
-        argv[i] = str;
-        str += strlen(str) + 1;
+    argv[0] = str;
+    for (int i = 1, k = 0; i < argc; i++) {     /* each string starts after a NUL */
+        while (str[k++] != '\0')
+            ;
+        argv[i] = str + k;
     }
     argv[argc] = NULL;
     return (uintptr_t)argv;
