@@ -123,6 +123,7 @@ static int claim_locked(uint32_t block_size, struct proc **out)
         if (!p->mem)
             return -ENOMEM;
         p->state = PROC_NEW;
+#pragma GCC unroll 16
         for (int f = 0; f < MAX_FDS; f++)   /* a fresh table (fd_table_init_locked) */
             p->fds[f] = (struct fd){ NULL, 0, 0 };
         for (int g = 0; g < UMEM_SEGS; g++)
