@@ -90,6 +90,7 @@ int fd_close_locked(struct proc *p, int fd)
 void fd_close_all_locked(struct proc *p)
 {
     ASSERT_LOCKED();
+#pragma GCC unroll 16
     for (int i = 0; i < MAX_FDS; i++)
         if (p->fds[i].obj)
             clear_locked(p, i);
