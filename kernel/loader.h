@@ -72,7 +72,8 @@ struct prog_layout {                /* offsets from the block's base, bytes */
     uint32_t heap_offset;           /* after the extra bytes, rounded up to 8 */
     uint32_t heap_size;             /* from the header: room the block has for it */
     uint32_t hidden_lo, hidden_hi;  /* the eighths of the block above
-                                       heap_offset; lo == hi: none */
+                                       heap_offset; hi == block_size, and
+                                       lo == hi: none */
     uint32_t block_size;            /* power of two: what to ask buddy_alloc() for */
     uint32_t entry;                 /* entry point offset, Thumb bit set */
 };

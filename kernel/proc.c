@@ -148,10 +148,9 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->umem.end = base + l->block_size;
     p->umem.guard_lo = base + l->stack_guard;
     p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
-    p->umem.hidden_lo = base + l->hidden_lo;    /* sys_sbrk shows it */
-    p->umem.hidden_hi = base + l->hidden_hi;
+    p->umem.top = base + l->hidden_lo;          /* sys_sbrk shows the rest */
     arch_mm_init(&p->mm, base, l->block_size, l->code_size, l->data_offset);
-    arch_mm_hide(&p->mm, p->umem.hidden_lo, p->umem.hidden_hi);
+    arch_mm_hide(&p->mm, p->umem.top, p->umem.end);
 
     memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_check found its NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';
@@ -524,8 +523,8 @@ void proc_info(const struct proc *p, struct proc_info *out)
     out->created = p->created;
     out->mem_base = (uint32_t)(uintptr_t)p->mem;
     out->mem_size = p->mem ? p->mem_size : 0;
-    out->hidden_lo = p->mem ? (uint32_t)p->umem.hidden_lo : 0;
-    out->hidden_hi = p->mem ? (uint32_t)p->umem.hidden_hi : 0;
+    out->hidden_lo = p->mem ? (uint32_t)p->umem.top : 0;
+    out->hidden_hi = p->mem ? (uint32_t)p->umem.end : 0;
     memcpy(out->name, p->name, PROC_NAME_LEN);
     memcpy(out->why, p->why, sizeof out->why);
 }

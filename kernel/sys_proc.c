@@ -34,7 +34,7 @@ long sys_exit(void)
 static void show_heap_upto(struct proc *p, uintptr_t brk)
 {
     uintptr_t part = p->mem_size / PROG_PARTS;
-    uintptr_t lo = p->umem.hidden_lo, hi = p->umem.hidden_hi;
+    uintptr_t lo = p->umem.top, hi = p->umem.end;
     uintptr_t shown = (brk + part - 1) & ~(part - 1);      /* eighths reached */
     if (shown <= lo)
         return;
@@ -42,7 +42,7 @@ static void show_heap_upto(struct proc *p, uintptr_t brk)
         shown = hi;
     memset((void *)lo, 0, shown - lo);
     uint32_t s = arch_irq_save();
-    p->umem.hidden_lo = shown;                              /* the gateway's view */
+    p->umem.top = shown;                                    /* the gateway's view */
     arch_mm_hide(&p->mm, shown, hi);                      /* the MPU's */
     arch_irq_restore(s);
 }

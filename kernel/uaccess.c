@@ -36,9 +36,8 @@ static int in_segment(const struct umem *m, uintptr_t a, size_t n)
 int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 {
     uintptr_t a = (uintptr_t)p;
-    if (n != 0 && a >= m->base && a < m->end && n <= m->end - a) {
-        if (overlaps(a, n, m->guard_lo, m->guard_hi) ||
-            overlaps(a, n, m->hidden_lo, m->hidden_hi))
+    if (n != 0 && a >= m->base && a < m->top && n <= m->top - a) {
+        if (overlaps(a, n, m->guard_lo, m->guard_hi))
             return 0;
         return !write || a >= m->code_end;  /* the text is the bottom of the block */
     }
@@ -47,9 +46,8 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
     return n == 0 && a >= m->base && a <= m->end;
 }
 
-/* How many bytes from a on can be read: up to the end of the block, or to
- * the guard or the hidden range if it lies above a; 0 if a itself cannot
- * be read. */
+/* How many bytes from a on can be read: up to top, or to the guard if it
+ * lies above a; 0 if a itself cannot be read. */
 static size_t readable_from(const struct umem *m, uintptr_t a)
 {
     if (a < m->base || a >= m->end) {
@@ -60,11 +58,9 @@ static size_t readable_from(const struct umem *m, uintptr_t a)
     }
     if (!uaccess_ok(m, (const void *)a, 1, 0))
         return 0;
-    uintptr_t stop = m->end;
+    uintptr_t stop = m->top;
     if (m->guard_lo < m->guard_hi && m->guard_lo > a && m->guard_lo < stop)
         stop = m->guard_lo;
-    if (m->hidden_lo < m->hidden_hi && m->hidden_lo > a && m->hidden_lo < stop)
-        stop = m->hidden_lo;
     return stop - a;
 }
 

@@ -32,7 +32,7 @@ static const char *where(const struct proc *p, uintptr_t a)
         return " (NULL)";
     if (a >= p->umem.base && a < p->umem.code_end)
         return " (its own code: read-only)";
-    if (a >= p->umem.hidden_lo && a < p->umem.hidden_hi)
+    if (a >= p->umem.top && a < p->umem.end)
         return " (past its break: not given out by sbrk)";
     if (a >= p->umem.base && a < p->umem.end)
         return "";
