@@ -149,8 +149,7 @@ static void setup(struct proc *p, const struct prog_header *h,
     p->umem.guard_lo = base + l->stack_guard;
     p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
     p->umem.top = base + l->hidden_lo;          /* sys_sbrk shows the rest */
-    arch_mm_init(&p->mm, base, l->block_size, l->code_size, l->data_offset);
-    arch_mm_hide(&p->mm, p->umem.top, p->umem.end);
+    arch_mm_init(&p->mm, base, l->block_size, l->code_size, l->data_offset, p->umem.top);
 
     memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_check found its NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';

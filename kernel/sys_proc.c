@@ -43,7 +43,7 @@ static void show_heap_upto(struct proc *p, uintptr_t brk)
     memset((void *)lo, 0, shown - lo);
     uint32_t s = arch_irq_save();
     p->umem.top = shown;                                    /* the gateway's view */
-    arch_mm_hide(&p->mm, shown, hi);                      /* the MPU's */
+    arch_mm_set_top(&p->mm, shown);                         /* the MPU's */
     arch_irq_restore(s);
 }
 
