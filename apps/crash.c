@@ -130,6 +130,13 @@ static int attack(const char *kind)
     } else if (!strcmp(kind, "foreign")) {
         if (procinfo(1, &pi) == 0)       /* init's memory */
             peek(pi.mem_base + pi.mem_size / 2);
+    } else if (!strcmp(kind, "pastbrk")) {
+        /* Heap room sbrk has not given out: hidden, still holding what
+         * the block's previous owner left there. */
+        procinfo(0, &pi);
+        if (pi.hidden_lo < pi.hidden_hi)
+            peek(pi.hidden_hi - 4);
+        printf("crash: nothing hidden past the break\n");
     } else if (!strcmp(kind, "privesc")) {
         /* Ignored in unprivileged mode: the next access must still fault. */
         __asm__ volatile("msr control, %0\n\tisb" : : "r"(0) : "memory");
@@ -157,7 +164,7 @@ static int attack(const char *kind)
         printf("crash: unknown kind %s; kinds:\n"
                "  kread kwrite devread devwrite scbread scbwrite mpuoff unmapped\n"
                "  nullread nullwrite nullcall textwrite execdata execstack foreign\n"
-               "  privesc div0 udf unaligned svcsp overflow threadoverflow\n", kind);
+               "  pastbrk privesc div0 udf unaligned svcsp overflow threadoverflow\n", kind);
         return 2;
     }
     printf("crash: %s did not fault\n", kind);

@@ -11,6 +11,10 @@
  *   foreign H       handle H belongs to the parent: every use is -EBADF
  *   oom             malloc until NULL (the heap is the process's block)
  *   threads         create threads until the table or memory says no
+ *   heapzero        sbrk up to the end of the hidden heap room: all of it
+ *                   must read 0; then fill it with 0xA5 for the next owner
+ *   heapthreads     a second thread uses heap room the main thread's sbrk
+ *                   showed, and the other way round
  *   orphanparent    spawn a sleeper and end at once: init adopts it
  *   daemonparent    the same with SPAWN_DAEMON: it ends with us
  *   killwindow      renamed so that the test image kills it in the window
@@ -289,6 +293,63 @@ static int sync_role(const char *role, char **argv, int argc)
     return -1;
 }
 
+/* sbrk up to `to` (above the break); the old break, or 0. */
+static uint8_t *grow_to(uint32_t to)
+{
+    uint8_t *old = sbrk(0);
+    if ((uint32_t)(uintptr_t)old >= to || sbrk((intptr_t)(to - (uint32_t)(uintptr_t)old)) != old)
+        return 0;
+    return old;
+}
+
+static int heap_zero(void)
+{
+    struct proc_info pi;
+    procinfo(0, &pi);
+    uint8_t *lo = grow_to(pi.hidden_hi), *hi = (uint8_t *)(uintptr_t)pi.hidden_hi;
+    if (pi.hidden_lo >= pi.hidden_hi || !lo)
+        return 3;                       /* nothing hidden: the test proves nothing */
+    for (volatile uint8_t *b = lo; b < hi; b++)
+        if (*b != 0)
+            return 1;
+    memset(lo, 0xA5, (size_t)(hi - lo));
+    return 0;
+}
+
+static volatile uint32_t *shown_by_main, *shown_by_thread;
+
+static void *heap_user(void *sem)
+{
+    sem_wait((int)(intptr_t)sem, WAIT_FOREVER);
+    if (shown_by_main[0] != 0)          /* shown, zeroed, and ours to write */
+        return (void *)1;
+    shown_by_main[0] = 0x600D;
+    struct proc_info pi;
+    procinfo(0, &pi);
+    shown_by_thread = (volatile uint32_t *)(uintptr_t)pi.hidden_lo;
+    return grow_to(pi.hidden_lo + 4) ? NULL : (void *)2;
+}
+
+static int heap_threads(void)
+{
+    struct proc_info pi;
+    procinfo(0, &pi);
+    if (pi.hidden_hi - pi.hidden_lo < 2 * pi.mem_size / 8)
+        return 3;                       /* two hidden eighths needed */
+    int sem = sem_create(0);
+    int tid = thread_create(heap_user, (void *)(intptr_t)sem, 0);
+    shown_by_main = (volatile uint32_t *)(uintptr_t)pi.hidden_lo;
+    if (tid <= 0 || !grow_to(pi.hidden_lo + 4))
+        return 4;
+    sem_post(sem);                      /* the thread runs on the eighth shown */
+    void *value = (void *)-1;
+    thread_join(tid, &value, WAIT_FOREVER);
+    if (value != NULL || shown_by_main[0] != 0x600D || shown_by_thread[0] != 0)
+        return 1;
+    shown_by_thread[0] = 1;             /* the thread's eighth, from here */
+    return shown_by_thread[0] == 1 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     const char *role = argc > 1 ? argv[1] : "?";
@@ -303,6 +364,10 @@ int main(int argc, char **argv)
             n++;
         return n > 0 ? 0 : 1;
     }
+    if (!strcmp(role, "heapzero"))
+        return heap_zero();
+    if (!strcmp(role, "heapthreads"))
+        return heap_threads();
     if (!strcmp(role, "threads")) {
         int tids[THREAD_MAX], n = 0, r = 0, joined = 0;
         int sem = sem_create(0);

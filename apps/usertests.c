@@ -117,6 +117,7 @@ static const struct crash_case {
     { "nullread",  FAULTED(FAULT_MEMMANAGE) },
     { "nullwrite", FAULTED(FAULT_MEMMANAGE) },
     { "foreign",   FAULTED(FAULT_MEMMANAGE) },
+    { "pastbrk",   FAULTED(FAULT_MEMMANAGE) },
     { "textwrite", FAULTED(FAULT_MEMMANAGE) },
     { "privesc",   FAULTED(FAULT_MEMMANAGE) },
     { "execdata",  FAULTED(FAULT_MEMMANAGE) },
@@ -245,6 +246,32 @@ static void test_spawn_full(void)
 }
 
 
+/* Heap room past the break is not zeroed at spawn but by sbrk, as it is
+ * shown (kernel/sys_proc.c). Each child takes all of it, finds zeroes and
+ * leaves 0xA5 behind; the next one gets the same block (the allocator
+ * hands back the block just freed), and must find zeroes again. */
+static void test_heap_zero(void)
+{
+    char *argv[] = { "userchild", "heapzero", NULL };
+    uint32_t base[3] = { 0 };
+    int status[3] = { -1, -1, -1 };
+    for (int i = 0; i < 3; i++) {
+        struct proc_info pi;
+        int pid = spawn(argv[0], argv, 0);
+        if (pid > 0 && procinfo(pid, &pi) == 0)
+            base[i] = pi.mem_base;
+        if (pid > 0)
+            wait(pid, &status[i], WAIT_FOREVER);
+    }
+    judge("sbrk shows zeroes to the next owner",
+          status[0] || status[1] || status[2]
+              ? FAILMSG("child statuses 0x%x 0x%x 0x%x", status[0], status[1], status[2])
+          : base[0] != base[1] && base[1] != base[2]
+              ? FAILMSG("blocks 0x%lx 0x%lx 0x%lx: none reused", (unsigned long)base[0],
+                        (unsigned long)base[1], (unsigned long)base[2])
+          : NULL);
+}
+
 static void test_memory(void)
 {
     char why[48];
@@ -261,6 +288,11 @@ static void test_memory(void)
     status = run(threads, why, sizeof why);
     judge("threads until full", status == 0 ? NULL
           : FAILMSG("child status 0x%x %s", status, why));
+    char *heapthreads[] = { "userchild", "heapthreads", NULL };
+    status = run(heapthreads, why, sizeof why);
+    judge("heap shown to every thread", status == 0 ? NULL
+          : FAILMSG("child status 0x%x %s", status, why));
+    test_heap_zero();
 }
 
 static void test_cycles(void)

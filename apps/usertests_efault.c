@@ -22,7 +22,7 @@ struct bad_ptr {
     int straddles;                  /* starts inside my memory: a string there may be fine */
 };
 
-static struct bad_ptr bad[10];
+static struct bad_ptr bad[12];
 static int nbad;
 
 static void add_bad(const char *what, uint32_t addr, uint32_t len, int readonly_ok,
@@ -46,6 +46,8 @@ static void make_bad_pointers(void)
     add_bad("past my block", end, 4, 0, 0);
     add_bad("across my block's end", end - 4, 8, 0, 1);
     add_bad("my text", (uint32_t)(uintptr_t)&make_bad_pointers & ~3u, 4, 1, 0);
+    if (me.hidden_lo < me.hidden_hi)    /* sbrk has not given it out */
+        add_bad("past my break", me.hidden_hi - 4, 4, 0, 0);
 }
 
 /* One pointer-taking call, made with pointer p (len bytes where it counts). */
@@ -152,6 +154,8 @@ void test_efault(void)
     int ended = thread_create(idle_thread, (void *)5, 0);
     sleep_ticks(2);
 
+    judge("efault has hidden memory to try", !strcmp(bad[nbad - 1].what, "past my break")
+          ? NULL : FAILMSG("nothing past the break is hidden"));
     for (unsigned i = 0; i < sizeof efault_cases / sizeof efault_cases[0]; i++) {
         const struct efault_case *c = &efault_cases[i];
         int ctx = c->call == c_wait ? zombie : c->call == c_join ? ended : 0;

@@ -76,7 +76,17 @@ struct arch_mm {
     uint32_t seg[ARCH_MM_SEGS][2];  /* a segment's RBAR, RASR; RASR 0: none */
     uint32_t segs;                  /* bit i: slot i holds a segment */
 };
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size);
+/* The block [base, base + size) with its code region [base, base +
+ * code_size) (both powers of two, aligned to their size), of which only
+ * [base, base + code_used) is code: code_used is a multiple of code_size / 8
+ * (the MPU's subregions), or code_size. [top, base + size) is hidden from
+ * user mode: whole eighths of the block (top == base + size: none). */
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size,
+                  uint32_t code_used, uintptr_t top);
+/* Hide [top, end of block) from user mode and show the rest (outside the
+ * code) again: top a multiple of size / 8 from base. Takes effect now if mm
+ * is loaded. */
+void arch_mm_set_top(struct arch_mm *mm, uintptr_t top);
 /* Put segment [base, base + size) in slot i of mm (size 0: empty the
  * slot). Takes effect at the next arch_mm_switch(mm). */
 void arch_mm_seg(struct arch_mm *mm, int i, uintptr_t base, uint32_t size);

@@ -49,23 +49,27 @@ void buddy_init(struct buddy *b, uintptr_t base, unsigned arena_log2, unsigned m
 
 /* After node i changed, recompute its ancestors: a parent whose two
  * children are both fully free is fully free itself (the buddies merge);
- * otherwise it offers the larger of what its children offer. */
+ * otherwise it offers the larger of what its children offer. A node whose
+ * value comes out as it was ends the walk: its ancestors depend on nothing
+ * else that changed. */
 static void update_up(struct buddy *b, uint32_t i, unsigned order)
 {
     while (i > 1) {
         uint8_t l = b->tree[i & ~1u], r = b->tree[i | 1u];
         i >>= 1;
         order++;
-        b->tree[i] = (l == full(order - 1) && r == full(order - 1))
-                   ? full(order) : max_u8(l, r);
+        uint8_t v = (l == full(order - 1) && r == full(order - 1)) ? full(order) : max_u8(l, r);
+        if (b->tree[i] == v)
+            return;
+        b->tree[i] = v;
     }
 }
 
 void *buddy_alloc(struct buddy *b, uint32_t bytes)
 {
-    unsigned order = 0;                     /* wanted order, in min blocks */
-    while (order <= b->depth && ((uint64_t)1 << (b->min_log2 + order)) < bytes)
-        order++;
+    /* The wanted order: the smallest k with 2^(min_log2 + k) >= bytes. */
+    unsigned log2 = bytes <= 1 ? 0 : 32 - (unsigned)__builtin_clz(bytes - 1);
+    unsigned order = log2 > b->min_log2 ? log2 - b->min_log2 : 0;
     if (b->tree[1] < full(order))           /* also catches order > depth */
         return NULL;
 

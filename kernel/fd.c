@@ -48,8 +48,6 @@ static void clear_locked(struct proc *p, int i)
 void fd_table_init_locked(struct proc *p)
 {
     ASSERT_LOCKED();
-    for (int i = 0; i < MAX_FDS; i++)
-        p->fds[i] = (struct fd){ NULL, 0, 0 };
     set_locked(p, 0, &kobj_console, FD_READ);
     set_locked(p, 1, &kobj_console, FD_WRITE);
     set_locked(p, 2, &kobj_console, FD_WRITE);
@@ -92,6 +90,7 @@ int fd_close_locked(struct proc *p, int fd)
 void fd_close_all_locked(struct proc *p)
 {
     ASSERT_LOCKED();
+#pragma GCC unroll 16
     for (int i = 0; i < MAX_FDS; i++)
         if (p->fds[i].obj)
             clear_locked(p, i);

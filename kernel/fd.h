@@ -36,7 +36,8 @@ struct fd {
 
 struct proc;
 
-/* Give p the console as 0 (read), 1 and 2 (write), with a fresh table. */
+/* Give p the console as 0 (read), 1 and 2 (write). p's table is fresh:
+ * every entry free, at generation 0 (kernel/proc.c claims a slot so). */
 void fd_table_init_locked(struct proc *p);
 
 /* Name o in p's lowest free entry with `flags` (o gains a reference).

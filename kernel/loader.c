@@ -2,9 +2,10 @@
  * loader.c: the program table walk, the block layout and the loader (see
  * loader.h for the layout drawing and the contracts).
  *
- * Arithmetic on sizes taken from an image is done in 64 bits: every input
- * is below 2^32, so a sum of a few of them cannot wrap, and a result above
- * PROG_MAX_BLOCK is refused before it is narrowed back to 32 bits.
+ * Arithmetic on sizes taken from an image is done only after header_ok()
+ * has held each of them to PROG_MAX_BLOCK (at most 2^28, below): a sum of
+ * up to eight of them is below 2^31, so nothing wraps in 32 bits, and a
+ * result above PROG_MAX_BLOCK is refused.
  *
  * Read next: kernel/uaccess.c.
  */
@@ -14,14 +15,16 @@
 #include <stddef.h>
 #include <string.h>
 
-static uint64_t round_up(uint64_t x, uint64_t align)   /* align: a power of 2 */
+_Static_assert(PROG_MAX_BLOCK <= (1u << 28), "the layout's sums fit in 32 bits");
+
+static uint32_t round_up(uint32_t x, uint32_t align)   /* align: a power of 2 */
 {
     return (x + align - 1) & ~(align - 1);
 }
 
-static uint64_t pow2_at_least(uint64_t x)      /* x < 2^63 */
+static uint32_t pow2_at_least(uint32_t x)      /* x <= 2^31 */
 {
-    return x <= 1 ? 1 : (uint64_t)1 << (64 - __builtin_clzll(x - 1));
+    return x <= 1 ? 1 : 1u << (32 - __builtin_clz(x - 1));
 }
 
 /* The checks every header must pass before any of its sizes is trusted. */
@@ -49,7 +52,7 @@ static int header_ok(const struct prog_header *h)
 static const struct prog_header *walk(const void *table, const struct prog_header *h)
 {
     const uint8_t *p = h ? (const uint8_t *)h + prog_image_bytes(h) : table;
-    h = (const struct prog_header *)p;  /* < 4 * PROG_MAX_BLOCK + 52 on: no wrap */
+    h = (const struct prog_header *)p;  /* < 4 * PROG_MAX_BLOCK + 68 on: no wrap */
     return header_ok(h) ? h : NULL;     /* also the zeroed end marker */
 }
 
@@ -76,23 +79,52 @@ const struct prog_header *prog_find(const void *table, const char *name)
     return NULL;
 }
 
-/* Every relocation names an aligned word of the linked text or data. */
+/* The parts (progimg.h) add up to nrelocs, and every relocation names an
+ * aligned word of its part's section whose linked value points where its
+ * part says: the judgement the loader no longer makes word by word. */
 static int relocs_ok(const struct prog_header *h)
 {
-    const uint8_t *relocs = (const uint8_t *)(h + 1) + h->text_size + h->data_size;
-    uint32_t linked_end = h->text_size + h->data_size;     /* 4-aligned */
-    for (uint32_t i = 0; i < h->nrelocs; i++) {
-        uint32_t off;
-        memcpy(&off, relocs + 4 * i, 4);
-        if (off % 4 != 0 || off >= linked_end)
-            return 0;
+    const uint8_t *text = (const uint8_t *)(h + 1);
+    const uint8_t *relocs = text + h->text_size + h->data_size;
+    uint32_t text_size = h->text_size;
+    uint32_t linked_end = text_size + h->data_size;        /* 4-aligned */
+    uint64_t sum = 0;
+    for (int k = 0; k < RELOC_PARTS; k++)
+        sum += h->relocs_in[k];
+    if (sum != h->nrelocs)
+        return 0;
+    uint32_t i = 0;
+    for (int k = 0; k < RELOC_PARTS; k++) {
+        int in_text = k == RELOC_TEXT_TO_TEXT || k == RELOC_TEXT_TO_DATA;
+        int to_text = k == RELOC_TEXT_TO_TEXT || k == RELOC_DATA_TO_TEXT;
+        for (uint32_t end = i + h->relocs_in[k]; i < end; i++) {
+            uint32_t off, v;
+            memcpy(&off, relocs + 4 * i, 4);
+            if (off % 4 != 0 || off >= linked_end || (off < text_size) != in_text)
+                return 0;
+            memcpy(&v, text + off, 4);  /* data follows text in the image */
+            if ((v < text_size) != to_text)
+                return 0;
+        }
     }
+    return 1;
+}
+
+/* The name is zero-padded after its NUL (as mkprog writes it), so that
+ * prog_lookup() can compare whole words. */
+static int name_padded(const struct prog_header *h)
+{
+    const char *end = memchr(h->name, '\0', PROG_NAME_LEN);   /* header_ok found one */
+    while (++end < h->name + PROG_NAME_LEN)
+        if (*end != '\0')
+            return 0;
     return 1;
 }
 
 int prog_check(const struct prog_header *h)
 {
-    return header_ok(h) && h->stack_size >= PROG_MIN_STACK && relocs_ok(h) ? 0 : -EINVAL;
+    return header_ok(h) && h->stack_size >= PROG_MIN_STACK && name_padded(h) && relocs_ok(h)
+           ? 0 : -EINVAL;
 }
 
 int prog_index(const void *table, const struct prog_header **index, int max)
@@ -106,12 +138,33 @@ int prog_index(const void *table, const struct prog_header **index, int max)
     return n;
 }
 
+/* The word at p (4-aligned): four bytes of a name. */
+static uint32_t word_at(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* Both names are zero-padded to PROG_NAME_LEN (the table's: prog_check()),
+ * so they are equal if and only if their four words are; most programs'
+ * names differ from the one looked for in the first. */
 const struct prog_header *prog_lookup(const struct prog_header *const *index, int n,
                                       const char *name)
 {
-    for (int i = 0; i < n; i++)     /* the first byte first: one load, most differ */
-        if (index[i]->name[0] == name[0] && strncmp(index[i]->name, name, PROG_NAME_LEN) == 0)
+    uint32_t key[PROG_NAME_LEN / 4] = { 0 };
+    char *padded = (char *)key;
+    for (int i = 0; name[i] != '\0'; i++) {
+        if (i == PROG_NAME_LEN - 1)
+            return NULL;            /* too long to be any program's name */
+        padded[i] = name[i];
+    }
+    for (int i = 0; i < n; i++) {
+        const char *c = index[i]->name;
+        if (word_at(c) == key[0] && word_at(c + 4) == key[1] && word_at(c + 8) == key[2] &&
+            word_at(c + 12) == key[3])
             return index[i];
+    }
     return NULL;
 }
 
@@ -127,47 +180,94 @@ int prog_layout_checked(const struct prog_header *h, uint32_t extra, struct prog
     if (extra > PROG_MAX_BLOCK)
         return -ENOMEM;
 
-    uint64_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
-    uint64_t data_end = code + h->data_size + h->bss_size;
-    uint64_t heap = round_up(data_end, 8);
-    uint64_t guard = round_up(heap + h->heap_size, PROG_GUARD_SIZE);
-    uint64_t stack = round_up(h->stack_size, PROG_GUARD_SIZE);
-    uint64_t top_part = PROG_GUARD_SIZE + stack + round_up(extra, PROG_GUARD_SIZE);
-    uint64_t block = pow2_at_least(guard + top_part);
+    uint32_t code = pow2_at_least(h->text_size < 32 ? 32 : h->text_size);
+    uint32_t data_at = code >= PROG_PARTS_MIN ? round_up(h->text_size, code / PROG_PARTS) : code;
+    uint32_t data_end = data_at + h->data_size + h->bss_size;
+    uint32_t guard = round_up(data_end, PROG_GUARD_SIZE);
+    uint32_t stack_top = guard + PROG_GUARD_SIZE + round_up(h->stack_size, PROG_GUARD_SIZE);
+    uint32_t heap = round_up(stack_top + extra, 8);
+    uint32_t block = pow2_at_least(heap + h->heap_size);
     if (block < 2 * code)
         block = 2 * code;
     if (block > PROG_MAX_BLOCK)
         return -ENOMEM;
 
-    /* The stack and the extra bytes sit at the very top; any slack lies
-     * between the heap and the guard, where SYS_SBRK can use it. */
-    out->code_size = (uint32_t)code;
-    out->data_offset = (uint32_t)code;
-    out->data_end = (uint32_t)data_end;
-    out->heap_offset = (uint32_t)heap;
+    /* The heap is last: any slack up to the end of the block is sbrk's. */
+    out->code_size = code;
+    out->data_offset = data_at;
+    out->data_end = data_end;
+    out->stack_guard = guard;
+    out->stack_lo = guard + PROG_GUARD_SIZE;
+    out->stack_top = stack_top;
+    out->extra_offset = stack_top;
+    out->heap_offset = heap;
     out->heap_size = h->heap_size;
-    out->extra_offset = (uint32_t)(block - round_up(extra, PROG_GUARD_SIZE));
-    out->stack_top = out->extra_offset;
-    out->stack_lo = (uint32_t)(out->stack_top - stack);
-    out->stack_guard = out->stack_lo - PROG_GUARD_SIZE;
-    out->block_size = (uint32_t)block;
+    out->block_size = block;
     out->entry = h->entry;
+
+    /* The eighths of the block above the heap's start: all sbrk's room. */
+    uint32_t part = out->block_size / PROG_PARTS;
+    out->hidden_lo = round_up(heap, part);
+    out->hidden_hi = out->block_size;
+    if (block < PROG_PARTS_MIN || out->hidden_lo >= out->hidden_hi)
+        out->hidden_lo = out->hidden_hi = out->block_size;
     return 0;
 }
 
-/* Zero the words [p, end): sixteen stores a pass, as a memset's inner
- * loop does, then one at a time. The stores are volatile so that each is
- * one word store, as written (not a call to memset, not paired or
- * multiple stores, which the instruction count would flatter). */
+/* The word loops below move one word per instruction pair (an LDR and an
+ * STR, or an STR alone): volatile, so that each is a single word access as
+ * written, never a call to memset, never paired or multiple transfers
+ * (LDRD/STRD, LDM/STM), which the instruction count would flatter; on a
+ * Cortex-M3 those move a word no faster anyway. Thirty-two words a pass,
+ * as an unrolled memset's or memcpy's inner loop does: the loop's own
+ * three instructions, spread over 32 words, cost almost nothing. */
+#define WORDS_A_PASS 32
+
+/* Zero the words [p, end). */
 static void zero_words(uint32_t *p, uint32_t *end)
 {
     volatile uint32_t *w = p;
-    for (; w + 16 <= end; w += 16) {
-        w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0; w[4] = 0; w[5] = 0; w[6] = 0; w[7] = 0;
-        w[8] = 0; w[9] = 0; w[10] = 0; w[11] = 0; w[12] = 0; w[13] = 0; w[14] = 0; w[15] = 0;
+    for (; w + WORDS_A_PASS <= end; w += WORDS_A_PASS) {
+#pragma GCC unroll 32
+        for (int i = 0; i < WORDS_A_PASS; i++)
+            w[i] = 0;
+    }
+    for (; w + 4 <= end; w += 4) {
+        w[0] = 0; w[1] = 0; w[2] = 0; w[3] = 0;
     }
     while (w < end)
         *w++ = 0;
+}
+
+/* Copy the n words at src to dst. */
+static void copy_words(uint32_t *dst, const uint32_t *src, uint32_t n)
+{
+    volatile uint32_t *d = dst;
+    const volatile uint32_t *s = src, *end = src + n;
+    for (; s + WORDS_A_PASS <= end; s += WORDS_A_PASS, d += WORDS_A_PASS) {
+#pragma GCC unroll 32
+        for (int i = 0; i < WORDS_A_PASS; i++)
+            d[i] = s[i];
+    }
+    for (; s + 4 <= end; s += 4, d += 4) {
+        d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3];
+    }
+    while (s < end)
+        *d++ = *s++;
+}
+
+/* Adds `moves` to each of the n words named by the offsets at `off`, in a
+ * section whose linked address 0 is now at `at`. Returns the offsets after
+ * these n: the next part's. */
+static const uint32_t *relocate(uint8_t *at, const uint32_t *off, uint32_t n, uint32_t moves)
+{
+    const uint32_t *end = off + n;
+#pragma GCC unroll 4
+    for (; off < end; off++) {
+        uint32_t *word = (uint32_t *)(at + *off);
+        *word += moves;
+    }
+    return off;
 }
 
 int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layout *l)
@@ -175,9 +275,11 @@ int prog_load(const struct prog_header *h, uint8_t *base, const struct prog_layo
     if (!header_ok(h) || ((uintptr_t)base & 3) != 0)
         return -EINVAL;
     /* The layout must be one prog_layout() could have made for h. */
+    uint64_t data_end = (uint64_t)l->data_offset + h->data_size + h->bss_size;
     if (l->block_size > PROG_MAX_BLOCK || l->data_offset < h->text_size ||
-        l->data_offset % 4 != 0 ||
-        (uint64_t)l->data_offset + h->data_size + h->bss_size > l->block_size)
+        l->data_offset % 4 != 0 || data_end > l->block_size ||
+        l->hidden_lo % 4 != 0 || l->hidden_hi % 4 != 0 || l->hidden_lo < data_end ||
+        l->hidden_lo > l->hidden_hi || l->hidden_hi > l->block_size)
         return -EINVAL;
     if (!relocs_ok(h))
         return -EINVAL;
@@ -191,26 +293,27 @@ void prog_load_checked(const struct prog_header *h, uint8_t *base, const struct 
     const uint8_t *data = text + h->text_size;
     const uint32_t *relocs = (const uint32_t *)(data + h->data_size);  /* 4-aligned */
 
-    /* Every byte the two copies do not cover is zeroed: a process never
-     * sees what the block's previous owner left there. Every offset here
-     * is a multiple of 4 (sizes are, the data offset is a power of two). */
+    /* Every byte the two copies do not cover is zeroed, but for the hidden
+     * eighths: a process never sees what the block's previous owner left
+     * there (the hidden ones are zeroed when SYS_SBRK shows them). Every
+     * offset here is a multiple of 4 (sizes are, and the layout's offsets). */
     uint32_t data_end = l->data_offset + h->data_size;
-    memcpy(base, text, h->text_size);
+    copy_words((uint32_t *)base, (const uint32_t *)text, h->text_size / 4);
     zero_words((uint32_t *)(base + h->text_size), (uint32_t *)(base + l->data_offset));
-    memcpy(base + l->data_offset, data, h->data_size);
-    zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->block_size));
+    copy_words((uint32_t *)(base + l->data_offset), (const uint32_t *)data, h->data_size / 4);
+    zero_words((uint32_t *)(base + data_end), (uint32_t *)(base + l->hidden_lo));
+    zero_words((uint32_t *)(base + l->hidden_hi), (uint32_t *)(base + l->block_size));
 
     /* A relocation's offset (a linked address) says where the word is now:
-     * text moved to base, data to base + data_offset. The word's value
-     * says which section it points into, and so how far it moves. */
-    uint32_t text_size = h->text_size, nrelocs = h->nrelocs;
-    uint32_t text_at = (uint32_t)(uintptr_t)base;
-    uint32_t data_moves = (uint32_t)(uintptr_t)base + l->data_offset - text_size;
+     * text moved to base, data to base + data_offset. Its part says which
+     * section its value points into, and so how far the value moves. */
+    uint32_t text_size = h->text_size;
     uint8_t *data_in_block = base + l->data_offset - text_size;
-    for (uint32_t i = 0; i < nrelocs; i++) {
-        uint32_t off = relocs[i];
-        uint32_t *word = (uint32_t *)((off < text_size ? base : data_in_block) + off);
-        uint32_t v = *word;
-        *word = v + (v < text_size ? text_at : data_moves);
-    }
+    uint32_t text_moves = (uint32_t)(uintptr_t)base;
+    uint32_t data_moves = (uint32_t)(uintptr_t)data_in_block;
+    const uint32_t *n = h->relocs_in;
+    relocs = relocate(base, relocs, n[RELOC_TEXT_TO_TEXT], text_moves);
+    relocs = relocate(base, relocs, n[RELOC_TEXT_TO_DATA], data_moves);
+    relocs = relocate(data_in_block, relocs, n[RELOC_DATA_TO_TEXT], text_moves);
+    relocate(data_in_block, relocs, n[RELOC_DATA_TO_DATA], data_moves);
 }

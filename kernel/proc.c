@@ -99,9 +99,11 @@ static uintptr_t put_args(uint8_t *at, const char *args, int args_len, int argc)
     char **argv = (char **)at;
     char *str = (char *)(argv + argc + 1);
     memcpy(str, args, (size_t)args_len);
-    for (int i = 0; i < argc; i++) {
-        argv[i] = str;
-        str += strlen(str) + 1;
+    argv[0] = str;
+    for (int i = 1, k = 0; i < argc; i++) {     /* each string starts after a NUL */
+        while (str[k++] != '\0')
+            ;
+        argv[i] = str + k;
     }
     argv[argc] = NULL;
     return (uintptr_t)argv;
@@ -119,8 +121,9 @@ static int claim_locked(uint32_t block_size, struct proc **out)
         if (!p->mem)
             return -ENOMEM;
         p->state = PROC_NEW;
-        for (int f = 0; f < MAX_FDS; f++)
-            p->fds[f].obj = NULL;   /* no descriptors until pass_fds_locked */
+#pragma GCC unroll 16
+        for (int f = 0; f < MAX_FDS; f++)   /* a fresh table (fd_table_init_locked) */
+            p->fds[f] = (struct fd){ NULL, 0, 0 };
         for (int g = 0; g < UMEM_SEGS; g++)
             p->segs[g] = NULL;
         *out = p;
@@ -136,20 +139,21 @@ static void setup(struct proc *p, const struct prog_header *h,
     uintptr_t base = (uintptr_t)p->mem;
     p->mem_size = l->block_size;
     p->heap_lo = p->brk = base + l->heap_offset;
-    p->heap_hi = base + l->stack_guard;
+    p->heap_hi = base + l->block_size;
     memset(&p->umem, 0, sizeof p->umem);
     p->umem.base = base;
-    p->umem.code_end = base + l->code_size;
+    p->umem.code_end = base + l->data_offset;  /* the text's eighths of the code region */
     p->umem.end = base + l->block_size;
     p->umem.guard_lo = base + l->stack_guard;
     p->umem.guard_hi = base + l->stack_guard + PROG_GUARD_SIZE;
-    arch_mm_init(&p->mm, base, l->block_size, l->code_size);
+    p->umem.top = base + l->hidden_lo;          /* sys_sbrk shows the rest */
+    arch_mm_init(&p->mm, base, l->block_size, l->code_size, l->data_offset, p->umem.top);
 
     memcpy(p->name, h->name, PROC_NAME_LEN);    /* prog_check found its NUL */
     p->name[PROC_NAME_LEN - 1] = '\0';
     p->daemon = (flags & SPAWN_DAEMON) != 0;
     p->killed = p->main_done = 0;
-    p->nthreads = p->nondaemon = 0;
+    p->nthreads = p->nondaemon = p->nmade = 0;
     p->main_tid = 0;
     p->exit_status = 0;
     p->why[0] = '\0';
@@ -244,6 +248,7 @@ int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintpt
         return -EINTR;
     }
     p->nthreads++;
+    p->nmade++;
     p->nondaemon += !first && !daemon;
     arch_irq_restore(s);
 
@@ -252,6 +257,7 @@ int proc_thread_create(struct proc *p, const char *name, uintptr_t entry, uintpt
     s = arch_irq_save();
     if (r < 0) {
         p->nthreads--;
+        p->nmade--;
         p->nondaemon -= !first && !daemon;
     } else if (p->killed) {
         proc_end_locked(p, p->exit_status, NULL);  /* killed meanwhile: sweep again */
@@ -357,9 +363,8 @@ static void release_locked(struct proc *p)
         panic("process %d: its memory block %p is not a live block", p->pid, p->mem);
     p->mem = NULL;
     p->state = PROC_ZOMBIE;
-    for (int i = 0; i < MAX_PROCS; i++) {                   /* 5 */
-        struct proc *c = &proc_table[i];
-        if (c->state < PROC_ALIVE || c->parent != p)
+    for (struct proc *c = proc_table; c < proc_table + MAX_PROCS; c++) {     /* 5 */
+        if (c->parent != p || c->state < PROC_ALIVE)
             continue;
         c->parent = init_proc;
         if (c->daemon && c->state == PROC_ALIVE)
@@ -370,6 +375,17 @@ static void release_locked(struct proc *p)
     console_proc_ended_locked(p);   /* its parent gets the console back */
     if (p->parent)                                          /* 6 */
         sched_wake_all_locked(&p->parent->child_wait, 0);
+}
+
+/* Give back the slot of o, an ended thread of a process that is being
+ * released. The running one is still on its way out: kernel_switch reaps
+ * it when it switches away for the last time. */
+static void reap_locked(struct thread *o)
+{
+    if (o == current)
+        o->detached = 1;
+    else
+        o->in_use = 0;
 }
 
 void proc_thread_ended_locked(struct thread *t)
@@ -394,16 +410,16 @@ void proc_thread_ended_locked(struct thread *t)
     if (p->nthreads > 0 || p->state != PROC_ALIVE)
         return;                     /* others live on, or released already */
     /* The last thread: reap every ended thread of p that nobody will
-     * join. The running one is still on its way out: kernel_switch reaps
-     * it when it switches away for the last time. */
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *o = &thread_table[i];
-        if (!o->in_use || o->proc != p || o->state != TS_TERMINATED)
-            continue;
-        if (o == current)
-            o->detached = 1;
-        else
-            o->in_use = 0;
+     * join, t among them. A process that never made a second thread has
+     * only t; else the table is searched. */
+    if (p->nmade == 1) {
+        reap_locked(t);
+    } else {
+        for (int i = 0; i < MAX_THREADS; i++) {
+            struct thread *o = &thread_table[i];
+            if (o->in_use && o->proc == p && o->state == TS_TERMINATED)
+                reap_locked(o);
+        }
     }
     release_locked(p);
 }
@@ -455,10 +471,9 @@ int proc_wait(struct proc *p, int pid, int *status, uint32_t timeout)
     for (;;) {
         int children = 0;
         struct proc *z = NULL;
-        for (int i = 0; i < MAX_PROCS; i++) {
-            struct proc *c = &proc_table[i];
-            if (c->state < PROC_ALIVE || c->parent != p || (pid != WAIT_ANY && c->pid != pid))
-                continue;
+        for (struct proc *c = proc_table; c < proc_table + MAX_PROCS; c++) {
+            if (c->parent != p || c->state < PROC_ALIVE || (pid != WAIT_ANY && c->pid != pid))
+                continue;           /* (a free slot's parent may be stale: state next) */
             children++;
             if (c->state == PROC_ZOMBIE) {
                 z = c;
@@ -507,6 +522,8 @@ void proc_info(const struct proc *p, struct proc_info *out)
     out->created = p->created;
     out->mem_base = (uint32_t)(uintptr_t)p->mem;
     out->mem_size = p->mem ? p->mem_size : 0;
+    out->hidden_lo = p->mem ? (uint32_t)p->umem.top : 0;
+    out->hidden_hi = p->mem ? (uint32_t)p->umem.end : 0;
     memcpy(out->name, p->name, PROC_NAME_LEN);
     memcpy(out->why, p->why, sizeof out->why);
 }

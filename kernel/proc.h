@@ -47,6 +47,7 @@ struct proc {
     int main_tid;
     int nthreads;           /* threads not yet TERMINATED */
     int nondaemon;          /* of which neither main nor daemon */
+    int nmade;              /* threads ever created in it (1: main alone) */
     int exit_status;        /* meaningful once a zombie */
     char why[PROC_WHY_LEN]; /* how it ended, for the shell */
     struct waitq child_wait;    /* its threads waiting in wait() */

@@ -14,7 +14,10 @@
  *   text    text_size bytes: code and read-only data, linked at 0
  *   data    data_size bytes: initialised data, linked at text_size
  *   relocs  nrelocs uint32_t: offsets (in the linked address space) of the
- *           32-bit words to which the load address must be added
+ *           32-bit words to which the load address must be added, in four
+ *           parts (relocs_in[] says how many in each): words in text that
+ *           point into text, words in text that point into data, words in
+ *           data that point into text, words in data that point into data
  *
  * The loader puts text at the start of the process's block (made read-only
  * and executable by the MPU) and data at data_offset, which may be further
@@ -22,6 +25,9 @@
  * size, so the data starts at the next such boundary. Hence each relocated
  * word is moved by the displacement of the section its *value* points into:
  * a value below text_size points into text, anything else into data or bss.
+ * mkprog looks at each word once, at build time, and puts it in its part,
+ * so the loader moves a whole part by one displacement without looking at
+ * any word's value (the kernel checks each part's words once, at boot).
  *
  * A program table is images one after the other, each starting 4-aligned,
  * ended by a header whose magic is 0.
@@ -32,8 +38,14 @@
 #include <stdint.h>
 
 #define PROG_MAGIC   0x54464557u    /* "WEFT" */
-#define PROG_VERSION 1u
+#define PROG_VERSION 2u
 #define PROG_NAME_LEN 16
+
+/* Where a relocated word lies, and where the address it holds points. */
+enum reloc_part {
+    RELOC_TEXT_TO_TEXT, RELOC_TEXT_TO_DATA, RELOC_DATA_TO_TEXT, RELOC_DATA_TO_DATA,
+    RELOC_PARTS
+};
 
 struct prog_header {
     uint32_t magic;                 /* PROG_MAGIC */
@@ -46,6 +58,8 @@ struct prog_header {
     uint32_t nrelocs;
     uint32_t stack_size;            /* main thread's stack, bytes */
     uint32_t heap_size;             /* initial room for malloc, bytes */
+    uint32_t relocs_in[RELOC_PARTS]; /* how many relocs in each part; their
+                                       sum is nrelocs */
 };
 
 /* Bytes from one header to the next in a program table. */

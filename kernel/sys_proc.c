@@ -25,6 +25,28 @@ long sys_exit(void)
     proc_exit(status & 0xFF, "");
 }
 
+/* The heap room above the break is hidden until the break reaches it
+ * (kernel/loader.h): it still holds what the block's previous owner left.
+ * Each eighth of the block that the new break reaches into is zeroed while
+ * still hidden, then shown. No other thread of the process can see it half
+ * zeroed, or move the break meanwhile: SBRK is a FAST call, run in the
+ * SVCall handler, which no switch (PendSV) can preempt (arch/armv7m/svc.c). */
+static void show_heap_upto(struct proc *p, uintptr_t brk)
+{
+    uintptr_t part = p->mem_size / PROG_PARTS;
+    uintptr_t lo = p->umem.top, hi = p->umem.end;
+    uintptr_t shown = (brk + part - 1) & ~(part - 1);      /* eighths reached */
+    if (shown <= lo)
+        return;
+    if (shown > hi)
+        shown = hi;
+    memset((void *)lo, 0, shown - lo);
+    uint32_t s = arch_irq_save();
+    p->umem.top = shown;                                    /* the gateway's view */
+    arch_mm_set_top(&p->mm, shown);                         /* the MPU's */
+    arch_irq_restore(s);
+}
+
 /* The break moves under the mask: two threads calling sbrk at once each
  * get their own range. */
 long sys_sbrk(void)
@@ -40,6 +62,8 @@ long sys_sbrk(void)
     else
         p->brk = old + (uintptr_t)incr;
     arch_irq_restore(s);
+    if (r >= 0 && incr > 0)
+        show_heap_upto(p, old + (uintptr_t)incr);
     return r;
 }
 

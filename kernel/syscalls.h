@@ -48,7 +48,9 @@ SYSCALL3(WRITE,         BLOCKING, write,         sys_write,      long, int, fd, 
 /* Read up to n bytes from descriptor fd; blocks for the first -> n >= 1,
  * 0 at end of file (a pipe whose writers all closed); -EAGAIN, -EBADF. */
 SYSCALL3(READ,          BLOCKING, read,          sys_read,       long, int, fd, void *, buf, uint32_t, n)
-/* Move the break by incr bytes -> the old break, or -ENOMEM. */
+/* Move the break by incr bytes -> the old break, or -ENOMEM. Memory a
+ * growing break reaches is zeroed; the room past the break is hidden
+ * (kernel/loader.h). FAST: kernel/sys_proc.c's zeroing relies on it. */
 SYSCALL1(SBRK,          FAST,     sbrk,          sys_sbrk,       long, long, incr)
 SYSCALL0(GETPID,        FAST,     getpid,        getpid,         int)
 SYSCALL0(GETPPID,       FAST,     getppid,       getppid,        int)

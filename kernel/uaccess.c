@@ -30,32 +30,35 @@ static int in_segment(const struct umem *m, uintptr_t a, size_t n)
     return 0;
 }
 
+/* The block first: most pointers lie there. A segment is a block of its
+ * own, apart from the process's, so the order of the two tests does not
+ * change the answer. */
 int uaccess_ok(const struct umem *m, const void *p, size_t n, int write)
 {
     uintptr_t a = (uintptr_t)p;
+    if (n != 0 && a >= m->base && a < m->top && n <= m->top - a) {
+        if (overlaps(a, n, m->guard_lo, m->guard_hi))
+            return 0;
+        return !write || a >= m->code_end;  /* the text is the bottom of the block */
+    }
     if (in_segment(m, a, n))
         return 1;
-    if (n == 0)
-        return a >= m->base && a <= m->end;
-    if (a < m->base || a >= m->end || n > m->end - a)
-        return 0;
-    if (overlaps(a, n, m->guard_lo, m->guard_hi))
-        return 0;
-    if (write && a < m->code_end)       /* the text is the bottom of the block */
-        return 0;
-    return 1;
+    return n == 0 && a >= m->base && a <= m->end;
 }
 
-/* How many bytes from a on can be read: up to the end of the block or the
- * guard if it lies above a; 0 if a itself cannot be read. */
+/* How many bytes from a on can be read: up to top, or to the guard if it
+ * lies above a; 0 if a itself cannot be read. */
 static size_t readable_from(const struct umem *m, uintptr_t a)
 {
-    for (int i = 0; i < UMEM_SEGS; i++)
-        if (a >= m->seg[i].lo && a < m->seg[i].hi)
-            return m->seg[i].hi - a;
+    if (a < m->base || a >= m->end) {
+        for (int i = 0; i < UMEM_SEGS; i++)
+            if (a >= m->seg[i].lo && a < m->seg[i].hi)
+                return m->seg[i].hi - a;
+        return 0;
+    }
     if (!uaccess_ok(m, (const void *)a, 1, 0))
         return 0;
-    uintptr_t stop = m->end;
+    uintptr_t stop = m->top;
     if (m->guard_lo < m->guard_hi && m->guard_lo > a && m->guard_lo < stop)
         stop = m->guard_lo;
     return stop - a;

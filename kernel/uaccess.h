@@ -12,9 +12,13 @@
  *   [base, code_end)        text: readable, not writable
  *   [code_end, end)         data, heap, stack: readable and writable
  *   [guard_lo, guard_hi)    the main stack's guard: no access
+ *   [top, end)              heap room above the break that SYS_SBRK has not
+ *                           given out (and zeroed) yet: no access; the heap
+ *                           is the top of the block (kernel/loader.h)
  *   seg[i]                  shared segments it has mapped (kernel/shm.c)
  *
- * A guard with lo == hi is empty, so a zeroed struct umem has none. The
+ * A guard with lo == hi is empty; top == end hides nothing (and a zeroed
+ * struct umem, top == 0, gives access to nothing in its block). The
  * guards of other threads' stacks (SYS_THREAD_CREATE) are not listed: they
  * are ordinary process memory to the kernel (arch_mm_load lets privileged
  * code write there), and only stop the thread itself.
@@ -35,11 +39,12 @@
 struct umem {
     uintptr_t base, code_end, end;  /* the block; text is [base, code_end) */
     uintptr_t guard_lo, guard_hi;   /* the main thread's stack guard */
+    uintptr_t top;                  /* [top, end): not given out yet */
     struct { uintptr_t lo, hi; } seg[UMEM_SEGS];    /* mapped shared segments,
                                        readable and writable; lo == hi: none */
 };
 
-/* 1 if every byte of [p, p + n) lies in [base, end), not in the guard, and (for
+/* 1 if every byte of [p, p + n) lies in [base, top), not in the guard, and (for
  * write != 0) not in the text; else 0. A range that would wrap around the
  * end of the address space is refused whatever n is. n == 0 touches no
  * byte, so only base <= p <= end is asked of it: an empty buffer at the end
@@ -48,7 +53,7 @@ int uaccess_ok(const struct umem *m, const void *p, size_t n, int write);
 
 /* The length of the string at s, if its NUL lies in readable memory within
  * the first max bytes (so the result is < max). -EFAULT if readable memory
- * ends (the block's end or the guard) first, -EINVAL if max bytes were read
+ * ends (top or the guard) first, -EINVAL if max bytes were read
  * without a NUL. Reads nothing outside the readable memory. */
 long uaccess_strnlen(const struct umem *m, const char *s, size_t max);
 

@@ -119,6 +119,8 @@ struct proc_info {
     int exit_status;                /* valid when state == PS_ZOMBIE */
     uint32_t ticks, switches, created;
     uint32_t mem_base, mem_size;    /* its memory block */
+    uint32_t hidden_lo, hidden_hi;  /* the part of it above the break that
+                                       sbrk has not given out: no access */
     char name[PROC_NAME_LEN];
     char why[PROC_WHY_LEN];         /* how it ended, e.g. "segmentation fault: read of
                                        0x00000000 (NULL) [MemManage DACCVIOL]" */

@@ -32,6 +32,8 @@ static const char *where(const struct proc *p, uintptr_t a)
         return " (NULL)";
     if (a >= p->umem.base && a < p->umem.code_end)
         return " (its own code: read-only)";
+    if (a >= p->umem.top && a < p->umem.end)
+        return " (past its break: not given out by sbrk)";
     if (a >= p->umem.base && a < p->umem.end)
         return "";
     return " (not its memory)";

@@ -11,7 +11,9 @@
  *
  *   R_ARM_ABS32 in text or data   a word holding an address: its offset
  *                                 goes into the image, the loader adds the
- *                                 load address (kernel/loader.c)
+ *                                 load address (kernel/loader.c); the
+ *                                 image lists them in four parts, by where
+ *                                 the word lies and where it points
  *   PC-relative (calls, branches, the distance between two places does not
  *   literal loads, unwind entries) change when the program moves, so they
  *                                 need nothing, provided place and target
@@ -394,6 +396,27 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The part of relocation off (kernel/progimg.h): where the word lies, and
+ * where its linked value points, as the loader would judge it. */
+static enum reloc_part reloc_part_of(uint32_t off)
+{
+    uint32_t v;
+    memcpy(&v, off < text_size ? text_buf + off : data_buf + (off - text_size), 4);
+    if (off < text_size)
+        return v < text_size ? RELOC_TEXT_TO_TEXT : RELOC_TEXT_TO_DATA;
+    return v < text_size ? RELOC_DATA_TO_TEXT : RELOC_DATA_TO_DATA;
+}
+
+/* Sorted by offset within each part, the parts in enum order. */
+static int cmp_reloc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    enum reloc_part px = reloc_part_of(x), py = reloc_part_of(y);
+    if (px != py)
+        return px < py ? -1 : 1;
+    return (x > y) - (x < y);
+}
+
 /* ---- The two modes ------------------------------------------------------- */
 
 static uint32_t parse_size(const char *opt, const char *s)
@@ -464,12 +487,15 @@ static int make_image(int argc, char **argv)
     for (uint32_t i = 1; i < nrelocs; i++)
         if (relocs[i] == relocs[i - 1])
             die("two R_ARM_ABS32 relocations at offset 0x%x", relocs[i]);
+    qsort(relocs, nrelocs, sizeof *relocs, cmp_reloc);
 
     struct prog_header h = {
         .magic = PROG_MAGIC, .version = PROG_VERSION,
         .text_size = text_size, .data_size = data_size, .bss_size = bss_size,
         .entry = eh->e_entry, .nrelocs = nrelocs, .stack_size = stack, .heap_size = heap,
     };
+    for (uint32_t i = 0; i < nrelocs; i++)
+        h.relocs_in[reloc_part_of(relocs[i])]++;
     memcpy(h.name, name, len);
     size_t total = prog_image_bytes(&h);
     uint8_t *img = calloc(1, total), *p = img;
@@ -480,7 +506,9 @@ static int make_image(int argc, char **argv)
     put32(p, h.version); p += 4;
     memcpy(p, h.name, PROG_NAME_LEN); p += PROG_NAME_LEN;
     const uint32_t rest[] = { h.text_size, h.data_size, h.bss_size, h.entry, h.nrelocs,
-                              h.stack_size, h.heap_size };
+                              h.stack_size, h.heap_size, h.relocs_in[0], h.relocs_in[1],
+                              h.relocs_in[2], h.relocs_in[3] };
+    _Static_assert(RELOC_PARTS == 4, "the header's fields, in order");
     for (size_t i = 0; i < sizeof rest / sizeof rest[0]; i++, p += 4)
         put32(p, rest[i]);
     if ((size_t)(p - img) != sizeof h)

@@ -8,8 +8,11 @@
  * process touching the kernel, a device, page 0 or another process faults.
  *
  *   region 3, 4  shared segments       user RW, never executable (kernel/shm.c)
- *   region 5  the process's block      user RW, never executable
- *   region 6  its code (block start)   user RO + executable, kernel RO
+ *   region 5  the process's block      user RW, never executable; its
+ *                                      eighths above the break are off
+ *                                      until sbrk gives them (arch_mm_set_top)
+ *   region 6  its code (block start)   user RO + executable, kernel RO; its
+ *                                      eighths above the text are off
  *   region 7  the running thread's     no user access; the kernel may
  *             stack guard (32 bytes)   (see GUARD_RASR)
  *
@@ -49,12 +52,31 @@ static uint32_t size_field(uint32_t size)
     return (uint32_t)(31 - __builtin_clz(size) - 1) << 1;  /* size = 2^(SIZE+1) */
 }
 
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size)
+/* RASR's SRD field: bit i switches eighth i of the region off, so that
+ * the regions below it show through there (or, if none, no access). */
+#define RASR_SRD(bits)  ((uint32_t)(bits) << 8)
+
+/* The eighths of a region of `size` bytes at `base` that [lo, hi) covers
+ * (whole eighths: the caller's contract). */
+static uint32_t eighths(uintptr_t base, uint32_t size, uintptr_t lo, uintptr_t hi)
 {
+    uint32_t shift = (uint32_t)__builtin_ctz(size) - 3;
+    uint32_t first = (uint32_t)(lo - base) >> shift, end = (uint32_t)(hi - base) >> shift;
+    return (0xFFu << first) & ~(0xFFu << end) & 0xFFu;
+}
+
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size,
+                  uint32_t code_used, uintptr_t top)
+{
+    /* The code region's eighths above code_used are switched off: there
+     * the block region (read-write, never executable) shows through. */
+    uint32_t not_code = eighths(base, code_size, base + code_used, base + code_size);
+    uint32_t hidden = eighths(base, size, top, base + size);
     mm->regs[0] = (uint32_t)base | RBAR_VALID | REGION_BLOCK;
-    mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | size_field(size) | RASR_ENABLE;
+    mm->regs[1] = RASR_XN | AP_FULL | ATTR_SRAM | RASR_SRD(hidden) | size_field(size) |
+                  RASR_ENABLE;
     mm->regs[2] = (uint32_t)base | RBAR_VALID | REGION_CODE;
-    mm->regs[3] = AP_RO | ATTR_SRAM | size_field(code_size) | RASR_ENABLE;
+    mm->regs[3] = AP_RO | ATTR_SRAM | RASR_SRD(not_code) | size_field(code_size) | RASR_ENABLE;
     mm->segs = 0;
     for (int i = 0; i < ARCH_MM_SEGS; i++)
         arch_mm_seg(mm, i, 0, 0);
@@ -172,6 +194,27 @@ void arch_mm_forget(const struct arch_mm *mm)
 {
     if (mm == loaded.mm)
         arch_mm_switch(NULL);
+}
+
+/* The block's hidden eighths, [top, end): switched off in the block
+ * region, where no other region lies (the code region covers only eighths
+ * below the heap), so user mode cannot reach them; privileged code reaches
+ * them through the default map (PRIVDEFENA), which is how the kernel
+ * zeroes them. If mm is loaded, its block region is reloaded at once: RBAR
+ * names the region, so the two stores are masked against an interrupt
+ * handler that selects another region in between. */
+void arch_mm_set_top(struct arch_mm *mm, uintptr_t top)
+{
+    uintptr_t base = mm->regs[0] & ~(uint32_t)0x1F;
+    uint32_t size = 2u << ((mm->regs[1] >> 1) & 0x1F);
+    mm->regs[1] = (mm->regs[1] & ~RASR_SRD(0xFF)) | RASR_SRD(eighths(base, size, top, base + size));
+    uint32_t s = arch_irq_save();
+    if (mm == loaded.mm) {
+        MPU_RBAR = mm->regs[0];
+        MPU_RASR = mm->regs[1];
+        __asm volatile ("dsb\n\tisb" ::: "memory");
+    }
+    arch_irq_restore(s);
 }
 
 /* Called on every switch to a user thread. Its guard names it: a guard

@@ -313,10 +313,16 @@ unsigned arch_proc_arena(uintptr_t *base)
 
 void arch_user_mode_init(void) {}
 
-void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size)
+void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size,
+                  uint32_t code_used, uintptr_t top)
 {
-    (void)base; (void)size; (void)code_size;
+    (void)base; (void)size; (void)code_size; (void)code_used; (void)top;
     memset(mm, 0, sizeof *mm);
+}
+
+void arch_mm_set_top(struct arch_mm *mm, uintptr_t top)
+{
+    (void)mm; (void)top;
 }
 
 void arch_mm_switch(const struct arch_mm *mm) { (void)mm; }

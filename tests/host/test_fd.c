@@ -21,6 +21,9 @@ static void (*script)(struct proc *p);
 static void program(uintptr_t argc, uintptr_t argv)
 {
     (void)argc, (void)argv;
+    /* Its heap, all of it, from heap_lo: memory past the break is not a
+     * process's until sbrk gives it (kernel/loader.h). */
+    SYS(SYS_SBRK, current->proc->heap_hi - current->proc->brk, 0, 0);
     script(current->proc);
     SYS(SYS_EXIT, 0, 0, 0);
 }
@@ -40,8 +43,8 @@ host_user_fn host_user_resolve(uintptr_t entry)
 /* Start user thread `which` (0 or 1) of p on a stack in its heap. */
 static long start_thread(struct proc *p, int which)
 {
-    struct thread_spec *spec = (struct thread_spec *)(p->brk + 1024 + 64 * which);
-    uintptr_t stack = (p->brk + 2048 + 512 * (uintptr_t)which + 7) & ~(uintptr_t)7;
+    struct thread_spec *spec = (struct thread_spec *)(p->heap_lo + 1024 + 64 * which);
+    uintptr_t stack = (p->heap_lo + 2048 + 512 * (uintptr_t)which + 7) & ~(uintptr_t)7;
     *spec = (struct thread_spec){ (void *)stack, 512, 0, NULL };
     return SYS(SYS_THREAD_CREATE, p->umem.base + 0x11 + 2 * which, 0, spec);
 }
@@ -70,8 +73,8 @@ static void run(void (*s)(struct proc *p))
 
 static void fill_to_the_byte(struct proc *p)
 {
-    int *fds = (int *)p->brk;
-    char *buf = (char *)p->brk + 64;
+    int *fds = (int *)p->heap_lo;
+    char *buf = (char *)p->heap_lo + 64;
     SYS(SYS_PIPE, fds, O_NONBLOCK, 0);
     memset(buf, 'x', PIPE_SIZE + 1);
     result[0] = SYS(SYS_WRITE, fds[1], buf, PIPE_SIZE - 1);    /* one byte of room left */
@@ -107,7 +110,7 @@ static int drain_fd;
 static long drained;
 static void drainer(uintptr_t a0, uintptr_t a1)
 {
-    char *buf = (char *)current->proc->brk + 3072;  /* user memory: the gateway checks */
+    char *buf = (char *)current->proc->heap_lo + 3072;  /* user memory: the gateway checks */
     (void)a0, (void)a1;
     for (long r; (r = SYS(SYS_READ, drain_fd, buf, 100)) > 0;)
         drained += r;
@@ -116,8 +119,8 @@ static void drainer(uintptr_t a0, uintptr_t a1)
 
 static void long_write(struct proc *p)
 {
-    int *fds = (int *)p->brk;
-    char *buf = (char *)p->brk + 64;
+    int *fds = (int *)p->heap_lo;
+    char *buf = (char *)p->heap_lo + 64;
     SYS(SYS_PIPE, fds, 0, 0);
     drain_fd = fds[0];
     memset(buf, 'y', 3 * PIPE_SIZE);
@@ -179,13 +182,13 @@ static long victim_result;
 static void blocked_reader(uintptr_t a0, uintptr_t a1)
 {
     (void)a0, (void)a1;
-    victim_result = SYS(SYS_READ, victim_fd, current->proc->brk + 3072, 1);
+    victim_result = SYS(SYS_READ, victim_fd, current->proc->heap_lo + 3072, 1);
     SYS(SYS_THREAD_EXIT, 0, 0, 0);
 }
 
 static void close_under_a_reader(struct proc *p)
 {
-    int *fds = (int *)p->brk;
+    int *fds = (int *)p->heap_lo;
     SYS(SYS_PIPE, fds, 0, 0);
     victim_fd = fds[0];
     threads[1] = blocked_reader;

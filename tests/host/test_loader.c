@@ -111,7 +111,7 @@ static void test_corrupt_tables_end_the_walk(void **state)
     a->entry &= ~1u;                                    /* not Thumb */
     assert_null(prog_at(table, 0));
     *a = saved;
-    a->version = 2;
+    a->version = PROG_VERSION - 1;                      /* the format before */
     assert_null(prog_at(table, 0));
     *a = saved;
     assert_ptr_equal(prog_at(table, 1), b);
@@ -138,36 +138,63 @@ static void test_layout_exact_offsets(void **state)
     struct prog_header h = hdr(100, 8, 12, 2048, 4096);
     assert_int_equal(prog_layout(&h, 64, &l), 0);
     assert_int_equal(l.code_size, 128);
-    assert_int_equal(l.data_offset, 128);
+    assert_int_equal(l.data_offset, 128);    /* below 256 bytes: no eighths */
     assert_int_equal(l.data_end, 148);
-    assert_int_equal(l.heap_offset, 152);
+    assert_int_equal(l.stack_guard, 160);
+    assert_int_equal(l.stack_lo, 192);
+    assert_int_equal(l.stack_top, 2240);     /* 192 + 2048 */
+    assert_int_equal(l.extra_offset, 2240);
+    assert_int_equal(l.heap_offset, 2304);   /* 2240 + 64 */
     assert_int_equal(l.heap_size, 4096);
-    assert_int_equal(l.stack_guard, 6048);   /* 8192 - 64 - 2048 - 32 */
-    assert_int_equal(l.stack_lo, 6080);
-    assert_int_equal(l.stack_top, 8128);
-    assert_int_equal(l.extra_offset, 8128);
     assert_int_equal(l.block_size, 8192);
     assert_int_equal(l.entry, 1);
+    assert_int_equal(l.hidden_lo, 3072);     /* the eighths of the block wholly */
+    assert_int_equal(l.hidden_hi, 8192);     /* above heap_offset */
 
     /* The smallest program: 32 + 32 + 256 = 320 bytes -> a 512-byte block,
-     * the stack at its top and the slack (sbrk's room) below the guard. */
+     * the heap (sbrk's room) from the top of the stack to the end. */
     h = hdr(4, 0, 0, 256, 0);
     assert_int_equal(prog_layout(&h, 0, &l), 0);
     assert_int_equal(l.code_size, 32);
-    assert_int_equal(l.heap_offset, 32);
-    assert_int_equal(l.stack_guard, 224);
-    assert_int_equal(l.stack_lo, 256);
-    assert_int_equal(l.stack_top, 512);
-    assert_int_equal(l.extra_offset, 512);
+    assert_int_equal(l.stack_guard, 32);
+    assert_int_equal(l.stack_lo, 64);
+    assert_int_equal(l.stack_top, 320);
+    assert_int_equal(l.extra_offset, 320);
+    assert_int_equal(l.heap_offset, 320);
     assert_int_equal(l.block_size, 512);
+    assert_int_equal(l.hidden_lo, 320);
+    assert_int_equal(l.hidden_hi, 512);
 
     h = hdr(3000, 4, 0, 300, 0);             /* stack rounds up to 320 */
     assert_int_equal(prog_layout(&h, 1, &l), 0);
     assert_int_equal(l.code_size, 4096);
-    assert_int_equal(l.block_size, 8192);
-    assert_int_equal(l.extra_offset, 8192 - 32);
-    assert_int_equal(l.stack_lo, 8192 - 32 - 320);
-    assert_int_equal(l.stack_guard % 32, 0);
+    assert_int_equal(l.data_offset, 3072);   /* six eighths of the code region */
+    assert_int_equal(l.stack_guard, 3104);
+    assert_int_equal(l.stack_top, 3136 + 320);
+    assert_int_equal(l.heap_offset, 3464);   /* 3456 + 1, rounded up to 8 */
+    assert_int_equal(l.block_size, 8192);    /* twice the code region */
+    assert_int_equal(l.hidden_lo, 4096);
+    assert_int_equal(l.hidden_hi, 8192);
+
+    /* ubench's shape: 4560 bytes of text in an 8 KiB code region; the data
+     * starts at its sixth eighth, not at 8192. */
+    h = hdr(4560, 104, 560, 2048, 4096);
+    assert_int_equal(prog_layout(&h, 24, &l), 0);
+    assert_int_equal(l.code_size, 8192);
+    assert_int_equal(l.data_offset, 5120);
+    assert_int_equal(l.stack_guard, 5792);
+    assert_int_equal(l.heap_offset, 7896);
+    assert_int_equal(l.block_size, 16384);
+    assert_int_equal(l.hidden_lo, 8192);
+    assert_int_equal(l.hidden_hi, 16384);
+
+    /* No eighth lies wholly above the heap's start: none hidden. */
+    h = hdr(4, 180, 0, 256, 0);
+    assert_int_equal(prog_layout(&h, 0, &l), 0);
+    assert_int_equal(l.block_size, 512);
+    assert_int_equal(l.heap_offset, 512);
+    assert_int_equal(l.hidden_lo, 512);
+    assert_int_equal(l.hidden_hi, 512);
 }
 
 static void test_layout_refuses_absurd_sizes(void **state)
@@ -293,11 +320,13 @@ static void test_load_relocates_every_pointer(void **state)
             assert_int_equal(word(copy + i), word(text_img + i));
     }
     /* The block was 0xA5 before: the gap after the text and everything
-     * after the data must have been zeroed. */
+     * after the data must have been zeroed, but for the hidden eighths,
+     * which are left as they were (SYS_SBRK zeroes them as it shows them). */
+    assert_true(l.hidden_lo < l.hidden_hi);
     for (uint32_t i = h->text_size; i < l.data_offset; i++)
         assert_int_equal(base[i], 0);
     for (uint32_t i = l.data_offset + h->data_size; i < l.block_size; i++)
-        assert_int_equal(base[i], 0);
+        assert_int_equal(base[i], i >= l.hidden_lo && i < l.hidden_hi ? 0xA5 : 0);
     assert_true(h->nrelocs >= 8);                          /* the probes' own 8 */
     munmap(map, map_size);
     free(copy);
@@ -330,6 +359,15 @@ static void test_corrupt_images_leave_the_block_untouched(void **state)
     assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
     bad_l = l;
     bad_l.block_size = l.data_offset + h->data_size;        /* no room for the bss */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_lo = l.data_offset;                        /* would skip the data's zeroing */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_hi = l.block_size + 4;                     /* past the block */
+    assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
+    bad_l = l;
+    bad_l.hidden_lo = l.hidden_hi + 4;                      /* backwards */
     assert_int_equal(prog_load(h, base, &bad_l), -EINVAL);
     assert_int_equal(prog_load(h, base + 2, &l), -EINVAL);  /* misaligned block */
     h->nrelocs = 0xFFFFFFFFu;
@@ -381,7 +419,54 @@ static void test_index_checks_each_image_once(void **state)
     a->stack_size = stack;
     a->name[0] = '\0';                                    /* a header check */
     assert_int_equal(prog_check(a), -EINVAL);
+    a->name[0] = 'r';
+    assert_int_equal(prog_check(a), 0);
+    a->name[PROG_NAME_LEN - 1] = 'x';                     /* no NUL: a header check */
+    assert_int_equal(prog_check(a), -EINVAL);
+    a->name[PROG_NAME_LEN - 1] = '\0';
+    a->name[PROG_NAME_LEN - 2] = 'x';                     /* not zero-padded */
+    assert_int_equal(prog_check(a), -EINVAL);
+    a->name[PROG_NAME_LEN - 2] = '\0';
+    assert_int_equal(prog_check(a), 0);
+    assert_null(prog_lookup(idx, 2, "relocme-and-a-long-tail"));   /* 16 bytes or more */
+    assert_ptr_equal(prog_lookup(idx, 2, "relocme\0x"), a);       /* up to the NUL */
     free(table);
+}
+
+/* The loader moves each relocation part by one displacement without
+ * looking at the words, so the boot check must refuse a relocation in the
+ * wrong part and parts that do not add up. The fixture has words of all
+ * four parts (its probes point from text and data into both). */
+static void test_relocation_parts_are_checked(void **state)
+{
+    (void)state;
+    size_t isize;
+    uint8_t *image = load_file("relocme.prog", &isize);
+    struct prog_header *h = (struct prog_header *)image;
+    uint32_t *n = h->relocs_in;
+    for (int k = 0; k < RELOC_PARTS; k++)
+        assert_true(n[k] > 0);
+    assert_int_equal(n[0] + n[1] + n[2] + n[3], h->nrelocs);
+    assert_int_equal(prog_check(h), 0);
+
+    /* Each boundary moved by one: its word lands in a neighbouring part. */
+    for (int k = 0; k + 1 < RELOC_PARTS; k++) {
+        n[k]++; n[k + 1]--;
+        assert_int_equal(prog_check(h), -EINVAL);
+        n[k] -= 2; n[k + 1] += 2;
+        assert_int_equal(prog_check(h), -EINVAL);
+        n[k]++; n[k + 1]--;
+        assert_int_equal(prog_check(h), 0);
+    }
+    n[RELOC_DATA_TO_DATA]--;                              /* the sum is short */
+    assert_int_equal(prog_check(h), -EINVAL);
+    n[RELOC_DATA_TO_DATA] += 2;                           /* or long */
+    assert_int_equal(prog_check(h), -EINVAL);
+    n[RELOC_DATA_TO_DATA]--;
+    n[RELOC_TEXT_TO_TEXT] += 0x80000000u;                 /* a sum that wraps */
+    n[RELOC_TEXT_TO_DATA] += 0x80000000u;
+    assert_int_equal(prog_check(h), -EINVAL);
+    free(image);
 }
 
 /* prog_layout_checked + prog_load_checked make exactly the block that
@@ -474,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_load_relocates_every_pointer),
         cmocka_unit_test(test_corrupt_images_leave_the_block_untouched),
         cmocka_unit_test(test_index_checks_each_image_once),
+        cmocka_unit_test(test_relocation_parts_are_checked),
         cmocka_unit_test(test_checked_load_is_the_same_block),
         cmocka_unit_test(test_mkprog_refuses_what_cannot_move),
     };

@@ -47,7 +47,7 @@ static void exit_with(long status) { SYS(SYS_EXIT, status, 0, 0); }
 static void role_gateway(struct proc *p)
 {
     char on_host_stack[16] = "renamed";
-    char *heap = (char *)p->brk;        /* inside the block: fake user memory */
+    char *heap = (char *)p->heap_lo;        /* inside the block: fake user memory */
     char *end = (char *)p->umem.end;
     result[0] = SYS(SYS_SETNAME, on_host_stack, 0, 0);          /* not its memory */
     memcpy(heap, "a-name-far-too-long-for-it", 27);
@@ -68,7 +68,7 @@ static void role_gateway(struct proc *p)
  * no input and no timeout), and wait for it. */
 static void role_waiter(struct proc *p)
 {
-    char *heap = (char *)p->brk;
+    char *heap = (char *)p->heap_lo;
     char **argv = (char **)(heap + 64);
     memcpy(heap, "second\0read", 12);
     argv[0] = heap, argv[1] = heap + 7, argv[2] = NULL;
@@ -79,7 +79,7 @@ static void role_waiter(struct proc *p)
 
 static void role_read(struct proc *p)
 {
-    result[1] = SYS(SYS_READ, 0, p->brk, 1);    /* no input: until it is killed */
+    result[1] = SYS(SYS_READ, 0, p->heap_lo, 1);    /* no input: until it is killed */
     exit_with(0);
 }
 
@@ -88,7 +88,7 @@ static void role_read(struct proc *p)
  * reads; then `fg` the child, which reads the 'b'. */
 static void role_jobs(struct proc *p)
 {
-    char *heap = (char *)p->brk;
+    char *heap = (char *)p->heap_lo;
     char **argv = (char **)(heap + 64);
     result[0] = SYS(SYS_CONSOLE, CONSOLE_SET_FG, p->pid, 0);
     SYS(SYS_CONSOLE, CONSOLE_CATCH_INTR, 1, 0);    /* a shell: children are jobs */
@@ -109,7 +109,7 @@ static void role_jobs(struct proc *p)
 
 static void role_readone(struct proc *p)
 {
-    char *buf = (char *)p->brk;
+    char *buf = (char *)p->heap_lo;
     result[7] = SYS(SYS_READ, 0, buf, 1) == 1 ? buf[0] : -1;
     exit_with(0);
 }
@@ -130,8 +130,8 @@ static void worker(uintptr_t a0, uintptr_t a1) { (void)a0, (void)a1; SYS(SYS_SLE
 static void daemon_spin(uintptr_t a0, uintptr_t a1) { (void)a0, (void)a1; for (;;) host_tick(1); }
 static void role_python(struct proc *p)
 {
-    struct thread_spec *spec = (struct thread_spec *)p->brk;
-    uintptr_t stack = (p->brk + 64 + 7) & ~(uintptr_t)7;
+    struct thread_spec *spec = (struct thread_spec *)p->heap_lo;
+    uintptr_t stack = (p->heap_lo + 64 + 7) & ~(uintptr_t)7;
     *spec = (struct thread_spec){ (void *)stack, 512, THREAD_DAEMON, NULL };
     result[0] = SYS(SYS_THREAD_CREATE, p->umem.base + 0x13, 0, spec);   /* daemon_spin */
     spec->stack = (void *)(stack + 512);
@@ -145,6 +145,9 @@ static void program_main(uintptr_t argc, uintptr_t argv)
     struct proc *p = current->proc;
     const char *role = argc > 1 ? ((char **)argv)[1] : "";
     role_pid[0] = p->pid;
+    /* Its heap, all of it, from heap_lo: memory past the break is not a
+     * process's until sbrk gives it (kernel/loader.h). */
+    SYS(SYS_SBRK, p->heap_hi - p->brk, 0, 0);
     if (!strcmp(role, "gateway")) role_gateway(p);
     if (!strcmp(role, "waiter")) role_waiter(p);
     if (!strcmp(role, "read")) role_read(p);

@@ -24,7 +24,7 @@
  * a stack guard at [3072, 3104). */
 #define B   0x21000000u
 static const struct umem m = {
-    .base = B, .code_end = B + 1024, .end = B + 4096,
+    .base = B, .code_end = B + 1024, .end = B + 4096, .top = B + 4096,
     .guard_lo = B + 3072, .guard_hi = B + 3104,
 };
 
@@ -105,7 +105,7 @@ static char mem[4096];
 static struct umem real(void)
 {
     uintptr_t b = (uintptr_t)mem;
-    struct umem r = { .base = b, .code_end = b + 1024, .end = b + 4096,
+    struct umem r = { .base = b, .code_end = b + 1024, .end = b + 4096, .top = b + 4096,
                       .guard_lo = b + 3072, .guard_hi = b + 3104 };
     return r;
 }
@@ -187,6 +187,39 @@ static void test_copyinstr_copies_once_and_always_terminates(void **state)
     assert_int_equal(uaccess_copyinstr(&r, k, b + 2000, 0), -EINVAL);
 }
 
+/* Heap room above the break that sbrk has not given out is hidden: not
+ * the process's yet, and holding the previous owner's bytes. It is the top
+ * of the block, [top, end); the gateway refuses it both ways, at its edge,
+ * and a string stops before it. */
+static void test_the_hidden_range_is_refused(void **state)
+{
+    (void)state;
+    struct umem h = m;
+    h.top = B + 3584;
+    assert_int_equal(uaccess_ok(&h, P(B + 3583), 1, 1), 1);          /* just below */
+    assert_int_equal(uaccess_ok(&h, P(B + 3583), 2, 0), 0);          /* touches top */
+    assert_int_equal(uaccess_ok(&h, P(B + 3584), 1, 0), 0);
+    assert_int_equal(uaccess_ok(&h, P(B + 3584), 4, 1), 0);
+    assert_int_equal(uaccess_ok(&h, P(B + 4095), 1, 0), 0);          /* last hidden byte */
+    assert_int_equal(uaccess_ok(&h, P(B + 3104), 992, 1), 0);        /* guard to the end */
+    assert_int_equal(uaccess_ok(&m, P(B + 3584), 4, 1), 1);          /* m hides nothing */
+    struct umem none = { 0 };                                        /* zeroed: nothing */
+    none.base = B; none.end = B + 4096;
+    assert_int_equal(uaccess_ok(&none, P(B + 2048), 4, 0), 0);
+
+    struct umem r = real();
+    char k[16];
+    r.top = (uintptr_t)mem + 3584;
+    memset(mem, 'x', sizeof mem);
+    mem[3600] = '\0';                                              /* a NUL in hiding */
+    assert_int_equal(uaccess_strnlen(&r, mem + 3570, 100), -EFAULT);
+    assert_int_equal(uaccess_copyinstr(&r, k, (uintptr_t)mem + 3578, sizeof k), -EFAULT);
+    assert_int_equal(uaccess_strnlen(&r, mem + 3590, 100), -EFAULT);   /* starts in it */
+    assert_int_equal(uaccess_copyin(&r, k, (uintptr_t)mem + 3578, 16), -EFAULT);
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)mem + 3582, k, 4), -EFAULT);
+    assert_int_equal(uaccess_copyout(&r, (uintptr_t)mem + 3580, k, 4), 0);   /* just below */
+}
+
 /* A mapped shared segment is user memory too, readable and writable. */
 static void test_a_mapped_segment_is_user_memory(void **state)
 {
@@ -217,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_copies_are_whole_or_nothing),
         cmocka_unit_test(test_copyinstr_copies_once_and_always_terminates),
         cmocka_unit_test(test_a_mapped_segment_is_user_memory),
+        cmocka_unit_test(test_the_hidden_range_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

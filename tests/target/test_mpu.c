@@ -34,13 +34,16 @@ static uintptr_t arena;
 static uint32_t rbar(uint32_t region) { MPU_RNR = region; return MPU_RBAR; }
 static uint32_t rasr(uint32_t region) { MPU_RNR = region; return MPU_RASR; }
 
-/* Two processes' blocks in the arena, 4 KiB each, with 1 KiB of code. */
+/* Two processes' blocks in the arena, 4 KiB each, with 1 KiB of code.
+ * The second has subregions switched off (code above its first 512 bytes,
+ * the block's top quarter, as spawn makes them), so the words read back
+ * prove the store-multiple carries those bits too. */
 static void setup(void)
 {
     arch_mm_switch(NULL);           /* nothing loaded, nothing remembered */
     arch_proc_arena(&arena);
-    arch_mm_init(&mm1, arena, 4096, 1024);
-    arch_mm_init(&mm2, arena + 8192, 4096, 1024);
+    arch_mm_init(&mm1, arena, 4096, 1024, 1024, arena + 4096);
+    arch_mm_init(&mm2, arena + 8192, 4096, 1024, 512, arena + 8192 + 3072);
 }
 
 /* The regions 5, 6, 7 hold mm's words and guard's. */
