@@ -271,11 +271,13 @@ void sched_start(void)
 
 /* ---- Blocking and waking ------------------------------------------------ */
 
-int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
+/* The block up to the switch: the checks, RUNNING -> BLOCKED, the queues,
+ * the timeout and the switch request. Returns 0 once the switch is asked
+ * for, or why the thread does not block (-EINTR, -ETIMEDOUT); in both
+ * cases interrupts are still masked. */
+static inline __attribute__((always_inline)) int block(struct thread *t, struct waitq *q,
+                                                       uint32_t timeout, int why)
 {
-    ASSERT_LOCKED();
-    struct thread *t = current;
-
     KASSERT(!arch_in_isr(), "an interrupt handler never blocks");
     /* Blocking opens the mask (below): from a nested critical section that
      * would silently end the caller's caller's one too. */
@@ -307,13 +309,43 @@ int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
     t->waiting_on = q;              /* (read only while it is BLOCKED) */
     if (timeout != WAIT_FOREVER)
         timeq_insert_locked(t, ticks + timeout);
+    arch_switch_request();
+    return 0;
+}
+
+int sched_block_locked(struct waitq *q, uint32_t timeout, int why)
+{
+    ASSERT_LOCKED();
+    struct thread *t = current;
+    int r = block(t, q, timeout, why);
+    if (r)
+        return r;
 
     /* Let the switch happen: the CPU leaves this thread inside
      * arch_irq_enable() (depth 0, unmasked) and comes back here once it has
      * been woken, to re-enter the caller's critical section (depth 1). */
-    arch_switch_request();
     arch_irq_enable();
     (void)arch_irq_save();
+    return t->wait_result;
+}
+
+int sched_block_unlock(struct waitq *q, uint32_t timeout, int why, uint32_t saved)
+{
+    ASSERT_LOCKED();
+    struct thread *t = current;
+    int r = block(t, q, timeout, why);
+    if (r) {
+        arch_irq_restore(saved);
+        return r;
+    }
+
+    /* The switch happens inside arch_irq_enable(), which also ends the
+     * caller's critical section: at depth 1, the only depth that blocks,
+     * `saved` is "unmasked" (a thread masks only through arch_irq_save),
+     * so this is where arch_irq_restore(saved) would leave it. Once the
+     * thread runs again, nobody writes wait_result (wake() wrote it before
+     * it made the thread READY), so it is read unmasked. */
+    arch_irq_enable();
     return t->wait_result;
 }
 

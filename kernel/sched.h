@@ -79,6 +79,12 @@ void sched_make_ready_locked(struct thread *t, int why);
  * interrupt handler. */
 int sched_block_locked(struct waitq *q, uint32_t timeout, int why);
 
+/* The same, for a caller that would leave its critical section right after
+ * it (arch_irq_restore(saved), `saved` from the arch_irq_save() that began
+ * it): the block ends the section instead, and returns with interrupts on.
+ * Waking, the thread does not mask again only to unmask (kernel/sem.c). */
+int sched_block_unlock(struct waitq *q, uint32_t timeout, int why, uint32_t saved);
+
 /* Wake t (BLOCKED) with `result` as its sched_block_locked() return value:
  * unlink it from its wait queue and the timer queue, make it READY.
  * Interrupts masked; callable from interrupt handlers. */

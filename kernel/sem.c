@@ -19,7 +19,9 @@ void sem_init(struct sem *s, int count)
     waitq_init(&s->waiters);
 }
 
-/* flatten, as sem_post below: the block (sched_block_locked) is compiled
+/* sem_wait_locked below, whole, but the block also ends the critical
+ * section (sched_block_unlock): a waiter woken does not mask again only to
+ * unmask. flatten, as sem_post below: the block is compiled
  * into it, with no call and no second prologue. noipa: the optimiser must
  * not specialise it for its callers (in a bench image every one of them
  * waits forever, and the timeout's tests would vanish from the measured
@@ -27,9 +29,12 @@ void sem_init(struct sem *s, int count)
 __attribute__((flatten, noipa)) int sem_wait(struct sem *s, uint32_t timeout)
 {
     uint32_t saved = arch_irq_save();
-    int r = sem_wait_locked(s, timeout);
-    arch_irq_restore(saved);
-    return r;
+    if (s->count > 0) {
+        s->count--;
+        arch_irq_restore(saved);
+        return 0;
+    }
+    return sched_block_unlock(&s->waiters, timeout, WHY_WAIT, saved);  /* unmasks */
 }
 
 int sem_wait_locked(struct sem *s, uint32_t timeout)

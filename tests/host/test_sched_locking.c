@@ -32,6 +32,7 @@ static void call_dequeue(void) { sched_dequeue_locked(&stray); }
 static void call_set_prio(void) { sched_set_prio_locked(&stray, 2); }
 static void call_yield(void) { sched_yield_locked(); }
 static void call_block(void) { sched_block_locked(NULL, 5, WHY_SLEEP); }
+static void call_block_unlock(void) { sched_block_unlock(NULL, 5, WHY_SLEEP, 0); }
 static void call_set_state(void) { thread_set_state(&stray, TS_READY, WHY_WAKE); }
 static void call_set_state_new(void) { thread_set_state_new(&stray); }
 static void call_timeq_insert(void) { timeq_insert_locked(&stray, 5); }
@@ -50,6 +51,7 @@ static const struct unlocked_call {
     { "sched_set_prio_locked", call_set_prio },
     { "sched_yield_locked", call_yield },
     { "sched_block_locked", call_block },
+    { "sched_block_unlock", call_block_unlock },
     { "thread_set_state", call_set_state },
     { "thread_set_state_new", call_set_state_new },
     { "timeq_insert_locked", call_timeq_insert },
@@ -168,6 +170,59 @@ static void test_sem_wait_locked_blocks_from_one_critical_section(void **state)
     assert_int_equal(ticks, 2);
 }
 
+/* sem_wait() leaves its critical section on every path: the count taken,
+ * the wait refused (WAIT_NONE), timed out, or woken. A block ends it through
+ * sched_block_unlock(), which unmasks for the switch and does not mask
+ * again; every refusal must restore it instead. Each path is seen with
+ * interrupts on and at depth 0 afterwards. */
+static struct sem unit;
+static int wait_results[4];
+static bool masked_after[4];
+static uint32_t depth_after[4];
+
+static void note_after(int i, int r)
+{
+    wait_results[i] = r;
+    masked_after[i] = arch_irq_masked();
+    depth_after[i] = arch_irq_depth();
+}
+
+static void *wait_every_way(void *arg)
+{
+    (void)arg;
+    note_after(0, sem_wait(&unit, WAIT_FOREVER));   /* the count: no block */
+    note_after(1, sem_wait(&unit, WAIT_NONE));      /* refused */
+    note_after(2, sem_wait(&unit, 2));              /* times out */
+    note_after(3, sem_wait(&unit, WAIT_FOREVER));   /* woken by the poster */
+    mark('W');
+    return NULL;
+}
+
+static void *post_late(void *arg)
+{
+    (void)arg;
+    host_tick(3);                                   /* past the timeout */
+    sem_post(&unit);
+    mark('p');
+    return NULL;
+}
+
+static void test_sem_wait_ends_its_critical_section_on_every_path(void **state)
+{
+    (void)state;
+    sem_init(&unit, 1);
+    thread_create("waiter", wait_every_way, NULL, 4);
+    thread_create("poster", post_late, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_string_equal(order, "Wp");
+    const int want[4] = { 0, -ETIMEDOUT, -ETIMEDOUT, 0 };
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(wait_results[i], want[i]);
+        assert_false(masked_after[i]);
+        assert_int_equal(depth_after[i], 0);
+    }
+}
+
 /* ---- The normal paths do not panic, and the depth is per thread -------- */
 
 static uint32_t depth_seen[8];
@@ -239,6 +294,8 @@ int main(void)
         cmocka_unit_test_setup(test_waiting_inside_a_critical_section_panics, boot_fresh),
         cmocka_unit_test_setup(test_sem_wait_locked_blocks_from_one_critical_section, boot_fresh),
         cmocka_unit_test_setup(test_normal_paths_keep_the_depth_per_thread, boot_fresh),
+        cmocka_unit_test_setup(test_sem_wait_ends_its_critical_section_on_every_path,
+                               boot_fresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
