@@ -432,6 +432,7 @@ void sched_init(void)
             "SCHED_COOP and SCHED_RR index their policies");
     sched_core.policy = &sched_rr;
     sched_core.preemptive = sched_rr.preemptive;
+    thread_init_slots();
     idle_thread = thread_by_id(thread_create_idle(idle_main));
     KASSERT(idle_thread != NULL, "the idle thread exists");
 }

@@ -54,7 +54,24 @@ struct thread *thread_by_id(int id)
     return scan_for_id(id);
 }
 
-/* Claim a free slot and fill in everything but the first frame. */
+/* What a slot keeps from one thread to the next, set once at boot: its
+ * kernel stack, and `tlink` linked to itself, which is what "not on the
+ * timer queue" looks like (kernel/timeq.h). A slot is released only by a
+ * thread that is off the timer queue (it ended RUNNING, or a kill woke it
+ * first), so a claimed slot's `tlink` is always self-linked already. */
+void thread_init_slots(void)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &thread_table[i];
+        t->stack_base = kstacks[i];
+        t->stack_size = KSTACK_SIZE;
+        list_init(&t->tlink);
+    }
+}
+
+/* Claim a free slot and fill in everything but the first frame, the slot's
+ * own (thread_init_slots) and `link` (admit() links it into a ready
+ * queue). */
 static struct thread *claim(const char *name, int prio, int detached)
 {
     struct thread *t = thread_table, *end = thread_table + MAX_THREADS;
@@ -80,8 +97,6 @@ static struct thread *claim(const char *name, int prio, int detached)
     while (to < last && *name)      /* the name, cut to fit, terminated */
         *to++ = *name++;
     *to = '\0';
-    list_init(&t->link);
-    list_init(&t->tlink);
     list_init(&t->joiners.threads);
     t->waiting_on = NULL;
     t->mutex_wait = NULL;
@@ -92,8 +107,6 @@ static struct thread *claim(const char *name, int prio, int detached)
     t->in_syscall = t->daemon = t->kill_pending = 0;
     t->uguard = 0;
     t->ticks_run = t->switches = t->wakeups = 0;
-    t->stack_base = kstacks[t - thread_table];
-    t->stack_size = KSTACK_SIZE;
     t->stack_base[0] = t->stack_base[1] = THREAD_CANARY;
     return t;
 }

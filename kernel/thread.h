@@ -175,6 +175,11 @@ void thread_yield(void);
  * Returns 0, or -EINTR if the thread's process was killed meanwhile. */
 int thread_sleep(uint32_t ticks);
 
+/* Give every slot of the table what it keeps for good (its kernel stack,
+ * its timer link off the queue). sched_init() calls it, before the first
+ * thread is created. */
+void thread_init_slots(void);
+
 /* Look a thread up by id; NULL if no such thread exists. */
 struct thread *thread_by_id(int id);
 

@@ -216,6 +216,78 @@ static void test_lookup_by_id_finds_old_threads_and_never_reaped_ones(void **sta
     assert_int_equal(slots_in_use(), 2);    /* idle, and main (never joined) */
 }
 
+/* What a slot keeps from one thread to the next (thread_init_slots): its
+ * own kernel stack, and `tlink` linked to itself (off the timer queue);
+ * claim() sets neither. After threads that were woken before their
+ * timeout, timed out, slept, ended detached and were reaped, every free
+ * slot is off the timer queue and every slot has the stack it had at boot;
+ * then threads in the reused slots use the timer queue again. */
+static struct sem early, never_posted;
+static uint32_t *boot_stacks[MAX_THREADS];
+
+static int early_result = 99;
+static void *wait_early(void *arg) { (void)arg; early_result = sem_wait(&early, 50); return NULL; }
+static void *wait_out(void *arg) { (void)arg; r[1] = sem_wait(&never_posted, 3); return NULL; }
+static void *nap(void *arg) { r[(intptr_t)arg] = thread_sleep(2); return NULL; }
+
+/* Slots whose stack moved, or that are free but not off the timer queue. */
+static int slots_not_kept(void)
+{
+    int bad = 0;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &thread_table[i];
+        bad += t->stack_base != boot_stacks[i] || t->stack_size != KSTACK_SIZE;
+        bad += !t->in_use && (t->tlink.next != &t->tlink || t->tlink.prev != &t->tlink);
+    }
+    return bad;
+}
+
+static void *use_the_timer_queue(void *arg)
+{
+    (void)arg;
+    int a = thread_create("early", wait_early, NULL, 4);
+    int b = thread_create("out", wait_out, NULL, 4);
+    int c = thread_create("nap", nap, (void *)2, 4);
+    thread_create_detached("gone", nap, (void *)3, 4);
+    sem_post(&early);                   /* a leaves the timer queue early */
+    r[4] = thread_join(a, NULL, WAIT_FOREVER) | thread_join(b, NULL, WAIT_FOREVER) |
+           thread_join(c, NULL, WAIT_FOREVER);
+    thread_sleep(2);                    /* the detached one is reaped */
+    r[5] = slots_in_use();
+    r[6] = slots_not_kept();
+
+    a = thread_create("again", nap, (void *)7, 4);     /* a reused slot */
+    uint32_t t0 = ticks;
+    r[4] |= thread_join(a, NULL, WAIT_FOREVER);
+    r[0] = (int)(ticks - t0);
+    return NULL;
+}
+
+static void test_a_free_slot_keeps_its_stack_and_is_off_the_timer_queue(void **state)
+{
+    (void)state;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        boot_stacks[i] = thread_table[i].stack_base;
+        assert_non_null(boot_stacks[i]);
+        for (int j = 0; j < i; j++)
+            assert_ptr_not_equal(boot_stacks[i], boot_stacks[j]);
+    }
+    sem_init(&early, 0);
+    sem_init(&never_posted, 0);
+    thread_create("main", use_the_timer_queue, NULL, 3);
+    assert_int_equal(host_run(), HOST_IDLE);
+    assert_int_equal(early_result, 0);
+    assert_int_equal(r[1], -ETIMEDOUT);
+    assert_int_equal(r[2], 0);
+    assert_int_equal(r[3], 0);
+    assert_int_equal(r[4], 0);
+    assert_int_equal(r[5], 2);          /* idle, and main */
+    assert_int_equal(r[6], 0);
+    assert_int_equal(r[7], 0);
+    assert_int_equal(r[0], 2);          /* the reused slot's sleep took its 2 ticks */
+    assert_int_equal(slots_not_kept(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +296,8 @@ int main(void)
         cmocka_unit_test_setup(test_join_timeout_and_a_second_joiner_is_busy, setup),
         cmocka_unit_test_setup(test_a_full_table_is_eagain_until_a_join_frees_a_slot, setup),
         cmocka_unit_test_setup(test_lookup_by_id_finds_old_threads_and_never_reaped_ones, setup),
+        cmocka_unit_test_setup(test_a_free_slot_keeps_its_stack_and_is_off_the_timer_queue,
+                               setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
