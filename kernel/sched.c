@@ -138,25 +138,35 @@ int sched_policy_find(const char *name)
 
 /* ---- Ready, yield, priorities ------------------------------------------- */
 
+/* When a thread made READY may preempt the running one, and what the test
+ * needs to know. A thread may be created before sched_start(), when there
+ * is no `current` to preempt; a wake-up never is (only a thread that ran
+ * can be BLOCKED), so it skips that test; and a wake-up by a thread that
+ * leaves the CPU right after (thread_exit) needs no test at all: its own
+ * switch request gives the CPU to the most urgent thread anyway. */
+enum preempt_test {
+    PREEMPT_IF_STARTED,             /* creation: maybe before sched_start() */
+    PREEMPT_TEST,                   /* a wake-up */
+    PREEMPT_NONE,                   /* the waker is leaving the CPU */
+};
+
 /* The body of sched_make_ready_locked(), inline in the wake-up path too
- * (an interrupt handler's wake-up is on the clock: docs/costs.md). A
- * thread may be created before sched_start(), when there is no `current`
- * to preempt; a wake-up never is (only a thread that ran can be BLOCKED),
- * so the wake-up passes started = true and skips that test. */
+ * (an interrupt handler's wake-up is on the clock: docs/costs.md). */
 static inline __attribute__((always_inline)) void make_ready(struct thread *t, int why,
-                                                             bool started)
+                                                             enum preempt_test test)
 {
     thread_set_state_from(t, TS_BLOCKED, TS_READY, (enum transition_reason)why);
     enqueue(t, 0);
     /* Preemption: a more urgent thread takes the CPU now. */
-    if (sched_core.preemptive && (started || current) && t->prio > current->prio)
+    if (test != PREEMPT_NONE && sched_core.preemptive &&
+        (test == PREEMPT_TEST || current) && t->prio > current->prio)
         arch_switch_request();
 }
 
 void sched_make_ready_locked(struct thread *t, int why)
 {
     ASSERT_LOCKED();
-    make_ready(t, why, false);
+    make_ready(t, why, PREEMPT_IF_STARTED);
 }
 
 void sched_requeue_locked(struct thread *t, int prio)
@@ -349,7 +359,8 @@ int sched_block_unlock(struct waitq *q, uint32_t timeout, int why, uint32_t save
     return t->wait_result;
 }
 
-static inline __attribute__((always_inline)) void wake(struct thread *t, int result)
+static inline __attribute__((always_inline)) void wake(struct thread *t, int result,
+                                                       enum preempt_test test)
 {
     if (t->state != TS_BLOCKED)
         return;                     /* already woken by someone else */
@@ -357,23 +368,35 @@ static inline __attribute__((always_inline)) void wake(struct thread *t, int res
     timeq_remove_locked(t);
     t->wait_result = result;
     t->wakeups++;
-    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE, true);
+    make_ready(t, result == -ETIMEDOUT ? WHY_TIMEOUT : WHY_WAKE, test);
 }
 
 void sched_wake_locked(struct thread *t, int result)
 {
     ASSERT_LOCKED();
-    wake(t, result);
+    wake(t, result, PREEMPT_TEST);
+}
+
+static inline __attribute__((always_inline)) struct thread *
+wake_one(struct waitq *q, int result, enum preempt_test test)
+{
+    if (list_empty(&q->threads))
+        return NULL;
+    struct thread *t = container_of(q->threads.next, struct thread, link);
+    wake(t, result, test);
+    return t;
 }
 
 struct thread *sched_wake_one_locked(struct waitq *q, int result)
 {
     ASSERT_LOCKED();
-    if (list_empty(&q->threads))
-        return NULL;
-    struct thread *t = container_of(q->threads.next, struct thread, link);
-    wake(t, result);
-    return t;
+    return wake_one(q, result, PREEMPT_TEST);
+}
+
+struct thread *sched_wake_one_leaving_locked(struct waitq *q, int result)
+{
+    ASSERT_LOCKED();
+    return wake_one(q, result, PREEMPT_NONE);
 }
 
 int sched_wake_all_locked(struct waitq *q, int result)

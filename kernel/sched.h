@@ -93,6 +93,11 @@ void sched_wake_locked(struct thread *t, int result);
 /* Wake the first thread of q, if any; returns it or NULL. */
 struct thread *sched_wake_one_locked(struct waitq *q, int result);
 
+/* The same, for the running thread on its way out (thread_exit): it asks
+ * for a switch itself right after, so the woken thread is not tested
+ * against it for preemption. */
+struct thread *sched_wake_one_leaving_locked(struct waitq *q, int result);
+
 /* Wake every thread of q; returns how many. */
 int sched_wake_all_locked(struct waitq *q, int result);
 

@@ -182,8 +182,9 @@ void thread_exit(void *value)
     sched_dequeue_running_locked(t);
     if (t->proc && thread_end_hook)
         thread_end_hook(t);             /* kernel/proc.c: may end the process */
-    sched_wake_one_locked(&t->joiners, 0);  /* its joiner: never more than one
-                                               (a second gets -EBUSY) */
+    /* Its joiner: never more than one (a second gets -EBUSY). No test for
+     * preemption: the switch asked for below picks the most urgent. */
+    sched_wake_one_leaving_locked(&t->joiners, 0);
     arch_switch_request();
     arch_irq_enable();
     panic("thread %d '%s' ran after its exit", t->id, t->name);
