@@ -313,6 +313,10 @@ unsigned arch_proc_arena(uintptr_t *base)
 
 void arch_user_mode_init(void) {}
 
+/* The host has no MPU: a "user" program here is a function in the test
+ * process, so nothing can fault it. What the board's MPU enforces, the
+ * host tests check through the gateway instead (kernel/uaccess.c refuses
+ * [umem.top, end), the hidden heap room, on both ports). */
 void arch_mm_init(struct arch_mm *mm, uintptr_t base, uint32_t size, uint32_t code_size,
                   uint32_t code_used, uintptr_t top)
 {
